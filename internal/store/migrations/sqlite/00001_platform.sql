@@ -86,10 +86,19 @@ CREATE TABLE user_units (
 );
 CREATE INDEX user_units_unit ON user_units(unit_id);
 
+-- Complaint categories, organizer-configurable; specialists are scoped to them.
+CREATE TABLE complaint_categories (
+    code     TEXT PRIMARY KEY,
+    name_sv  TEXT NOT NULL,
+    name_en  TEXT NOT NULL,
+    sort     INTEGER NOT NULL DEFAULT 0,
+    active   INTEGER NOT NULL DEFAULT 1
+);
+
 -- The complaint categories a specialist handles (e.g. meals); their scope.
 CREATE TABLE user_categories (
     user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    category_code  TEXT NOT NULL,
+    category_code  TEXT NOT NULL REFERENCES complaint_categories(code),
     PRIMARY KEY (user_id, category_code)
 );
 
@@ -185,6 +194,19 @@ INSERT INTO school_forms (code, name_sv, name_en, min_year, max_year, sort) VALU
     ('fritidshem', 'Fritidshem',            'School-age educare',               NULL, NULL, 50),
     ('gymnasieskola', 'Gymnasieskola',      'Upper secondary school',           1, 3, 60);
 
+INSERT INTO complaint_categories (code, name_sv, name_en, sort) VALUES
+    ('treatment',           'Bemötande',                    'Treatment by staff',             10),
+    ('teaching',            'Undervisning',                 'Teaching',                       20),
+    ('special_support',     'Särskilt stöd',                'Special support',                30),
+    ('offensive_treatment', 'Kränkande behandling',         'Offensive treatment',            40),
+    ('safety',              'Trygghet och studiero',        'Safety and study peace',         50),
+    ('meals',               'Måltider',                     'Meals',                          60),
+    ('school_transport',    'Skolskjuts',                   'School transport',               70),
+    ('school_placement',    'Skolplacering',                'School placement',               80),
+    ('premises',            'Lokaler',                      'Premises',                       90),
+    ('information',         'Information',                  'Information',                   100),
+    ('other',               'Övrigt',                       'Other',                         110);
+
 -- +goose Down
 DROP TABLE audit_log;
 DROP TABLE outbox;
@@ -193,6 +215,7 @@ DROP TABLE login_attempts;
 DROP TABLE api_tokens;
 DROP TABLE sessions;
 DROP TABLE user_categories;
+DROP TABLE complaint_categories;
 DROP TABLE user_units;
 DROP TABLE users;
 DROP TABLE unit_capacity;

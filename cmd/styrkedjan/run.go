@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/config"
+	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/mail"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+	"github.com/styrkedjan/styrkedjan/internal/web"
+)
+
+// version is set at build time: -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command failed (database down, bad data, ...)
+	exitUsage = 2 // the command line or configuration is wrong
+)
+
+// usageError marks errors in flags or configuration (exit code 2).
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// env is what a command gets from the process.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+const usage = `Styrkedjan: complaints, unit picture, quality dialogues and school placement
+for a Swedish school organizer.
+
+Usage: styrkedjan <command> [flags]
+
+Commands:
+  demo                 run with an embedded SQLite database and a demo organizer
+  serve                run the web server (--db sqlite:PATH or postgres://...)
+  migrate              apply database migrations
+  import units|people  import units or people from a CSV file
+  user add             add a person who can sign in
+  user set-password    set a person's password (read from standard input)
+  user token           print a personal API bearer token for a person
+  user list            list people and their roles
+  config               print the effective configuration, secrets masked
+  version              print the version
+
+Run "styrkedjan <command> -h" for the flags of a command.
+`
+
+// run is the whole program; it returns the process exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "demo":
+		err = runDemo(ctx, e, rest)
+	case "serve":
+		err = runServe(ctx, e, rest)
+	case "migrate":
+		err = runMigrate(ctx, e, rest)
+	case "import":
+		err = runImport(ctx, e, rest)
+	case "user":
+		err = runUser(ctx, e, rest)
+	case "config":
+		err = runConfig(e, rest)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "styrkedjan", versionString())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "styrkedjan: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "styrkedjan:", err)
+		return exitUsage
+	default:
+		fmt.Fprintln(stderr, "styrkedjan:", err)
+		return exitFail
+	}
+}
+
+func versionString() string {
+	v := version
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+	}
+	return v
+}
+
+// parse parses flags; errors become usage errors (exit code 2).
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+func newFlagSet(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openDB opens the database and explains what to do when that fails.
+func openDB(ctx context.Context, dbURL string) (*store.DB, error) {
+	db, err := store.Open(ctx, dbURL)
+	switch {
+	case errors.Is(err, store.ErrBadURL):
+		return nil, usageError{err}
+	case errors.Is(err, store.ErrUnavailable):
+		return nil, fmt.Errorf("cannot reach the database: %w\n(check that it is running and that --db or STYRKEDJAN_DB is right)", err)
+	}
+	return db, err
+}
+
+func runServe(ctx context.Context, e env, args []string) error {
+	cfg := config.Defaults()
+	fs := newFlagSet("serve", e)
+	cfg.Flags(fs, e.getenv)
+	autoMigrate := fs.Bool("migrate", false, "apply pending migrations before serving")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	log := newLogger(cfg, e.stderr)
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *autoMigrate {
+		if _, err := db.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	return serve(ctx, e, cfg, db, log, nil)
+}
+
+func runDemo(ctx context.Context, e env, args []string) error {
+	defaults := config.Defaults()
+	fs := newFlagSet("demo", e)
+	addr := fs.String("addr", defaults.Addr, "listen address HOST:PORT")
+	dataDir := fs.String("data", "data", "folder for the SQLite database")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg := defaults
+	cfg.Addr = *addr
+	cfg.DB = "sqlite:" + filepath.Join(*dataDir, "styrkedjan.db")
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	log := newLogger(cfg, e.stderr)
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	loaded, err := demo.Loaded(ctx, db)
+	if err != nil {
+		return err
+	}
+	if !loaded {
+		fmt.Fprintln(e.stdout, "Loading the demo organizer Exempelby kommun ...")
+		if err := demo.Load(ctx, db); err != nil {
+			return err
+		}
+	}
+	return serve(ctx, e, cfg, db, log, func(url string) {
+		fmt.Fprintf(e.stdout, "\nDemo database: %s\nDemo accounts (password %q for all):\n", cfg.DB, demo.Password)
+		for _, a := range demo.Accounts {
+			fmt.Fprintf(e.stdout, "  %-11s %s\n", a.Role, a.Email)
+		}
+		fmt.Fprintln(e.stdout, "Mail is not sent in the demo: it waits in the outbox (Administration → Mail queue).")
+	})
+}
+
+// serve runs the web server and the mail sender until ctx ends, then shuts
+// down gracefully: in-flight requests finish, the sender stops between
+// messages.
+func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slog.Logger, banner func(url string)) error {
+	catalog, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	publicURL := cfg.BaseURL
+	if publicURL == "" {
+		publicURL = url
+	}
+	sender := mail.NewSender(db, cfg.Mail, log)
+	srv, err := web.New(db, catalog, log, web.Options{
+		PublicURL: publicURL, MinGroup: cfg.MinGroup, SessionLifetime: cfg.SessionLifetime,
+		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: sender.Wake,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { sender.Run(bg) })
+	wg.Go(func() { srv.SweepLoop(bg, 15*time.Minute) })
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.Info("listening", "url", url, "db", store.Redact(cfg.DB), "version", version)
+	fmt.Fprintf(e.stdout, "Styrkedjan is running at %s\n", url)
+	if banner != nil {
+		banner(url)
+	}
+
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err = httpSrv.Shutdown(sctx)
+		cancel()
+	}
+	stopBG()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func runMigrate(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet("migrate", e)
+	dbURL := fs.String("db", e.getenv("STYRKEDJAN_DB"), "database URL (env STYRKEDJAN_DB)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dbURL == "" {
+		return usagef("migrate: no database: give --db sqlite:PATH or postgres://... (or set STYRKEDJAN_DB)")
+	}
+	db, err := openDB(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	cur, _, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(e.stdout, "The database is up to date (schema version %d).\n", cur)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "Applied migrations %v; schema version is now %d.\n", applied, cur)
+	return nil
+}
+
+// runConfig prints the effective configuration, then reports what is
+// wrong with it, if anything.
+func runConfig(e env, args []string) error {
+	cfg := config.Defaults()
+	fs := newFlagSet("config", e)
+	cfg.Flags(fs, e.getenv)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg.Print(e.stdout)
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	return nil
+}

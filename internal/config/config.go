@@ -1,0 +1,173 @@
+// Package config reads Styrkedjan's configuration from flags and
+// STYRKEDJAN_* environment variables (flags win) and prints it with
+// secrets masked.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/mail"
+	"github.com/styrkedjan/styrkedjan/internal/privacy"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+)
+
+// Config is the effective configuration of a server.
+type Config struct {
+	DB              string        // sqlite:PATH or postgres://...
+	Addr            string        // listen address HOST:PORT
+	BaseURL         string        // public URL, for links in mail; derived from Addr when empty
+	MinGroup        int           // smallest group shown in aggregates
+	SessionLifetime time.Duration // absolute session lifetime
+	SessionIdle     time.Duration // idle timeout
+	SecureCookies   bool          // set Secure on cookies (behind HTTPS)
+	LogLevel        string        // debug, info, warn, error
+	LogFormat       string        // text or json
+	Mail            mail.Config
+}
+
+// Defaults returns the configuration before flags and environment.
+func Defaults() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		MinGroup:        privacy.DefaultMinGroup,
+		SessionLifetime: 12 * time.Hour,
+		SessionIdle:     2 * time.Hour,
+		LogLevel:        "info",
+		LogFormat:       "text",
+		Mail:            mail.Config{Port: 25, TLS: "starttls", From: "Styrkedjan <noreply@styrkedjan.invalid>"},
+	}
+}
+
+// Flags registers the server flags on fs, with defaults taken from the
+// environment (getenv) over c's values.
+func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
+	env := func(name, def string) string {
+		if v := getenv("STYRKEDJAN_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.DB, "db", env("DB", c.DB), "database URL: sqlite:PATH or postgres://... (env STYRKEDJAN_DB)")
+	fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "listen address HOST:PORT (env STYRKEDJAN_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", c.BaseURL), "public base URL for links in mail (env STYRKEDJAN_BASE_URL)")
+	fs.Func("min-group", "smallest group shown in aggregates (env STYRKEDJAN_MIN_GROUP)", intFlag(&c.MinGroup, 1, 100))
+	c.MinGroup = envInt(getenv, "MIN_GROUP", c.MinGroup)
+	fs.DurationVar(&c.SessionLifetime, "session-lifetime", envDur(getenv, "SESSION_LIFETIME", c.SessionLifetime), "absolute session lifetime")
+	fs.DurationVar(&c.SessionIdle, "session-idle", envDur(getenv, "SESSION_IDLE", c.SessionIdle), "session idle timeout")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", strconv.FormatBool(c.SecureCookies)) == "true", "mark cookies Secure (serve behind HTTPS)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel), "debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json")
+	fs.StringVar(&c.Mail.Host, "smtp-host", env("SMTP_HOST", c.Mail.Host), "SMTP server; empty keeps mail queued in the outbox")
+	fs.Func("smtp-port", "SMTP port (env STYRKEDJAN_SMTP_PORT)", intFlag(&c.Mail.Port, 1, 65535))
+	c.Mail.Port = envInt(getenv, "SMTP_PORT", c.Mail.Port)
+	fs.StringVar(&c.Mail.Username, "smtp-user", env("SMTP_USER", c.Mail.Username), "SMTP username")
+	c.Mail.Password = env("SMTP_PASSWORD", c.Mail.Password) // environment only: flags show in ps
+	fs.StringVar(&c.Mail.TLS, "smtp-tls", env("SMTP_TLS", c.Mail.TLS), "none, starttls or tls")
+	fs.StringVar(&c.Mail.From, "mail-from", env("MAIL_FROM", c.Mail.From), "sender address of outgoing mail")
+}
+
+func intFlag(p *int, min, max int) func(string) error {
+	return func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < min || n > max {
+			return fmt.Errorf("want a whole number from %d to %d", min, max)
+		}
+		*p = n
+		return nil
+	}
+}
+
+func envInt(getenv func(string) string, name string, def int) int {
+	if n, err := strconv.Atoi(getenv("STYRKEDJAN_" + name)); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDur(getenv func(string) string, name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv("STYRKEDJAN_" + name)); err == nil {
+		return d
+	}
+	return def
+}
+
+// Validate checks the configuration after parsing; its errors are for operators.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.DB == "" {
+		errs = append(errs, errors.New("no database: give --db sqlite:PATH or postgres://... (or set STYRKEDJAN_DB)"))
+	} else if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		errs = append(errs, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", store.Redact(c.DB)))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", c.Addr))
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--base-url %q: want an http(s) URL", c.BaseURL))
+		}
+	}
+	if c.SessionLifetime < time.Minute || c.SessionIdle < time.Minute {
+		errs = append(errs, errors.New("session lifetime and idle timeout must be at least 1m"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format %q: want text or json", c.LogFormat))
+	}
+	switch c.Mail.TLS {
+	case "none", "starttls", "tls":
+	default:
+		errs = append(errs, fmt.Errorf("--smtp-tls %q: want none, starttls or tls", c.Mail.TLS))
+	}
+	return errors.Join(errs...)
+}
+
+// Print writes the effective configuration with secrets masked.
+func (c *Config) Print(w io.Writer) {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "*****"
+	}
+	rows := [][2]string{
+		{"db", store.Redact(c.DB)},
+		{"addr", c.Addr},
+		{"base-url", c.PublicURL()},
+		{"min-group", strconv.Itoa(c.MinGroup)},
+		{"session-lifetime", c.SessionLifetime.String()},
+		{"session-idle", c.SessionIdle.String()},
+		{"secure-cookies", strconv.FormatBool(c.SecureCookies)},
+		{"log-level", c.LogLevel},
+		{"log-format", c.LogFormat},
+		{"smtp-host", c.Mail.Host},
+		{"smtp-port", strconv.Itoa(c.Mail.Port)},
+		{"smtp-user", c.Mail.Username},
+		{"smtp-password", mask(c.Mail.Password)},
+		{"smtp-tls", c.Mail.TLS},
+		{"mail-from", c.Mail.From},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-17s %s\n", r[0], r[1])
+	}
+}
+
+// PublicURL is BaseURL, or http://Addr when none is set.
+func (c *Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimSuffix(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
+}

@@ -1,0 +1,128 @@
+// Package i18n holds every user-facing string in message catalogs
+// (locales/AREA.LANG.toml) and picks the user's language.
+// Swedish is the default; a new language is a new catalog file plus an entry
+// in Languages.
+package i18n
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.toml
+var locales embed.FS
+
+// Language is a language the user interface speaks.
+type Language struct {
+	Code string // BCP 47, e.g. "sv"
+	Name string // its own name, e.g. "Svenska"
+	Dir  string // "ltr" or "rtl"
+}
+
+// Languages lists the UI languages; the first is the default.
+var Languages = []Language{
+	{Code: "sv", Name: "Svenska", Dir: "ltr"},
+	{Code: "en", Name: "English", Dir: "ltr"},
+}
+
+// Catalog is the loaded set of message catalogs.
+type Catalog struct {
+	bundle  *goi18n.Bundle
+	matcher language.Matcher
+}
+
+// Load reads the embedded catalogs.
+func Load() (*Catalog, error) {
+	b := goi18n.NewBundle(language.Swedish)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	// Files are named AREA.LANG.toml (e.g. platform.sv.toml), so each
+	// capability keeps its own strings; go-i18n reads the language from the name.
+	files, err := fs.Glob(locales, "locales/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if _, err := b.LoadMessageFileFS(locales, f); err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+	}
+	var tags []language.Tag
+	for _, l := range Languages {
+		tags = append(tags, language.Make(l.Code))
+	}
+	return &Catalog{bundle: b, matcher: language.NewMatcher(tags)}, nil
+}
+
+// Match picks a supported language from an explicit choice (cookie or
+// query) and then the Accept-Language header; Swedish when nothing matches.
+func (c *Catalog) Match(choice, acceptLanguage string) string {
+	for _, l := range Languages {
+		if l.Code == choice {
+			return l.Code
+		}
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return Languages[0].Code
+	}
+	_, i, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return Languages[0].Code
+	}
+	return Languages[i].Code
+}
+
+// Localizer translates into one language.
+type Localizer struct {
+	Lang string
+	Dir  string
+	loc  *goi18n.Localizer
+}
+
+// For returns a localizer for a supported language code.
+func (c *Catalog) For(lang string) *Localizer {
+	l := Languages[0]
+	for _, cand := range Languages {
+		if cand.Code == lang {
+			l = cand
+		}
+	}
+	return &Localizer{Lang: l.Code, Dir: l.Dir, loc: goi18n.NewLocalizer(c.bundle, l.Code, Languages[0].Code)}
+}
+
+// T translates a message ID. Template data comes as one map or as
+// alternating key/value pairs: T("field.password_short", "Min", 10).
+// A missing message shows its ID, so gaps are visible (and caught by tests).
+func (l *Localizer) T(id string, args ...any) string {
+	var data map[string]any
+	switch {
+	case len(args) == 1:
+		data, _ = args[0].(map[string]any)
+	case len(args) > 1:
+		data = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := data["Count"].(int); ok {
+		cfg.PluralCount = n
+	}
+	s, err := l.loc.Localize(cfg)
+	if err != nil && s == "" {
+		return id
+	}
+	return s
+}
+
+// Has reports whether the catalog for lang defines id (for tests).
+func (c *Catalog) Has(lang, id string) bool {
+	_, tag, err := goi18n.NewLocalizer(c.bundle, lang).LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id})
+	return err == nil && strings.HasPrefix(tag.String(), lang)
+}

@@ -1,0 +1,3 @@
+package mail
+
+var BackoffForTest = (*Sender).backoff

@@ -1,0 +1,232 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/audit"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+)
+
+// handlerFunc is a handler that returns its error for page or api to render.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// page adapts h for HTML: errors become error pages, and an unauthenticated
+// visitor is sent to the login page and back.
+func (s *Server) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noteRoute(r)
+		if err := h(w, r); err != nil {
+			s.pageError(w, r, err)
+		}
+	})
+}
+
+// api adapts h for JSON: errors become application/problem+json.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noteRoute(r)
+		if err := h(w, r); err != nil {
+			s.problem(w, r, err)
+		}
+	})
+}
+
+// signedIn requires an authenticated principal.
+func (s *Server) signedIn(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if !auth.FromContext(r.Context()).Authenticated() {
+			return app.Errorf(app.EUNAUTHORIZED, "err.unauthorized")
+		}
+		return h(w, r)
+	}
+}
+
+// allow requires an authenticated principal whose role holds perm. Scope
+// (which units) is decided further in, by the queries.
+func (s *Server) allow(perm auth.Permission, h handlerFunc) handlerFunc {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request) error {
+		if !auth.FromContext(r.Context()).Can(perm) {
+			return app.Forbidden()
+		}
+		return h(w, r)
+	})
+}
+
+func chain(h http.Handler, mw ...func(http.Handler) http.Handler) http.Handler {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
+}
+
+// identify puts the principal, the language and the request's origin into
+// the context. A bearer token wins over the session cookie.
+func (s *Server) identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		ctx = audit.WithOrigin(ctx, audit.Origin{IP: clientIP(r), UserAgent: r.UserAgent()})
+		lang := s.catalog.Match(cookieValue(r, langCookie), r.Header.Get("Accept-Language"))
+		ctx = withLang(ctx, lang)
+		r = r.WithContext(ctx)
+
+		p, err := s.principal(r)
+		if err != nil {
+			if app.Code(err) == app.EUNAUTHORIZED && strings.HasPrefix(r.URL.Path, "/api/") {
+				s.problem(w, r, err)
+				return
+			}
+			if app.Code(err) != app.EUNAUTHORIZED {
+				s.pageError(w, r, err)
+				return
+			}
+			p = auth.Anonymous
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
+	})
+}
+
+const sessionUserKey = "user_id"
+
+func (s *Server) principal(r *http.Request) (*auth.Principal, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, app.Errorf(app.EUNAUTHORIZED, "err.unauthorized")
+		}
+		id, err := auth.TokenUser(ctx, s.db, strings.TrimSpace(secret))
+		if err != nil {
+			return nil, err
+		}
+		p, err := auth.LoadPrincipal(ctx, s.db, id)
+		if err == nil {
+			p.Via = "token"
+		}
+		return p, err
+	}
+	id := s.sessions.GetInt64(ctx, sessionUserKey)
+	if id == 0 {
+		return auth.Anonymous, nil
+	}
+	p, err := auth.LoadPrincipal(ctx, s.db, id)
+	if app.Code(err) == app.EUNAUTHORIZED {
+		// Deactivated or removed since sign-in: end the session.
+		_ = s.sessions.Destroy(ctx)
+	}
+	if err == nil {
+		p.Via = "session"
+	}
+	return p, err
+}
+
+// clientIP is the peer address. Behind a reverse proxy, configure the proxy
+// to connect from a trusted address; forwarded headers are not trusted here.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func cookieValue(r *http.Request, name string) string {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// securityHeaders sets a strict CSP (no inline script or style) and friends.
+func securityHeaders(next http.Handler) http.Handler {
+	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+type routeKey struct{}
+
+// noteRoute tells logRequests which route pattern matched; the mux sets
+// r.Pattern only on the request it passes inward.
+func noteRoute(r *http.Request) {
+	if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+		*p = r.Pattern
+	}
+}
+
+// logRequests logs one structured line per request. It logs the route
+// pattern, not the path, so secrets in paths (reset links) stay out of logs.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		route := new(string)
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
+			slog.String("method", r.Method),
+			slog.String("route", *route),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("ip", clientIP(r)))
+	})
+}
+
+// recoverPanics turns a panic into a logged error and a 500 page, never a
+// stack trace to the user.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "value", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.pageError(w, r, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

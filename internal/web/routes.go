@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+)
+
+// Handler returns every route of the application, wrapped in the middleware
+// that applies to all of them (outermost first).
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	page := s.page // HTML pages: errors rendered as pages
+	api := s.api   // JSON API: errors as problem+json
+
+	// Public.
+	mux.Handle("GET /{$}", page(s.home))
+	mux.Handle("GET /login", page(s.loginForm))
+	mux.Handle("POST /login", page(s.login))
+	mux.Handle("POST /logout", page(s.logout))
+	mux.Handle("GET /password/forgot", page(s.forgotForm))
+	mux.Handle("POST /password/forgot", page(s.forgot))
+	mux.Handle("GET /password/reset/{token}", page(s.resetForm))
+	mux.Handle("POST /password/reset/{token}", page(s.reset))
+	mux.Handle("POST /language", page(s.setLanguage))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /static/{file}", http.HandlerFunc(s.views.serveStatic))
+
+	// Signed in; each handler asks auth for its permission and scope.
+	mux.Handle("GET /account", page(s.signedIn(s.account)))
+	mux.Handle("POST /account/password", page(s.signedIn(s.changePassword)))
+	mux.Handle("GET /overview", page(s.allow(auth.ReadOverview, s.overview)))
+	mux.Handle("GET /units", page(s.allow(auth.ReadUnits, s.unitList)))
+	mux.Handle("GET /units/{id}", page(s.allow(auth.ReadUnits, s.unitPage)))
+	mux.Handle("GET /people", page(s.allow(auth.ReadPeople, s.peopleList)))
+	mux.Handle("GET /people/{id}", page(s.allow(auth.ReadPeople, s.personPage)))
+
+	// Administration.
+	mux.Handle("GET /admin", page(s.allow(auth.ManageOrganization, s.adminHome)))
+	mux.Handle("GET /admin/organizer", page(s.allow(auth.ManageOrganization, s.organizerForm)))
+	mux.Handle("POST /admin/organizer", page(s.allow(auth.ManageOrganization, s.saveOrganizer)))
+	mux.Handle("GET /admin/school-forms", page(s.allow(auth.ManageOrganization, s.schoolForms)))
+	mux.Handle("POST /admin/school-forms", page(s.allow(auth.ManageOrganization, s.saveSchoolForm)))
+	mux.Handle("GET /admin/areas", page(s.allow(auth.ManageOrganization, s.areas)))
+	mux.Handle("POST /admin/areas", page(s.allow(auth.ManageOrganization, s.saveArea)))
+	mux.Handle("POST /admin/areas/{id}/delete", page(s.allow(auth.ManageOrganization, s.deleteArea)))
+	mux.Handle("GET /admin/units/new", page(s.allow(auth.ManageOrganization, s.unitForm)))
+	mux.Handle("POST /admin/units", page(s.allow(auth.ManageOrganization, s.saveUnit)))
+	mux.Handle("GET /admin/units/{id}", page(s.allow(auth.ManageOrganization, s.unitForm)))
+	mux.Handle("POST /admin/units/{id}", page(s.allow(auth.ManageOrganization, s.saveUnit)))
+	mux.Handle("GET /admin/people/new", page(s.allow(auth.ManagePeople, s.personForm)))
+	mux.Handle("POST /admin/people", page(s.allow(auth.ManagePeople, s.savePerson)))
+	mux.Handle("GET /admin/people/{id}", page(s.allow(auth.ManagePeople, s.personForm)))
+	mux.Handle("POST /admin/people/{id}", page(s.allow(auth.ManagePeople, s.savePerson)))
+	mux.Handle("POST /admin/people/{id}/invite", page(s.allow(auth.ManagePeople, s.invitePerson)))
+	mux.Handle("GET /admin/import", page(s.allow(auth.ManagePeople, s.importForm)))
+	mux.Handle("POST /admin/import/preview", page(s.allow(auth.ManagePeople, s.importPreview)))
+	mux.Handle("POST /admin/import/commit", page(s.allow(auth.ManagePeople, s.importCommit)))
+	mux.Handle("GET /admin/audit", page(s.allow(auth.ReadAudit, s.auditLog)))
+	mux.Handle("GET /admin/audit.csv", page(s.allow(auth.ReadAudit, s.auditExport)))
+	mux.Handle("GET /admin/outbox", page(s.allow(auth.ManageOrganization, s.outbox)))
+
+	// JSON API.
+	mux.Handle("GET /api/openapi.json", http.HandlerFunc(serveOpenAPI))
+	mux.Handle("GET /api/v1/me", api(s.signedIn(s.apiMe)))
+	mux.Handle("GET /api/v1/organizer", api(s.signedIn(s.apiOrganizer)))
+	mux.Handle("GET /api/v1/school-forms", api(s.signedIn(s.apiSchoolForms)))
+	mux.Handle("GET /api/v1/overview", api(s.allow(auth.ReadOverview, s.apiOverview)))
+	mux.Handle("GET /api/v1/units", api(s.allow(auth.ReadUnits, s.apiUnits)))
+	mux.Handle("GET /api/v1/units/{id}", api(s.allow(auth.ReadUnits, s.apiUnit)))
+	mux.Handle("GET /api/v1/people", api(s.allow(auth.ReadPeople, s.apiPeople)))
+	mux.Handle("GET /api/v1/people/{id}", api(s.allow(auth.ReadPeople, s.apiPerson)))
+	mux.Handle("GET /api/v1/audit", api(s.allow(auth.ReadAudit, s.apiAudit)))
+	mux.Handle("/api/", api(s.notFound))
+	mux.Handle("/", page(s.notFound))
+
+	return chain(mux,
+		s.recoverPanics,
+		s.logRequests,
+		securityHeaders,
+		http.NewCrossOriginProtection().Handler,
+		s.sessions.LoadAndSave,
+		s.identify,
+	)
+}
