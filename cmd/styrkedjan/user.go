@@ -27,7 +27,10 @@ func runUser(ctx context.Context, e env, args []string) error {
 	sub, rest := args[0], args[1:]
 	fs := newFlagSet("user "+sub, e)
 	dbURL := fs.String("db", e.getenv("STYRKEDJAN_DB"), "database URL (env STYRKEDJAN_DB)")
-	var act func(context.Context, *store.DB) error
+	var (
+		check func() error // flag checks that need no database
+		act   func(context.Context, *store.DB) error
+	)
 	switch sub {
 	case "add":
 		email := fs.String("email", "", "email address (the sign-in name)")
@@ -37,11 +40,15 @@ func runUser(ctx context.Context, e env, args []string) error {
 		units := fs.String("units", "", "comma-separated unit codes (principals)")
 		cats := fs.String("categories", "", "comma-separated complaint categories (specialists)")
 		withPassword := fs.Bool("password-stdin", false, "read a password from the first line of standard input")
-		act = func(ctx context.Context, db *store.DB) error {
-			r, ok := auth.ParseRole(*role)
-			if !ok {
+		var r auth.Role
+		check = func() error {
+			var ok bool
+			if r, ok = auth.ParseRole(*role); !ok {
 				return usagef("user add: --role %q: want one of admin, officer, principal, specialist, analyst, board", *role)
 			}
+			return nil
+		}
+		act = func(ctx context.Context, db *store.DB) error {
 			p := org.Person{Email: *email, Name: *name, Role: r, Title: *title, Active: true, Categories: splitList(*cats)}
 			for _, code := range splitList(*units) {
 				id, err := org.UnitIDByCode(ctx, db, code)
@@ -133,6 +140,11 @@ func runUser(ctx context.Context, e env, args []string) error {
 	}
 	if err := parse(fs, rest); err != nil {
 		return err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
 	}
 	if *dbURL == "" {
 		return usagef("user %s: no database: give --db or set STYRKEDJAN_DB", sub)

@@ -94,7 +94,7 @@ func parseURL(raw string) (Dialect, string, error) {
 			path = path[:i]
 		}
 		q := url.Values{}
-		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", "immediate") // writers queue on busy_timeout instead of failing on upgrade
