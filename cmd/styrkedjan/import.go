@@ -39,14 +39,11 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return usageError{err}
 	}
 	defer f.Close()
-	db, err := openDB(ctx, *dbURL)
+	db, err := openCurrent(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	catalog, err := i18n.Load()
 	if err != nil {
 		return err

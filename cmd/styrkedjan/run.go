@@ -162,6 +162,19 @@ func openDB(ctx context.Context, dbURL string) (*store.DB, error) {
 	return db, err
 }
 
+// openCurrent opens a database whose schema must be up to date.
+func openCurrent(ctx context.Context, dbURL string) (*store.DB, error) {
+	db, err := openDB(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 func runServe(ctx context.Context, e env, args []string) error {
 	cfg := config.Defaults()
 	fs := newFlagSet("serve", e)

@@ -149,14 +149,11 @@ func runUser(ctx context.Context, e env, args []string) error {
 	if *dbURL == "" {
 		return usagef("user %s: no database: give --db or set STYRKEDJAN_DB", sub)
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openCurrent(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	return act(auth.WithPrincipal(ctx, auth.System), db)
 }
 
