@@ -62,10 +62,10 @@ func apply(t *testing.T, ctx context.Context, db store.Q, p *org.ImportPlan, wan
 	}
 }
 
-func count(t *testing.T, db store.Q, query string) int {
+func count(t *testing.T, db store.Q, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := db.QueryRow(context.Background(), query).Scan(&n); err != nil {
+	if err := db.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
