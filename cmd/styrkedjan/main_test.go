@@ -103,11 +103,20 @@ func TestDemoStartsAndReusesItsData(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
-	// The demo database can then be served by serve, and a second demo
-	// run reuses it rather than loading again.
+	if !strings.Contains(out.String(), "Loading the demo organizer") {
+		t.Error("first run did not load the demo")
+	}
+	// A second run reuses the data rather than loading it again.
+	url2, out2 := boot(t, "demo", "--addr", "127.0.0.1:0", "--data", dir)
+	if strings.Contains(out2.String(), "Loading the demo organizer") {
+		t.Error("second run loaded the demo again")
+	}
+	if code, _ := get(t, url2+"/healthz"); code != 200 {
+		t.Fatalf("second run healthz: %d", code)
+	}
 	code, stdout, stderr := runCmd(t, "", "user", "list", "--db", "sqlite:"+filepath.Join(dir, "styrkedjan.db"))
-	if code != 0 || strings.Count(stdout, "@exempelby.example") < 20 {
-		t.Fatalf("user list: %d\n%s%s", code, stdout, stderr)
+	if code != 0 || strings.Count(stdout, "@exempelby.example") != 25 {
+		t.Fatalf("user list after two runs: %d\n%s%s", code, stdout, stderr)
 	}
 }
 
