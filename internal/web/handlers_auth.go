@@ -151,7 +151,7 @@ func (s *Server) sendPasswordLink(ctx context.Context, l *i18n.Localizer, email 
 		_, err = mail.Enqueue(ctx, tx, mail.Message{
 			To:      auth.NormalizeEmail(email),
 			Subject: l.T(subjectID),
-			Body:    l.T(bodyID, "Link", link, "Hours", int(ttl.Hours())),
+			Body:    l.T(bodyID, "Link", link, "Hours", int(ttl.Hours()), "Days", int(ttl.Hours()/24)),
 		})
 		if err != nil {
 			return err

@@ -434,3 +434,25 @@ func TestCatalogsAreComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestInviteQueuesAWelcomeMail(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.login(admin)
+		id := e.personID(principalB)
+		if r := c.post("/admin/people/"+itoa(id)+"/invite", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("invite: %d", r.status)
+		}
+		var subject, body string
+		err := e.db.QueryRow(context.Background(), "SELECT subject, body_text FROM outbox WHERE to_addr = ?", principalB).Scan(&subject, &body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if subject != "Välkommen till Styrkedjan" || !strings.Contains(body, "/password/reset/") || !strings.Contains(body, "7 dagar") {
+			t.Errorf("invite mail %q:\n%s", subject, body)
+		}
+		// Principals cannot invite.
+		if r := e.login(principalA).post("/admin/people/"+itoa(id)+"/invite", nil); r.status != http.StatusForbidden {
+			t.Errorf("principal invite: %d", r.status)
+		}
+	})
+}
