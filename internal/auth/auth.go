@@ -40,13 +40,15 @@ const (
 	ReadUnits          Permission = "units.read"    // internal unit pages (within scope)
 	ReadAudit          Permission = "audit.read"    // the audit log
 	ReadOverview       Permission = "overview.read" // aggregate figures
+	HandleCases        Permission = "cases.handle"  // complaints (within scope)
 )
 
 var grants = map[Role][]Permission{
+	// Administrators configure the system; they do not read complaints.
 	RoleAdmin:      {ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview},
-	RoleOfficer:    {ReadPeople, ReadUnits, ReadOverview},
-	RolePrincipal:  {ReadPeople, ReadUnits, ReadOverview},
-	RoleSpecialist: {ReadUnits, ReadOverview},
+	RoleOfficer:    {ReadPeople, ReadUnits, ReadOverview, HandleCases},
+	RolePrincipal:  {ReadPeople, ReadUnits, ReadOverview, HandleCases},
+	RoleSpecialist: {ReadUnits, ReadOverview, HandleCases},
 	RoleAnalyst:    {ReadUnits, ReadOverview},
 	RoleBoard:      {ReadOverview},
 }

@@ -205,6 +205,9 @@ func Load(ctx context.Context, db store.Q) error {
 				return err
 			}
 		}
-		return nil
+		// Oskar Handläggare is the organizer's complaint officer.
+		_, err = tx.Exec(ctx, "UPDATE complaint_settings SET complaint_officer_id = (SELECT id FROM users WHERE email = ?) WHERE id = 1",
+			"klagomal@exempelby.example")
+		return err
 	})
 }

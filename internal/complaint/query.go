@@ -1,0 +1,221 @@
+package complaint
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/audit"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+)
+
+// scope returns the SQL condition (on alias c) for the cases p may see:
+// officers every case; a principal the cases they handle and
+// those of their units, except cases that concern the principal; a
+// specialist the cases they handle and those in their categories; other
+// roles none.
+func scope(p *auth.Principal) (string, []any) {
+	if !p.Can(auth.HandleCases) {
+		return "1=0", nil
+	}
+	switch p.Role {
+	case auth.RoleOfficer:
+		return "1=1", nil
+	case auth.RolePrincipal:
+		cond, args := p.UnitScope(auth.ReadPeople).SQL("c.unit_id")
+		return "(c.handler_id = ? OR (" + cond + " AND NOT c.concerns_principal))", append([]any{p.UserID}, args...)
+	case auth.RoleSpecialist:
+		if len(p.Categories) == 0 {
+			return "c.handler_id = ?", []any{p.UserID}
+		}
+		args := []any{p.UserID}
+		for _, c := range p.Categories {
+			args = append(args, c)
+		}
+		return "(c.handler_id = ? OR c.category_code IN (" + store.Placeholders(len(p.Categories)) + "))", args
+	}
+	return "1=0", nil
+}
+
+// seesSecrets reports whether p may read the details of a secret case:
+// its handler and the administration's officers.
+func seesSecrets(p *auth.Principal, c *Case) bool {
+	return p.Role == auth.RoleOfficer || (c.HandlerID != nil && *c.HandlerID == p.UserID)
+}
+
+const caseColumns = `c.id, c.reference, c.submitted_at, c.channel, c.language, c.filer_role, c.unit_id,
+	COALESCE(u.name, ''), c.unit_scope, c.kind, c.category_code, c.concerns_principal, c.what_happened,
+	c.desired_outcome, c.filer_name, c.filer_email, c.filer_phone, c.status, c.outcome, c.handler_id,
+	COALESCE(h.name, ''), c.ack_due, c.answer_due, c.acknowledged_at, c.answered_at, c.closed_at, c.secret,
+	c.offensive_treatment, c.reported_at, c.updated_at
+	FROM complaints c LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN users h ON h.id = c.handler_id`
+
+func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
+	var c Case
+	err := row.Scan(&c.ID, &c.Reference, &c.SubmittedAt, &c.Channel, &c.Language, &c.FilerRole, &c.UnitID,
+		&c.UnitName, &c.UnitScope, &c.Kind, &c.Category, &c.ConcernsPrincipal, &c.WhatHappened,
+		&c.DesiredOutcome, &c.FilerName, &c.FilerEmail, &c.FilerPhone, &c.Status, &c.Outcome, &c.HandlerID,
+		&c.HandlerName, &c.AckDue, &c.AnswerDue, &c.AcknowledgedAt, &c.AnsweredAt, &c.ClosedAt, &c.Secret,
+		&c.OffensiveTreatment, &c.ReportedAt, &c.UpdatedAt)
+	return &c, err
+}
+
+// hideSecrets empties the free text of a secret case for viewers who may
+// not read it.
+func hideSecrets(p *auth.Principal, c *Case) {
+	if c.Secret && !seesSecrets(p, c) {
+		c.SecretHidden = true
+		c.WhatHappened, c.DesiredOutcome = "", ""
+		c.FilerName, c.FilerEmail, c.FilerPhone = "", "", ""
+	}
+}
+
+// Get returns one case within the context principal's scope, or
+// app.NotFound. The read is audited.
+func Get(ctx context.Context, q store.Q, id int64) (*Case, error) {
+	p := auth.FromContext(ctx)
+	cond, args := scope(p)
+	c, err := scanCase(q.QueryRow(ctx, "SELECT "+caseColumns+" WHERE c.id = ? AND "+cond, append([]any{id}, args...)...))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, app.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	hideSecrets(p, c)
+	return c, audit.Log(ctx, q, audit.Read, "complaint", strconv.FormatInt(id, 10), c.Reference)
+}
+
+// Filter selects cases for a work list. The zero Filter is every open case
+// in scope.
+type Filter struct {
+	Mine      bool   // only cases the principal handles
+	Status    string // "" = open, "all", or a Status
+	Category  string
+	UnitID    int64
+	Overdue   bool
+	Offensive bool   // only offensive-treatment cases
+	Query     string // reference, or words in the text
+	Limit     int    // default 50
+	Offset    int
+}
+
+// WorkList returns the cases in scope matching f, overdue first and then
+// by answer deadline, and how many match in all. today is YYYY-MM-DD.
+func WorkList(ctx context.Context, q store.Q, f Filter, today string) ([]*Case, int, error) {
+	p := auth.FromContext(ctx)
+	cond, args := scope(p)
+	where := []string{cond}
+	if f.Mine {
+		where = append(where, "c.handler_id = ?")
+		args = append(args, p.UserID)
+	}
+	switch f.Status {
+	case "":
+		where = append(where, "c.status IN ('registered', 'acknowledged', 'investigating')")
+	case "all":
+	default:
+		where = append(where, "c.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.Category != "" {
+		where = append(where, "c.category_code = ?")
+		args = append(args, f.Category)
+	}
+	if f.UnitID != 0 {
+		where = append(where, "c.unit_id = ?")
+		args = append(args, f.UnitID)
+	}
+	if f.Overdue {
+		where = append(where, "c.status IN ('registered', 'acknowledged', 'investigating') AND (c.answer_due < ? OR (c.status = 'registered' AND c.ack_due < ?))")
+		args = append(args, today, today)
+	}
+	if f.Offensive {
+		where = append(where, "c.offensive_treatment")
+	}
+	if s := strings.TrimSpace(f.Query); s != "" {
+		where = append(where, "(LOWER(c.reference) LIKE ? OR (NOT c.secret AND LOWER(c.what_happened) LIKE ?))")
+		like := "%" + strings.ToLower(s) + "%"
+		args = append(args, like, like)
+	}
+	w := strings.Join(where, " AND ")
+	var total int
+	if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM complaints c WHERE "+w, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	order := ` ORDER BY CASE WHEN c.status IN ('registered', 'acknowledged', 'investigating') AND
+		(c.answer_due < ? OR (c.status = 'registered' AND c.ack_due < ?)) THEN 0 ELSE 1 END, c.answer_due, c.id`
+	rows, err := q.Query(ctx, "SELECT "+caseColumns+" WHERE "+w+order+" LIMIT ? OFFSET ?",
+		append(args, today, today, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		hideSecrets(p, c)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, audit.Log(ctx, q, audit.Read, "complaint", "", "work list of "+strconv.Itoa(len(out)))
+}
+
+// Today is the current date in Stockholm, YYYY-MM-DD.
+func Today(now time.Time) string { return now.In(Stockholm).Format(time.DateOnly) }
+
+// FilerCase is what the filer sees through the follow-up link.
+type FilerCase struct {
+	Case   *Case
+	Events []Event
+}
+
+// ByLink finds the case behind a follow-up secret; a revoked or unknown
+// link is app.NotFound.
+func ByLink(ctx context.Context, q store.Q, token string) (*FilerCase, error) {
+	c, err := scanCase(q.QueryRow(ctx, "SELECT "+caseColumns+` JOIN complaint_links l ON l.complaint_id = c.id
+		WHERE l.token_hash = ? AND l.revoked_at IS NULL`, linkDigest(token)))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, app.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	evs, err := Events(ctx, q, c.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	return &FilerCase{Case: c, Events: evs}, nil
+}
+
+// Attachment returns a stored file of a case the principal may see.
+func AttachmentFile(ctx context.Context, q store.Q, caseID, fileID int64) (FileInfo, []byte, error) {
+	if _, err := Get(ctx, q, caseID); err != nil {
+		return FileInfo{}, nil, err
+	}
+	return attachment(ctx, q, caseID, fileID)
+}
+
+func attachment(ctx context.Context, q store.Q, caseID, fileID int64) (FileInfo, []byte, error) {
+	var f FileInfo
+	var data []byte
+	err := q.QueryRow(ctx, `SELECT id, event_id, filename, content_type, size, data FROM complaint_attachments
+		WHERE id = ? AND complaint_id = ?`, fileID, caseID).Scan(&f.ID, &f.EventID, &f.Filename, &f.ContentType, &f.Size, &data)
+	if errors.Is(err, store.ErrNotFound) {
+		return f, nil, app.NotFound()
+	}
+	return f, data, err
+}
