@@ -162,6 +162,10 @@ type Case struct {
 // Anonymous reports whether the filer left no way to be reached.
 func (c *Case) Anonymous() bool { return c.FilerEmail == "" && c.FilerPhone == "" }
 
+// NeedsAnswer reports whether the case must be answered by its answer
+// date: complaints must; other feedback is only acknowledged.
+func (c *Case) NeedsAnswer() bool { return c.Kind == KindComplaint }
+
 // Overdue reports whether a deadline has passed on an open case; today is
 // a YYYY-MM-DD date.
 func (c *Case) Overdue(today string) bool {
@@ -171,7 +175,7 @@ func (c *Case) Overdue(today string) bool {
 	if c.Status == Registered && c.AckDue < today {
 		return true
 	}
-	return c.AnswerDue < today
+	return c.NeedsAnswer() && c.AnswerDue < today
 }
 
 // cleanText trims a text, normalises line breaks and drops control

@@ -13,6 +13,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -46,6 +47,9 @@ type Receipt struct {
 // used before returns that earlier case with a fresh follow-up link.
 func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compose Composer) (Receipt, error) {
 	s.Normalize()
+	if !auth.FromContext(ctx).Authenticated() {
+		ctx = auth.WithPrincipal(ctx, filerPrincipal) // events and the audit log show "filer"
+	}
 	var r Receipt
 	err := store.InTx(ctx, db, func(tx *store.Tx) error {
 		if s.SubmissionKey != "" {

@@ -131,7 +131,7 @@ func WorkList(ctx context.Context, q store.Q, f Filter, today string) ([]*Case, 
 		args = append(args, f.UnitID)
 	}
 	if f.Overdue {
-		where = append(where, "c.status IN ('registered', 'acknowledged', 'investigating') AND (c.answer_due < ? OR (c.status = 'registered' AND c.ack_due < ?))")
+		where = append(where, "c.status IN ('registered', 'acknowledged', 'investigating') AND ((c.kind = 'complaint' AND c.answer_due < ?) OR (c.status = 'registered' AND c.ack_due < ?))")
 		args = append(args, today, today)
 	}
 	if f.Offensive {
@@ -152,7 +152,7 @@ func WorkList(ctx context.Context, q store.Q, f Filter, today string) ([]*Case, 
 		limit = 50
 	}
 	order := ` ORDER BY CASE WHEN c.status IN ('registered', 'acknowledged', 'investigating') AND
-		(c.answer_due < ? OR (c.status = 'registered' AND c.ack_due < ?)) THEN 0 ELSE 1 END, c.answer_due, c.id`
+		((c.kind = 'complaint' AND c.answer_due < ?) OR (c.status = 'registered' AND c.ack_due < ?)) THEN 0 ELSE 1 END, c.answer_due, c.id`
 	rows, err := q.Query(ctx, "SELECT "+caseColumns+" WHERE "+w+order+" LIMIT ? OFFSET ?",
 		append(args, today, today, limit, max(f.Offset, 0))...)
 	if err != nil {

@@ -34,11 +34,11 @@ func Sweep(ctx context.Context, db *store.DB, now time.Time, compose Composer) (
 		handler *int64
 		overdue bool
 	}
-	rows, err := db.Query(ctx, `SELECT id, handler_id, (answer_due < ? OR (status = 'registered' AND ack_due < ?))
+	rows, err := db.Query(ctx, `SELECT id, handler_id, ((kind = 'complaint' AND answer_due < ?) OR (status = 'registered' AND ack_due < ?))
 		FROM complaints
 		WHERE status IN ('registered', 'acknowledged', 'investigating')
-		  AND ((reminded_at IS NULL AND (answer_due <= ? OR (status = 'registered' AND ack_due <= ?)))
-		    OR (escalated_at IS NULL AND (answer_due < ? OR (status = 'registered' AND ack_due < ?))))
+		  AND ((reminded_at IS NULL AND ((kind = 'complaint' AND answer_due <= ?) OR (status = 'registered' AND ack_due <= ?)))
+		    OR (escalated_at IS NULL AND ((kind = 'complaint' AND answer_due < ?) OR (status = 'registered' AND ack_due < ?))))
 		ORDER BY id`, today, today, soon, soon, today, today)
 	if err != nil {
 		return 0, 0, err

@@ -20,15 +20,21 @@ var locales embed.FS
 
 // Language is a language the user interface speaks.
 type Language struct {
-	Code string // BCP 47, e.g. "sv"
-	Name string // its own name, e.g. "Svenska"
-	Dir  string // "ltr" or "rtl"
+	Code  string // BCP 47, e.g. "sv"
+	Name  string // its own name, e.g. "Svenska"
+	Dir   string // "ltr" or "rtl"
+	Staff bool   // the whole staff interface is translated; else only the public pages
 }
 
-// Languages lists the UI languages; the first is the default.
+// Languages lists the UI languages; the first is the default. Languages
+// without Staff cover the pages for guardians and pupils (catalogs
+// public.LANG.toml); elsewhere they fall back to Swedish.
 var Languages = []Language{
-	{Code: "sv", Name: "Svenska", Dir: "ltr"},
-	{Code: "en", Name: "English", Dir: "ltr"},
+	{Code: "sv", Name: "Svenska", Dir: "ltr", Staff: true},
+	{Code: "en", Name: "English", Dir: "ltr", Staff: true},
+	{Code: "ar", Name: "العربية", Dir: "rtl"},
+	{Code: "so", Name: "Soomaali", Dir: "ltr"},
+	{Code: "fa", Name: "فارسی", Dir: "rtl"},
 }
 
 // Catalog is the loaded set of message catalogs.

@@ -246,3 +246,24 @@ func Categories(ctx context.Context, q store.Q) ([]Category, error) {
 	}
 	return out, rows.Err()
 }
+
+// SaveCategory validates and creates or updates a complaint category by
+// code. Categories are deactivated, never deleted: old cases keep theirs.
+func SaveCategory(ctx context.Context, q store.Q, c Category) error {
+	var v app.Validation
+	c.Code, c.NameSV, c.NameEN = strings.TrimSpace(c.Code), strings.TrimSpace(c.NameSV), strings.TrimSpace(c.NameEN)
+	if !categoryRE.MatchString(c.Code) {
+		v.Add("code", "field.form_code")
+	}
+	if c.NameSV == "" {
+		v.Add("name_sv", "field.required")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	_, err := q.Exec(ctx, `INSERT INTO complaint_categories (code, name_sv, name_en, sort, active)
+		VALUES (?, ?, ?, (SELECT COALESCE(MAX(sort), 0) + 10 FROM complaint_categories), ?)
+		ON CONFLICT (code) DO UPDATE SET name_sv = excluded.name_sv, name_en = excluded.name_en, active = excluded.active`,
+		c.Code, c.NameSV, c.NameEN, c.Active)
+	return err
+}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -127,8 +128,43 @@ func toAPIUnit(u org.Unit) apiUnit {
 	return a
 }
 
+// apiPublicUnit is a unit as anyone may see it: enough to choose it in a
+// complaint form.
+type apiPublicUnit struct {
+	ID          int64    `json:"id"`
+	Name        string   `json:"name"`
+	Code        string   `json:"unitCode"`
+	City        string   `json:"city"`
+	SchoolForms []string `json:"schoolForms"`
+}
+
+// apiUnits lists, without credentials, every active unit's public facts
+// (for e-service platforms' complaint forms); with credentials, the units
+// in the caller's scope with all their facts.
 func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
-	units, err := org.ListUnits(r.Context(), s.db, auth.FromContext(r.Context()).UnitScope(auth.ReadUnits))
+	p := auth.FromContext(r.Context())
+	if !p.Authenticated() {
+		units, err := org.ListUnits(r.Context(), s.db, auth.AllUnits())
+		if err != nil {
+			return err
+		}
+		out := make([]apiPublicUnit, 0, len(units))
+		for _, u := range units {
+			if !u.Active {
+				continue
+			}
+			pu := apiPublicUnit{ID: u.ID, Name: u.Name, Code: u.Code, City: u.City, SchoolForms: []string{}}
+			for _, f := range u.Forms {
+				pu.SchoolForms = append(pu.SchoolForms, f.Form)
+			}
+			out = append(out, pu)
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	}
+	if !p.Can(auth.ReadUnits) {
+		return app.Forbidden()
+	}
+	units, err := org.ListUnits(r.Context(), s.db, p.UnitScope(auth.ReadUnits))
 	if err != nil {
 		return err
 	}

@@ -173,9 +173,33 @@ func withLang(ctx context.Context, lang string) context.Context {
 	return context.WithValue(ctx, langKey{}, lang)
 }
 
+// localizer speaks the request's language. Languages that only cover the
+// public pages give way to Swedish on staff pages, mails to staff and
+// problem documents outside the public API.
 func (s *Server) localizer(r *http.Request) *i18n.Localizer {
 	lang, _ := r.Context().Value(langKey{}).(string)
 	return s.catalog.For(lang)
+}
+
+// publicPages are the templates guardians and pupils see, translated into
+// every language; other pages use a staff language.
+var publicPages = map[string]bool{"home": true, "complaint_new": true, "complaint_easy": true, "followup": true, "error": true}
+
+func (s *Server) pageLocalizer(r *http.Request, page string) *i18n.Localizer {
+	l := s.localizer(r)
+	if !publicPages[page] && !staffLanguage(l.Lang) {
+		return s.catalog.For(i18n.Languages[0].Code)
+	}
+	return l
+}
+
+func staffLanguage(code string) bool {
+	for _, l := range i18n.Languages {
+		if l.Code == code {
+			return l.Staff
+		}
+	}
+	return false
 }
 
 const flashKey = "flash"
@@ -187,8 +211,13 @@ func (s *Server) flash(r *http.Request, msgID string) { s.sessions.Put(r.Context
 // never leaves a half-written page. data may be an *app.Error carrying
 // field errors, which are translated for the form.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	l := s.localizer(r)
-	p := &Page{Localizer: l, User: auth.FromContext(r.Context()), Path: r.URL.Path, Languages: i18n.Languages, Data: data}
+	l := s.pageLocalizer(r, name)
+	p := &Page{Localizer: l, User: auth.FromContext(r.Context()), Path: r.URL.Path, Data: data}
+	for _, lang := range i18n.Languages {
+		if lang.Staff || publicPages[name] {
+			p.Languages = append(p.Languages, lang)
+		}
+	}
 	if msg := s.sessions.PopString(r.Context(), flashKey); msg != "" {
 		p.Flash = l.T(msg)
 	}

@@ -26,6 +26,14 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /static/{file}", http.HandlerFunc(s.views.serveStatic))
 
+	// Complaints and feedback from anyone, no login; followed by private link.
+	mux.Handle("GET /complaints/new", page(s.complaintForm))
+	mux.Handle("GET /complaints/easy", page(s.complaintEasy))
+	mux.Handle("POST /complaints", page(s.submitComplaint))
+	mux.Handle("GET /f/{token}", page(s.followUp))
+	mux.Handle("POST /f/{token}/reply", page(s.followUpReply))
+	mux.Handle("GET /f/{token}/files/{file}", page(s.followUpFile))
+
 	// Signed in; each handler asks auth for its permission and scope.
 	mux.Handle("GET /account", page(s.signedIn(s.account)))
 	mux.Handle("POST /account/password", page(s.signedIn(s.changePassword)))
@@ -34,6 +42,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /units/{id}", page(s.allow(auth.ReadUnits, s.unitPage)))
 	mux.Handle("GET /people", page(s.allow(auth.ReadPeople, s.peopleList)))
 	mux.Handle("GET /people/{id}", page(s.allow(auth.ReadPeople, s.personPage)))
+	mux.Handle("GET /cases", page(s.allow(auth.HandleCases, s.workList)))
+	mux.Handle("GET /cases/{id}", page(s.allow(auth.HandleCases, s.casePage)))
+	mux.Handle("POST /cases/{id}", page(s.allow(auth.HandleCases, s.caseAction)))
+	mux.Handle("GET /cases/{id}/files/{file}", page(s.allow(auth.HandleCases, s.caseFile)))
 
 	// Administration.
 	mux.Handle("GET /admin", page(s.allow(auth.ManageOrganization, s.adminHome)))
@@ -59,6 +71,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin/audit", page(s.allow(auth.ReadAudit, s.auditLog)))
 	mux.Handle("GET /admin/audit.csv", page(s.allow(auth.ReadAudit, s.auditExport)))
 	mux.Handle("GET /admin/outbox", page(s.allow(auth.ManageOrganization, s.outbox)))
+	mux.Handle("GET /admin/complaints", page(s.allow(auth.ManageOrganization, s.complaintSettings)))
+	mux.Handle("POST /admin/complaints", page(s.allow(auth.ManageOrganization, s.saveComplaintSettings)))
+	mux.Handle("POST /admin/complaint-categories", page(s.allow(auth.ManageOrganization, s.saveCategory)))
 
 	// JSON API.
 	mux.Handle("GET /api/openapi.json", http.HandlerFunc(serveOpenAPI))
@@ -66,7 +81,11 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/organizer", api(s.signedIn(s.apiOrganizer)))
 	mux.Handle("GET /api/v1/school-forms", api(s.signedIn(s.apiSchoolForms)))
 	mux.Handle("GET /api/v1/overview", api(s.allow(auth.ReadOverview, s.apiOverview)))
-	mux.Handle("GET /api/v1/units", api(s.allow(auth.ReadUnits, s.apiUnits)))
+	mux.Handle("GET /api/v1/units", api(s.apiUnits)) // public catalogue, or the caller's scope
+	mux.Handle("GET /api/v1/complaint-categories", api(s.apiCategories))
+	mux.Handle("POST /api/v1/complaints", api(s.apiSubmitComplaint))
+	mux.Handle("GET /api/v1/cases", api(s.allow(auth.HandleCases, s.apiCases)))
+	mux.Handle("GET /api/v1/cases/{id}", api(s.allow(auth.HandleCases, s.apiCase)))
 	mux.Handle("GET /api/v1/units/{id}", api(s.allow(auth.ReadUnits, s.apiUnit)))
 	mux.Handle("GET /api/v1/people", api(s.allow(auth.ReadPeople, s.apiPeople)))
 	mux.Handle("GET /api/v1/people/{id}", api(s.allow(auth.ReadPeople, s.apiPerson)))

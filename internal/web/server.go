@@ -25,6 +25,7 @@ type Options struct {
 	SecureCookies   bool
 	Version         string
 	WakeMailer      func() // nudges the mail sender after mail is queued
+	IntakePerMinute int    // public submissions a minute per address; 0 = unlimited
 }
 
 // Server holds what handlers need.
@@ -35,6 +36,8 @@ type Server struct {
 	log      *slog.Logger
 	opts     Options
 	views    *views
+
+	intakeLimiter *limiter
 }
 
 // New builds the server and its routes.
@@ -58,7 +61,8 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 		log.Error("session", "err", err)
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 	}
-	return &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v}, nil
+	return &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v,
+		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1))}, nil
 }
 
 // SweepLoop deletes expired sessions and old login attempts every interval

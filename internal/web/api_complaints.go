@@ -1,0 +1,180 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/org"
+)
+
+type apiCategory struct {
+	Code   string `json:"code"`
+	NameSV string `json:"nameSv"`
+	NameEN string `json:"nameEn"`
+}
+
+func (s *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
+	cats, err := org.Categories(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	out := []apiCategory{}
+	for _, c := range cats {
+		if c.Active {
+			out = append(out, apiCategory{c.Code, c.NameSV, c.NameEN})
+		}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+// apiSubmission is the body of POST /api/v1/complaints.
+type apiSubmission struct {
+	FilerRole         string          `json:"filerRole"`
+	Unit              json.RawMessage `json:"unit"` // a unit id, "unknown" or "organization"
+	Kind              string          `json:"kind"`
+	Category          string          `json:"category"`
+	ConcernsPrincipal bool            `json:"concernsPrincipal"`
+	WhatHappened      string          `json:"whatHappened"`
+	DesiredOutcome    string          `json:"desiredOutcome"`
+	Name              string          `json:"name"`
+	Email             string          `json:"email"`
+	Phone             string          `json:"phone"`
+	Language          string          `json:"language"`
+	Attachments       []struct {
+		Filename string `json:"filename"`
+		Content  string `json:"content"` // base64
+	} `json:"attachments"`
+}
+
+type apiReceipt struct {
+	ID            int64  `json:"id"`
+	Reference     string `json:"reference"`
+	FollowUpURL   string `json:"followUpUrl"`
+	AcknowledgeBy string `json:"acknowledgeBy"`
+	AnswerBy      string `json:"answerBy"`
+}
+
+// apiSubmitComplaint is the intake for municipal e-service platforms: no
+// login, rate-limited per address, idempotent with an Idempotency-Key.
+func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) error {
+	if !s.intakeLimiter.allow(clientIP(r)) {
+		w.Header().Set("Retry-After", "60")
+		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
+	}
+	var body apiSubmission
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxSubmissionBytes*4/3+1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		var v app.Validation
+		v.Add("body", "api.err_json")
+		return v.Err()
+	}
+	sub := complaint.Submission{
+		FilerRole: complaint.FilerRole(body.FilerRole), Kind: complaint.Kind(body.Kind), Category: body.Category,
+		ConcernsPrincipal: body.ConcernsPrincipal, WhatHappened: body.WhatHappened, DesiredOutcome: body.DesiredOutcome,
+		Name: body.Name, Email: body.Email, Phone: body.Phone, Channel: "api", SubmissionKey: r.Header.Get("Idempotency-Key"),
+		Language: s.catalog.Match(body.Language, r.Header.Get("Accept-Language")),
+	}
+	var unitID int64
+	var unitName string
+	switch {
+	case json.Unmarshal(body.Unit, &unitID) == nil:
+		setUnit(&sub, strconv.FormatInt(unitID, 10))
+	case json.Unmarshal(body.Unit, &unitName) == nil:
+		setUnit(&sub, unitName)
+	default:
+		setUnit(&sub, "")
+	}
+	var v app.Validation
+	for _, a := range body.Attachments {
+		data, err := base64.StdEncoding.DecodeString(a.Content)
+		if err != nil {
+			v.Add("attachments", "api.err_base64", map[string]any{"Name": a.Filename})
+			continue
+		}
+		sub.Attachments = append(sub.Attachments, complaint.NewAttachment(a.Filename, data))
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if len(sub.SubmissionKey) > 200 {
+		return app.Errorf(app.EINVALID, "api.err_key")
+	}
+	rec, err := complaint.Submit(r.Context(), s.db, sub, time.Now(), s.composer())
+	if err != nil {
+		return err
+	}
+	s.opts.WakeMailer()
+	status := http.StatusCreated
+	if rec.Repeated {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+idStr(rec.ID))
+	return writeJSON(w, status, apiReceipt{ID: rec.ID, Reference: rec.Reference, FollowUpURL: s.opts.PublicURL + "/f/" + rec.Token,
+		AcknowledgeBy: rec.AckDue, AnswerBy: rec.AnswerDue})
+}
+
+// apiCase is a case as the staff API shows it.
+type apiCase struct {
+	ID                 int64      `json:"id"`
+	Reference          string     `json:"reference"`
+	SubmittedAt        time.Time  `json:"submittedAt"`
+	Status             string     `json:"status"`
+	Outcome            string     `json:"outcome"`
+	Kind               string     `json:"kind"`
+	Category           string     `json:"category"`
+	UnitID             *int64     `json:"unitId"`
+	UnitScope          string     `json:"unitScope"`
+	HandlerID          *int64     `json:"handlerId"`
+	AcknowledgeBy      string     `json:"acknowledgeBy"`
+	AnswerBy           string     `json:"answerBy"`
+	AnsweredAt         *time.Time `json:"answeredAt"`
+	ClosedAt           *time.Time `json:"closedAt"`
+	Secret             bool       `json:"secret"`
+	OffensiveTreatment bool       `json:"offensiveTreatment"`
+	WhatHappened       string     `json:"whatHappened,omitempty"` // left out of secret cases
+}
+
+func toAPICase(c *complaint.Case) apiCase {
+	a := apiCase{c.ID, c.Reference, c.SubmittedAt, string(c.Status), string(c.Outcome), string(c.Kind), c.Category, c.UnitID,
+		string(c.UnitScope), c.HandlerID, c.AckDue, c.AnswerDue, c.AnsweredAt, c.ClosedAt, c.Secret, c.OffensiveTreatment, ""}
+	if !c.Secret {
+		a.WhatHappened = c.WhatHappened
+	}
+	return a
+}
+
+func (s *Server) apiCases(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := complaint.Filter{Mine: q.Get("mine") == "1", Status: q.Get("status"), Category: q.Get("category"),
+		Overdue: q.Get("overdue") == "1", Query: q.Get("q"), Limit: 100}
+	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	cases, total, err := complaint.WorkList(r.Context(), s.db, f, complaint.Today(time.Now()))
+	if err != nil {
+		return err
+	}
+	out := make([]apiCase, 0, len(cases))
+	for _, c := range cases {
+		out = append(out, toAPICase(c))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": total})
+}
+
+func (s *Server) apiCase(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := complaint.Get(r.Context(), s.db, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toAPICase(c))
+}

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/org"
+)
+
+// Staff pages for complaints: the work list and the case page.
+
+type workListPage struct {
+	orgLookups
+	Cases      []*complaint.Case
+	Total      int
+	Filter     complaint.Filter
+	Today      string
+	Categories []org.Category
+	Statuses   []complaint.Status
+	Units      []org.Unit
+	Prev, Next string // query strings of the neighbouring pages
+}
+
+func (p workListPage) CategoryName(code, lang string) string {
+	for _, c := range p.Categories {
+		if c.Code == code {
+			return c.Name(lang)
+		}
+	}
+	return code
+}
+
+const workListPageSize = 50
+
+func (s *Server) workList(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	f := complaint.Filter{Mine: q.Get("mine") == "1", Status: q.Get("status"), Category: q.Get("category"),
+		Overdue: q.Get("overdue") == "1", Offensive: q.Get("offensive") == "1", Query: q.Get("q"), Limit: workListPageSize}
+	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	f.Offset = (page - 1) * workListPageSize
+	today := complaint.Today(time.Now())
+	cases, total, err := complaint.WorkList(ctx, s.db, f, today)
+	if err != nil {
+		return err
+	}
+	lk, err := s.lookups(r)
+	if err != nil {
+		return err
+	}
+	cats, err := org.Categories(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	data := workListPage{orgLookups: lk, Cases: cases, Total: total, Filter: f, Today: today, Categories: cats,
+		Statuses: complaint.Statuses}
+	p := auth.FromContext(ctx)
+	for _, u := range lk.unitsByID {
+		if p.Role != auth.RolePrincipal || p.UnitScope(auth.ReadUnits).Contains(u.ID) {
+			data.Units = append(data.Units, u)
+		}
+	}
+	sortUnits(data.Units)
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page-1))
+		data.Prev = q.Encode()
+	}
+	if f.Offset+len(cases) < total {
+		q.Set("page", strconv.Itoa(page+1))
+		data.Next = q.Encode()
+	}
+	s.render(w, r, http.StatusOK, "cases", data)
+	return nil
+}
+
+type casePage struct {
+	Case         *complaint.Case
+	Events       []complaint.Event
+	Files        []complaint.FileInfo
+	CanAct       bool
+	Overdue      bool
+	Today        string
+	Handler      string // the role label the filer sees
+	Handlers     []org.Person
+	Outcomes     []complaint.Outcome
+	CategoryName string
+	Letter       string // the answer letter template, filled in
+	Values       map[string]string
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderCase(w, r, map[string]string{}, nil)
+}
+
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[string]string, actErr error) error {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := complaint.Get(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	p := auth.FromContext(ctx)
+	page := casePage{Case: c, CanAct: complaint.CanAct(p, c), Today: complaint.Today(time.Now()), Outcomes: complaint.Outcomes, Values: vals}
+	page.Overdue = c.Overdue(page.Today)
+	if page.Events, err = complaint.Events(ctx, s.db, id, true); err != nil {
+		return err
+	}
+	if !c.SecretHidden {
+		if page.Files, err = complaint.Files(ctx, s.db, id); err != nil {
+			return err
+		}
+	}
+	l := s.localizer(r)
+	if page.Handler, err = s.handlerLabel(ctx, l, c); err != nil {
+		return err
+	}
+	cats, err := org.Categories(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	page.CategoryName = c.Category
+	for _, cat := range cats {
+		if cat.Code == c.Category {
+			page.CategoryName = cat.Name(l.Lang)
+		}
+	}
+	if page.CanAct {
+		people, err := org.ListPeople(ctx, s.db, auth.AllUnits(), org.PeopleFilter{})
+		if err != nil {
+			return err
+		}
+		for _, person := range people {
+			if person.Active && (person.Role == auth.RoleOfficer || person.Role == auth.RolePrincipal || person.Role == auth.RoleSpecialist) {
+				page.Handlers = append(page.Handlers, person)
+			}
+		}
+		o, _ := org.GetOrganizer(ctx, s.db)
+		fl := s.catalog.For(c.Language)
+		page.Letter = fl.T("case.letter_template", "Reference", c.Reference, "Name", c.FilerName,
+			"Handler", page.Handler, "Organizer", o.Name, "Date", page.Today)
+	}
+	return s.renderForm(w, r, "case", formData{Values: vals, Extra: page}, actErr)
+}
+
+// caseAction applies one of the case page's forms.
+func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxSubmissionBytes)
+	vals := map[string]string{}
+	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
+		var v app.Validation
+		v.Add("files", "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20})
+		return s.renderCase(w, r, vals, v.Err())
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	for _, k := range []string{"action", "body", "outcome", "handler", "secret"} {
+		vals[k] = r.FormValue(k)
+	}
+	a := complaint.Action{Kind: complaint.EventKind(vals["action"]), Body: vals["body"], Outcome: complaint.Outcome(vals["outcome"]),
+		Secret: vals["secret"] == "on"}
+	a.HandlerID, _ = strconv.ParseInt(vals["handler"], 10, 64)
+	if a.Files, err = formFiles(r, "files"); err == nil {
+		err = complaint.Act(ctx, s.db, id, a, time.Now(), s.composer())
+	}
+	if err != nil {
+		// Several forms share field names: key the errors and the typed
+		// text by action, so they show on the form that was sent.
+		var ae *app.Error
+		if errors.As(err, &ae) && ae.Code == app.EINVALID {
+			for i := range ae.Fields {
+				ae.Fields[i].Field = vals["action"] + "." + ae.Fields[i].Field
+			}
+			vals[vals["action"]+".body"] = vals["body"]
+		}
+		return s.renderCase(w, r, vals, err)
+	}
+	s.opts.WakeMailer()
+	s.flash(r, "case.done."+string(a.Kind))
+	http.Redirect(w, r, "/cases/"+idStr(id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	fileID, err := pathID(r, "file")
+	if err != nil {
+		return err
+	}
+	c, err := complaint.Get(r.Context(), s.db, id)
+	if err != nil {
+		return err
+	}
+	if c.SecretHidden {
+		return app.NotFound()
+	}
+	return s.sendFile(w, r, id, fileID)
+}
+
+func sortUnits(us []org.Unit) {
+	slices.SortFunc(us, func(a, b org.Unit) int { return strings.Compare(a.Name, b.Name) })
+}

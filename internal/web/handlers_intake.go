@@ -1,0 +1,301 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/org"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+)
+
+// The public pages where guardians, pupils and anyone else file a complaint
+// or other feedback and follow it through a private link. No login.
+
+// intakePage is what the form and the easy-to-read page need.
+type intakePage struct {
+	Organizer  org.Organizer
+	Settings   complaint.Settings
+	Units      []org.Unit
+	Categories []org.Category
+	Kinds      []complaint.Kind
+	Roles      []complaint.FilerRole
+	Key        string // submission key against double submits
+	MaxFiles   int
+	MaxMB      int
+}
+
+func (s *Server) intakeData(ctx context.Context) (intakePage, error) {
+	p := intakePage{Kinds: complaint.Kinds, Roles: complaint.FilerRoles, MaxFiles: complaint.MaxAttachments,
+		MaxMB: complaint.MaxAttachmentBytes >> 20}
+	var err error
+	if p.Organizer, err = org.GetOrganizer(ctx, s.db); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return p, err
+	}
+	if p.Settings, err = complaint.GetSettings(ctx, s.db); err != nil {
+		return p, err
+	}
+	units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
+	if err != nil {
+		return p, err
+	}
+	for _, u := range units {
+		if u.Active {
+			p.Units = append(p.Units, u)
+		}
+	}
+	cats, err := org.Categories(ctx, s.db)
+	if err != nil {
+		return p, err
+	}
+	for _, c := range cats {
+		if c.Active {
+			p.Categories = append(p.Categories, c)
+		}
+	}
+	return p, nil
+}
+
+// CategoryName is a category's name in the filer's language: from the
+// public catalogs for the seeded categories, else the organizer's own
+// Swedish or English name.
+func (intakePage) CategoryName(l *i18n.Localizer, c org.Category) string {
+	id := "category." + c.Code
+	if name := l.T(id); name != id {
+		return name
+	}
+	return c.Name(l.Lang)
+}
+
+func newKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (s *Server) complaintForm(w http.ResponseWriter, r *http.Request) error {
+	return s.complaintFormPage(w, r, map[string]string{"kind": string(complaint.KindComplaint)}, nil)
+}
+
+func (s *Server) complaintFormPage(w http.ResponseWriter, r *http.Request, vals map[string]string, err error) error {
+	data, derr := s.intakeData(r.Context())
+	if derr != nil {
+		return derr
+	}
+	data.Key = vals["key"]
+	if data.Key == "" {
+		data.Key = newKey()
+	}
+	return s.renderForm(w, r, "complaint_new", formData{Values: vals, Extra: data}, err)
+}
+
+func (s *Server) complaintEasy(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.intakeData(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "complaint_easy", data)
+	return nil
+}
+
+// Room for the attachments and the text fields of a submission.
+const maxSubmissionBytes = complaint.MaxAttachments*complaint.MaxAttachmentBytes + 1<<20
+
+// submitComplaint registers a submission from the form and sends the filer
+// to the private follow-up page, which first shows the receipt.
+func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
+	if !s.intakeLimiter.allow(clientIP(r)) {
+		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxSubmissionBytes)
+	vals := map[string]string{}
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var v app.Validation
+		v.Add("attachments", "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20})
+		return s.complaintFormPage(w, r, vals, v.Err())
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	for _, k := range []string{"filerRole", "unit", "kind", "category", "concernsPrincipal", "whatHappened", "desiredOutcome", "name", "email", "phone", "key"} {
+		vals[k] = r.FormValue(k)
+	}
+	sub := complaint.Submission{
+		FilerRole: complaint.FilerRole(vals["filerRole"]), Kind: complaint.Kind(vals["kind"]), Category: vals["category"],
+		ConcernsPrincipal: vals["concernsPrincipal"] == "on", WhatHappened: vals["whatHappened"],
+		DesiredOutcome: vals["desiredOutcome"], Name: vals["name"], Email: vals["email"], Phone: vals["phone"],
+		Language: s.localizer(r).Lang, Channel: "web", SubmissionKey: vals["key"],
+	}
+	setUnit(&sub, vals["unit"])
+	files, err := formFiles(r, "attachments")
+	if err != nil {
+		return s.complaintFormPage(w, r, vals, err)
+	}
+	sub.Attachments = files
+	receipt, err := complaint.Submit(r.Context(), s.db, sub, time.Now(), s.composer())
+	if err != nil {
+		return s.complaintFormPage(w, r, vals, err)
+	}
+	s.opts.WakeMailer()
+	http.Redirect(w, r, "/f/"+receipt.Token+"?new=1", http.StatusSeeOther)
+	return nil
+}
+
+// setUnit reads the unit choice: a unit id, "unknown" or "organization".
+func setUnit(sub *complaint.Submission, v string) {
+	switch v {
+	case string(complaint.ScopeUnknown), string(complaint.ScopeOrganization):
+		sub.UnitScope = complaint.UnitScope(v)
+	default:
+		sub.UnitScope = complaint.ScopeUnit
+		sub.UnitID, _ = strconv.ParseInt(v, 10, 64)
+	}
+}
+
+// formFiles reads the uploaded files of a multipart field, deciding each
+// file's type from its content.
+func formFiles(r *http.Request, field string) ([]complaint.Attachment, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []complaint.Attachment
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue // an empty file input
+		}
+		data, err := readPart(fh)
+		if err != nil {
+			var v app.Validation
+			v.Add(field, "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20, "Name": fh.Filename})
+			return nil, v.Err()
+		}
+		out = append(out, complaint.NewAttachment(fh.Filename, data))
+	}
+	return out, nil
+}
+
+func readPart(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, complaint.MaxAttachmentBytes+1))
+	if err == nil && len(data) > complaint.MaxAttachmentBytes {
+		err = errors.New("too large")
+	}
+	return data, err
+}
+
+// followUpPage is the filer's view of their case.
+type followUpPage struct {
+	Case    *complaint.Case
+	Events  []complaint.Event
+	Handler string // the handling role, e.g. "Rektor för Ekbacka skola"
+	Token   string
+	Link    string // the whole link, to save
+	New     bool   // just submitted: show the receipt
+	Values  map[string]string
+}
+
+func (s *Server) followUp(w http.ResponseWriter, r *http.Request) error {
+	return s.followUpPage(w, r, map[string]string{}, nil)
+}
+
+func (s *Server) followUpPage(w http.ResponseWriter, r *http.Request, vals map[string]string, err error) error {
+	token := r.PathValue("token")
+	fc, lerr := complaint.ByLink(r.Context(), s.db, token)
+	if lerr != nil {
+		return lerr
+	}
+	page := followUpPage{Case: fc.Case, Events: fc.Events, Token: token, Link: s.opts.PublicURL + "/f/" + token,
+		New: r.URL.Query().Get("new") == "1", Values: vals}
+	page.Handler, lerr = s.handlerLabel(r.Context(), s.pageLocalizer(r, "followup"), fc.Case)
+	if lerr != nil {
+		return lerr
+	}
+	// The link is a secret: keep it out of caches and other sites' logs.
+	w.Header().Set("Cache-Control", "no-store")
+	return s.renderForm(w, r, "followup", formData{Values: vals, Extra: page}, err)
+}
+
+func (s *Server) followUpReply(w http.ResponseWriter, r *http.Request) error {
+	if !s.intakeLimiter.allow(clientIP(r)) {
+		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxSubmissionBytes)
+	vals := map[string]string{}
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var v app.Validation
+		v.Add("files", "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20})
+		return s.followUpPage(w, r, vals, v.Err())
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	vals["body"] = r.FormValue("body")
+	files, err := formFiles(r, "files")
+	if err == nil {
+		err = complaint.Reply(r.Context(), s.db, r.PathValue("token"), vals["body"], files, time.Now(), s.composer(), s.personEmail)
+	}
+	if err != nil {
+		return s.followUpPage(w, r, vals, err)
+	}
+	s.opts.WakeMailer()
+	s.flash(r, "public.reply_sent")
+	http.Redirect(w, r, "/f/"+r.PathValue("token"), http.StatusSeeOther)
+	return nil
+}
+
+// followUpFile sends the filer a file of their case.
+func (s *Server) followUpFile(w http.ResponseWriter, r *http.Request) error {
+	fc, err := complaint.ByLink(r.Context(), s.db, r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "file")
+	if err != nil {
+		return err
+	}
+	for _, e := range fc.Events {
+		for _, f := range e.Files {
+			if f.ID == id {
+				return s.sendFile(w, r, fc.Case.ID, id)
+			}
+		}
+	}
+	return app.NotFound()
+}
+
+// sendFile writes a stored attachment as a download, never rendered inline.
+func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, caseID, fileID int64) error {
+	var name, ct string
+	var data []byte
+	err := s.db.QueryRow(r.Context(), "SELECT filename, content_type, data FROM complaint_attachments WHERE id = ? AND complaint_id = ?",
+		fileID, caseID).Scan(&name, &ct, &data)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(data)
+	return nil
+}
+
+func (s *Server) personEmail(id int64) string {
+	var email string
+	_ = s.db.QueryRow(context.Background(), "SELECT email FROM users WHERE id = ? AND active", id).Scan(&email)
+	return email
+}
