@@ -269,6 +269,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	srv, err := web.New(db, catalog, log, web.Options{
 		PublicURL: publicURL, MinGroup: cfg.MinGroup, SessionLifetime: cfg.SessionLifetime,
 		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: sender.Wake,
+		IntakePerMinute: cfg.IntakePerMinute,
 	})
 	if err != nil {
 		ln.Close()
@@ -287,6 +288,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	var wg sync.WaitGroup
 	wg.Go(func() { sender.Run(bg) })
 	wg.Go(func() { srv.SweepLoop(bg, 15*time.Minute) })
+	wg.Go(func() { srv.CaseSweepLoop(bg, 10*time.Minute) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()

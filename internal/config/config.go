@@ -30,6 +30,7 @@ type Config struct {
 	SecureCookies   bool          // set Secure on cookies (behind HTTPS)
 	LogLevel        string        // debug, info, warn, error
 	LogFormat       string        // text or json
+	IntakePerMinute int           // public submissions a minute per address (0 = no limit)
 	Mail            mail.Config
 }
 
@@ -42,6 +43,7 @@ func Defaults() Config {
 		SessionIdle:     2 * time.Hour,
 		LogLevel:        "info",
 		LogFormat:       "text",
+		IntakePerMinute: 20,
 		Mail:            mail.Config{Port: 25, TLS: "starttls", From: "Styrkedjan <noreply@styrkedjan.invalid>"},
 	}
 }
@@ -65,6 +67,8 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("SECURE_COOKIES", strconv.FormatBool(c.SecureCookies)) == "true", "mark cookies Secure (serve behind HTTPS)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel), "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json")
+	fs.Func("intake-rate", "public complaint submissions a minute per address, 0 = no limit (env STYRKEDJAN_INTAKE_RATE)", intFlag(&c.IntakePerMinute, 0, 1000000))
+	c.IntakePerMinute = envInt(getenv, "INTAKE_RATE", c.IntakePerMinute)
 	fs.StringVar(&c.Mail.Host, "smtp-host", env("SMTP_HOST", c.Mail.Host), "SMTP server; empty keeps mail queued in the outbox")
 	fs.Func("smtp-port", "SMTP port (env STYRKEDJAN_SMTP_PORT)", intFlag(&c.Mail.Port, 1, 65535))
 	c.Mail.Port = envInt(getenv, "SMTP_PORT", c.Mail.Port)
@@ -152,6 +156,7 @@ func (c *Config) Print(w io.Writer) {
 		{"secure-cookies", strconv.FormatBool(c.SecureCookies)},
 		{"log-level", c.LogLevel},
 		{"log-format", c.LogFormat},
+		{"intake-rate", strconv.Itoa(c.IntakePerMinute)},
 		{"smtp-host", c.Mail.Host},
 		{"smtp-port", strconv.Itoa(c.Mail.Port)},
 		{"smtp-user", c.Mail.Username},
