@@ -31,6 +31,10 @@ func TestBrowserComplaintInArabic(t *testing.T) {
 	if h := b.text("h1"); h == "Lämna synpunkter eller klagomål" || h == "<none>" {
 		t.Fatalf("the form's heading is not translated: %q", h)
 	}
+	// Right to left, nothing may push the page sideways.
+	if w := evalJS[bool](b, `document.documentElement.scrollWidth <= window.innerWidth + 1`); !w {
+		t.Error("the Arabic form scrolls sideways")
+	}
 	b.checkA11y("complaint form in Arabic")
 
 	// First send it empty: the errors come in Arabic, next to the fields.
