@@ -208,8 +208,12 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet("demo", e)
 	addr := fs.String("addr", defaults.Addr, "listen address HOST:PORT")
 	dataDir := fs.String("data", "data", "folder for the SQLite database")
+	cases := fs.Int("cases", 0, "generate fictional complaint cases until the database holds at least `N`")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *cases < 0 {
+		return usagef("demo: --cases must be 0 or more")
 	}
 	cfg := defaults
 	cfg.Addr = *addr
@@ -237,6 +241,20 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stdout, "Loading the demo organizer Exempelby kommun ...")
 		if err := demo.Load(ctx, db); err != nil {
 			return err
+		}
+	}
+	if *cases > 0 {
+		have, err := demo.CaseCount(ctx, db)
+		if err != nil {
+			return err
+		}
+		if have < *cases {
+			fmt.Fprintf(e.stdout, "Generating %d fictional cases ...\n", *cases-have)
+			start := time.Now()
+			if _, err := demo.EnsureCases(ctx, db, *cases, 1); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Generated them in %s.\n", time.Since(start).Round(time.Millisecond))
 		}
 	}
 	return serve(ctx, e, cfg, db, log, func(url string) {

@@ -526,3 +526,44 @@ type composer struct{}
 func (composer) Compose(n complaint.Notice) mail.Message {
 	return mail.Message{To: n.To, Subject: string(n.Kind) + " " + n.Case.Reference, Body: n.Body + "\n" + n.Token}
 }
+
+func TestWorkListOrdersOverdueFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		praise := f.submission(ekbacka, "teaching")
+		praise.Kind = complaint.KindPraise
+		early := f.submit(f.submission(ekbacka, "teaching"), wed)                                                    // answer due 17 April
+		late := f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 4, 20, 9, 0, 0, 0, complaint.Stockholm)) // due in May
+		ack := f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 4, 28, 9, 0, 0, 0, complaint.Stockholm))  // ack due 30 April
+		noAnswer := f.submit(praise, wed)
+		ctx := f.as(principalA)
+		for _, id := range []int64{noAnswer.ID, late.ID} {
+			if err := complaint.Act(ctx, db, id, complaint.Action{Kind: complaint.EventAcknowledged}, wed, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// On 4 May: the first case's answer and the third's acknowledgement are
+		// overdue; the second is acknowledged and due 5 May; praise needs no
+		// answer, so it is never overdue once acknowledged.
+		list, total, err := complaint.WorkList(ctx, db, complaint.Filter{}, "2026-05-04")
+		if err != nil || total != 4 {
+			t.Fatalf("WorkList: %d, %v", total, err)
+		}
+		var got []int64
+		for _, c := range list {
+			got = append(got, c.ID)
+		}
+		want := []int64{early.ID, ack.ID, noAnswer.ID, late.ID}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("order %v, want %v (overdue by answer date first)", got, want)
+		}
+		overdue, _, _ := complaint.WorkList(ctx, db, complaint.Filter{Overdue: true}, "2026-05-04")
+		if len(overdue) != 2 {
+			t.Errorf("overdue filter: %d cases", len(overdue))
+		}
+		page, _, _ := complaint.WorkList(ctx, db, complaint.Filter{Limit: 2, Offset: 2}, "2026-05-04")
+		if len(page) != 2 || page[0].ID != noAnswer.ID {
+			t.Errorf("second page: %v", page)
+		}
+	})
+}

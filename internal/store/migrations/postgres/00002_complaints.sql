@@ -59,6 +59,8 @@ CREATE INDEX complaints_unit ON complaints(unit_id, status, answer_due);
 CREATE INDEX complaints_category ON complaints(category_code, status, answer_due);
 CREATE INDEX complaints_status_due ON complaints(status, answer_due);
 CREATE INDEX complaints_submitted ON complaints(submitted_at);
+-- The work list sorts overdue first, then by answer date; this covers it.
+CREATE INDEX complaints_worklist ON complaints(status, kind, ack_due, answer_due, id);
 
 -- Private follow-up links for the filer: only digests are stored. A case
 -- may have several (a repeated submit gets its own); revoking ends them all.
