@@ -509,12 +509,23 @@ func TestRemindersAndEscalation(t *testing.T) {
 		if toOfficer != 1 {
 			t.Errorf("%d escalation mails to the complaint officer", toOfficer)
 		}
+		// Acknowledging clears the acknowledgement's reminder and escalation:
+		// the answer deadline (17 April) gets its own.
+		if err := complaint.Act(f.as(principalA), db, r.ID, complaint.Action{Kind: complaint.EventAcknowledged}, time.Date(2026, 4, 9, 8, 0, 0, 0, complaint.Stockholm), nil); err != nil {
+			t.Fatal(err)
+		}
+		if rem, esc := sweep(time.Date(2026, 4, 16, 9, 0, 0, 0, complaint.Stockholm)); rem != 1 || esc != 0 {
+			t.Errorf("before the answer deadline: %d, %d", rem, esc)
+		}
+		if rem, esc := sweep(time.Date(2026, 4, 20, 9, 0, 0, 0, complaint.Stockholm)); rem != 0 || esc != 1 {
+			t.Errorf("answer overdue: %d, %d", rem, esc)
+		}
 		// A delay notice moves the answer date and tells the filer.
-		if err := complaint.Act(f.as(principalA), db, r.ID, complaint.Action{Kind: complaint.EventDelayNotice}, time.Date(2026, 4, 9, 9, 0, 0, 0, complaint.Stockholm), composer{}); err != nil {
+		if err := complaint.Act(f.as(principalA), db, r.ID, complaint.Action{Kind: complaint.EventDelayNotice}, time.Date(2026, 4, 20, 10, 0, 0, 0, complaint.Stockholm), composer{}); err != nil {
 			t.Fatal(err)
 		}
 		c, _ := complaint.Get(f.as(principalA), db, r.ID)
-		if c.AnswerDue != "2026-04-23" {
+		if c.AnswerDue != "2026-05-05" { // 1 May is a holiday
 			t.Errorf("answer due after delay notice: %s", c.AnswerDue)
 		}
 	})

@@ -154,10 +154,17 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 		return err
 	}
 	switch a.Kind {
+	// Once acknowledged, the answer deadline gets its own reminder and
+	// escalation: those of the acknowledgement deadline are cleared.
 	case EventAcknowledged:
-		return exec("UPDATE complaints SET status = ?, acknowledged_at = ? WHERE id = ?", string(Acknowledged), now)
+		return exec("UPDATE complaints SET status = ?, acknowledged_at = ?, reminded_at = NULL, escalated_at = NULL WHERE id = ?",
+			string(Acknowledged), now)
 	case EventInvestigating:
-		return exec("UPDATE complaints SET status = ?, acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ?", string(Investigating), now)
+		if c.Status == Registered {
+			return exec("UPDATE complaints SET status = ?, acknowledged_at = ?, reminded_at = NULL, escalated_at = NULL WHERE id = ?",
+				string(Investigating), now)
+		}
+		return exec("UPDATE complaints SET status = ? WHERE id = ?", string(Investigating))
 	case EventAnswered:
 		return exec("UPDATE complaints SET status = ?, answered_at = ?, acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ?",
 			string(Answered), now, now)
