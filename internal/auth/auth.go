@@ -41,16 +41,18 @@ const (
 	ReadAudit          Permission = "audit.read"    // the audit log
 	ReadOverview       Permission = "overview.read" // aggregate figures
 	HandleCases        Permission = "cases.handle"  // complaints (within scope)
+	ReadCaseStats      Permission = "cases.stats"   // complaint trends and board reports (board: suppressed)
+	HoldMeetings       Permission = "meetings"      // principals' meetings (principals: their units)
 )
 
 var grants = map[Role][]Permission{
 	// Administrators configure the system; they do not read complaints.
 	RoleAdmin:      {ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview},
-	RoleOfficer:    {ReadPeople, ReadUnits, ReadOverview, HandleCases},
-	RolePrincipal:  {ReadPeople, ReadUnits, ReadOverview, HandleCases},
+	RoleOfficer:    {ReadPeople, ReadUnits, ReadOverview, HandleCases, ReadCaseStats, HoldMeetings},
+	RolePrincipal:  {ReadPeople, ReadUnits, ReadOverview, HandleCases, HoldMeetings},
 	RoleSpecialist: {ReadUnits, ReadOverview, HandleCases},
-	RoleAnalyst:    {ReadUnits, ReadOverview},
-	RoleBoard:      {ReadOverview},
+	RoleAnalyst:    {ReadUnits, ReadOverview, ReadCaseStats},
+	RoleBoard:      {ReadOverview, ReadCaseStats},
 }
 
 // Principal is the caller of a request: a signed-in user, a token holder or

@@ -90,6 +90,7 @@ const OffensiveTreatment = "offensive_treatment"
 // Text limits, in characters.
 const (
 	MaxText    = 10000 // what happened, what you want, messages
+	MaxSummary = 500   // the handler's neutral summary
 	MaxName    = 200
 	MaxContact = 254
 )
@@ -151,7 +152,8 @@ type Case struct {
 	Secret             bool
 	OffensiveTreatment bool
 	ReportedAt         *time.Time
-	FollowUpRevoked    bool
+	Summary            string // the handler's short neutral summary, no names
+	AnonymizedAt       *time.Time
 	UpdatedAt          time.Time
 
 	// SecretHidden is set when the case is secret and the viewer may not

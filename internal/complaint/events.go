@@ -29,6 +29,7 @@ const (
 	EventLinkRevoked   EventKind = "link_revoked"  //
 	EventReminder      EventKind = "reminder"      // detail: which deadline
 	EventEscalated     EventKind = "escalated"     // overdue: to the complaint officer
+	EventSummary       EventKind = "summary"       // the neutral summary for principals' meetings and reports
 )
 
 // Event is one entry in a case's history.

@@ -215,13 +215,14 @@ type Settings struct {
 	AnswerDays         int // working days to answer
 	RemindDays         int // working days before a deadline to remind the handler
 	ComplaintOfficerID *int64
+	RetentionMonths    *int // months after closing that personal data is kept; nil keeps it
 }
 
 // GetSettings reads the complaint settings.
 func GetSettings(ctx context.Context, q store.Q) (Settings, error) {
 	var s Settings
-	err := q.QueryRow(ctx, "SELECT ack_days, answer_days, remind_days, complaint_officer_id FROM complaint_settings WHERE id = 1").
-		Scan(&s.AckDays, &s.AnswerDays, &s.RemindDays, &s.ComplaintOfficerID)
+	err := q.QueryRow(ctx, "SELECT ack_days, answer_days, remind_days, complaint_officer_id, retention_months FROM complaint_settings WHERE id = 1").
+		Scan(&s.AckDays, &s.AnswerDays, &s.RemindDays, &s.ComplaintOfficerID, &s.RetentionMonths)
 	return s, err
 }
 
@@ -237,11 +238,14 @@ func SaveSettings(ctx context.Context, q store.Q, s Settings) error {
 	if s.RemindDays < 0 || s.RemindDays > 30 {
 		v.Add("remind_days", "field.days")
 	}
+	if s.RetentionMonths != nil && (*s.RetentionMonths < 1 || *s.RetentionMonths > 600) {
+		v.Add("retention_months", "field.retention_months")
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	_, err := q.Exec(ctx, "UPDATE complaint_settings SET ack_days = ?, answer_days = ?, remind_days = ?, complaint_officer_id = ? WHERE id = 1",
-		s.AckDays, s.AnswerDays, s.RemindDays, s.ComplaintOfficerID)
+	_, err := q.Exec(ctx, `UPDATE complaint_settings SET ack_days = ?, answer_days = ?, remind_days = ?, complaint_officer_id = ?,
+		retention_months = ? WHERE id = 1`, s.AckDays, s.AnswerDays, s.RemindDays, s.ComplaintOfficerID, s.RetentionMonths)
 	if err == nil {
 		err = audit.Log(ctx, q, audit.Update, "complaint_settings", "1", "")
 	}

@@ -111,6 +111,12 @@ func Act(ctx context.Context, db store.Q, caseID int64, a Action, now time.Time,
 		case EventSecret:
 			detail = map[bool]string{true: "on", false: "off"}[a.Secret]
 		case EventLinkRevoked:
+		case EventSummary:
+			// Read at principals' meetings and in reports: short, and without
+			// the names of pupils or filers (the handler's responsibility).
+			if tooLong(a.Body, MaxSummary) {
+				v.Add("body", "field.too_long", map[string]any{"Max": MaxSummary})
+			}
 		default:
 			return app.Errorf(app.EINVALID, "err.invalid")
 		}
@@ -217,6 +223,8 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 		return exec("UPDATE complaints SET secret = ? WHERE id = ?", a.Secret)
 	case EventLinkRevoked:
 		return exec("UPDATE complaint_links SET revoked_at = ? WHERE revoked_at IS NULL AND complaint_id = ?", now)
+	case EventSummary:
+		return exec("UPDATE complaints SET summary = ? WHERE id = ?", a.Body)
 	}
 	return nil
 }

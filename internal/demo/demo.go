@@ -183,11 +183,17 @@ func Load(ctx context.Context, db store.Q) error {
 			}
 			area := areas[s.area]
 			u.AreaID = &area
+			total := 0
 			for _, f := range s.forms {
 				for _, y := range f.Years() {
 					u.Capacity = append(u.Capacity, org.Capacity{Form: f.Form, Year: y, Places: places(f)})
+					if f.Form != "fritidshem" { // fritids pupils are the school's own
+						total += places(f)
+					}
 				}
 			}
+			pupils := total * (85 + i%12) / 100 // most units are nearly full
+			u.Pupils = &pupils
 			if err := org.SaveUnit(ctx, tx, &u); err != nil {
 				return fmt.Errorf("demo unit %s: %w", s.name, err)
 			}

@@ -27,6 +27,7 @@ type Unit struct {
 	Lat, Lon      *float64 // WGS84
 	Email         string
 	Phone         string
+	Pupils        *int // number of pupils or children, for rates
 	Active        bool
 	Forms         []UnitForm
 	Capacity      []Capacity
@@ -101,6 +102,9 @@ func (u *Unit) Validate(forms []SchoolForm) error {
 	if u.Email != "" && !validEmail(u.Email) {
 		v.Add("email", "field.email")
 	}
+	if u.Pupils != nil && (*u.Pupils < 0 || *u.Pupils > 100000) {
+		v.Add("pupils", "field.pupils")
+	}
 	if len(u.Forms) == 0 {
 		v.Add("forms", "field.forms_none")
 	}
@@ -162,7 +166,7 @@ func queryUnits(ctx context.Context, q store.Q, scope auth.Scope, id int64) ([]U
 		args = append(args, id)
 	}
 	rows, err := q.Query(ctx, `SELECT u.id, u.name, u.unit_code, u.area_id, COALESCE(a.name, ''), u.street_address,
-			u.postal_code, u.city, u.lat, u.lon, u.email, u.phone, u.active, u.updated_at
+			u.postal_code, u.city, u.lat, u.lon, u.email, u.phone, u.pupils, u.active, u.updated_at
 		FROM units u LEFT JOIN areas a ON a.id = u.area_id
 		WHERE `+cond+` ORDER BY u.name, u.id`, args...)
 	if err != nil {
@@ -173,7 +177,7 @@ func queryUnits(ctx context.Context, q store.Q, scope auth.Scope, id int64) ([]U
 	for rows.Next() {
 		var u Unit
 		if err := rows.Scan(&u.ID, &u.Name, &u.Code, &u.AreaID, &u.AreaName, &u.StreetAddress, &u.PostalCode,
-			&u.City, &u.Lat, &u.Lon, &u.Email, &u.Phone, &u.Active, &u.UpdatedAt); err != nil {
+			&u.City, &u.Lat, &u.Lon, &u.Email, &u.Phone, &u.Pupils, &u.Active, &u.UpdatedAt); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -233,19 +237,19 @@ func SaveUnit(ctx context.Context, q store.Q, u *Unit) error {
 		now := store.Now()
 		if u.ID == 0 {
 			err := tx.QueryRow(ctx, `INSERT INTO units (name, unit_code, area_id, street_address, postal_code, city,
-				lat, lon, email, phone, active, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				lat, lon, email, phone, pupils, active, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				u.Name, u.Code, u.AreaID, u.StreetAddress, u.PostalCode, u.City, u.Lat, u.Lon, u.Email, u.Phone,
-				u.Active, now, now).Scan(&u.ID)
+				u.Pupils, u.Active, now, now).Scan(&u.ID)
 			if err != nil {
 				return err
 			}
 		} else {
 			res, err := tx.Exec(ctx, `UPDATE units SET name = ?, unit_code = ?, area_id = ?, street_address = ?,
-				postal_code = ?, city = ?, lat = ?, lon = ?, email = ?, phone = ?, active = ?, updated_at = ?
+				postal_code = ?, city = ?, lat = ?, lon = ?, email = ?, phone = ?, pupils = ?, active = ?, updated_at = ?
 				WHERE id = ?`,
 				u.Name, u.Code, u.AreaID, u.StreetAddress, u.PostalCode, u.City, u.Lat, u.Lon, u.Email, u.Phone,
-				u.Active, now, u.ID)
+				u.Pupils, u.Active, now, u.ID)
 			if err != nil {
 				return err
 			}

@@ -197,6 +197,9 @@ func unitValues(u org.Unit) map[string]string {
 	if u.Active {
 		vals["active"] = "on"
 	}
+	if u.Pupils != nil {
+		vals["pupils"] = strconv.Itoa(*u.Pupils)
+	}
 	for _, f := range u.Forms {
 		vals["form."+f.Form] = "on"
 		if f.YearFrom != nil {
@@ -240,7 +243,7 @@ func (s *Server) saveUnit(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return app.Errorf(app.EINVALID, "err.invalid")
 	}
-	vals := formValues(r, "name", "code", "area", "street_address", "postal_code", "city", "lat", "lon", "email", "phone", "active")
+	vals := formValues(r, "name", "code", "area", "street_address", "postal_code", "city", "lat", "lon", "email", "phone", "pupils", "active")
 	var v app.Validation
 	u.Name, u.Code, u.StreetAddress, u.PostalCode, u.City = vals["name"], vals["code"], vals["street_address"], vals["postal_code"], vals["city"]
 	u.Email, u.Phone, u.Active = vals["email"], vals["phone"], vals["active"] == "on"
@@ -250,6 +253,7 @@ func (s *Server) saveUnit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	u.Lat, u.Lon = optFloat(&v, "lat", vals["lat"]), optFloat(&v, "lon", vals["lon"])
+	u.Pupils = optInt(&v, "pupils", vals["pupils"])
 	forms, err := org.SchoolForms(ctx, s.db)
 	if err != nil {
 		return err

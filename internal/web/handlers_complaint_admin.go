@@ -25,6 +25,9 @@ func (s *Server) complaintSettings(w http.ResponseWriter, r *http.Request) error
 	if st.ComplaintOfficerID != nil {
 		vals["officer"] = idStr(*st.ComplaintOfficerID)
 	}
+	if st.RetentionMonths != nil {
+		vals["retention_months"] = strconv.Itoa(*st.RetentionMonths)
+	}
 	return s.complaintSettingsPage(w, r, vals, nil)
 }
 
@@ -42,7 +45,7 @@ func (s *Server) complaintSettingsPage(w http.ResponseWriter, r *http.Request, v
 }
 
 func (s *Server) saveComplaintSettings(w http.ResponseWriter, r *http.Request) error {
-	vals := formValues(r, "ack_days", "answer_days", "remind_days", "officer")
+	vals := formValues(r, "ack_days", "answer_days", "remind_days", "officer", "retention_months")
 	var v app.Validation
 	st := complaint.Settings{}
 	for _, f := range []struct {
@@ -58,6 +61,7 @@ func (s *Server) saveComplaintSettings(w http.ResponseWriter, r *http.Request) e
 	if id, err := strconv.ParseInt(vals["officer"], 10, 64); err == nil {
 		st.ComplaintOfficerID = &id
 	}
+	st.RetentionMonths = optInt(&v, "retention_months", vals["retention_months"])
 	err := v.Err()
 	if err == nil {
 		err = complaint.SaveSettings(r.Context(), s.db, st)
