@@ -99,8 +99,8 @@ func (m mailComposer) Compose(n complaint.Notice) mail.Message {
 	return mail.Message{To: n.To, Subject: l.T("mail."+kind+".subject", data), Body: l.T("mail."+kind+".body", data)}
 }
 
-// CaseSweepLoop reminds handlers and escalates overdue cases every
-// interval until ctx ends.
+// CaseSweepLoop reminds handlers, escalates overdue cases and carries out
+// the retention decision every interval until ctx ends.
 func (s *Server) CaseSweepLoop(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -112,6 +112,11 @@ func (s *Server) CaseSweepLoop(ctx context.Context, every time.Duration) {
 		case rem+esc > 0:
 			s.log.Info("case sweep", "reminders", rem, "escalations", esc)
 			s.opts.WakeMailer()
+		}
+		if n, err := complaint.Anonymize(ctx, s.db, time.Now()); err != nil && ctx.Err() == nil {
+			s.log.Warn("retention", "err", err)
+		} else if n > 0 {
+			s.log.Info("retention: personal data removed", "cases", n)
 		}
 		select {
 		case <-ctx.Done():
