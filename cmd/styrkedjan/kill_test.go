@@ -33,6 +33,33 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// startChild runs the program in a child process (this test binary, see
+// TestMain) and returns it with the base URL it serves; the child is killed
+// when the test ends.
+func startChild(t *testing.T, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "STYRKEDJAN_TEST_AS_MAIN=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	lines := bufio.NewScanner(stdout)
+	re := regexp.MustCompile(`running at (http://\S+)`)
+	for lines.Scan() {
+		if m := re.FindStringSubmatch(lines.Text()); m != nil {
+			go func() { _, _ = io.Copy(io.Discard, stdout) }() // keep the pipe drained
+			return cmd, m[1]
+		}
+	}
+	t.Fatal("the child did not start")
+	return nil, ""
+}
+
 // TestKilledServerKeepsWhatItAcknowledged runs the server in a child
 // process, makes changes through HTTP, kills the process with SIGKILL the
 // moment the answers arrive, and checks the changes are in the database.
@@ -47,27 +74,7 @@ func TestKilledServerKeepsWhatItAcknowledged(t *testing.T) {
 		t.Fatal(stderr)
 	}
 
-	cmd := exec.Command(os.Args[0], "serve", "--db", dbURL, "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "STYRKEDJAN_TEST_AS_MAIN=1")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	base := ""
-	lines := bufio.NewScanner(stdout)
-	re := regexp.MustCompile(`running at (http://\S+)`)
-	for base == "" && lines.Scan() {
-		if m := re.FindStringSubmatch(lines.Text()); m != nil {
-			base = m[1]
-		}
-	}
-	if base == "" {
-		t.Fatal("the child did not start")
-	}
+	cmd, base := startChild(t, "serve", "--db", dbURL, "--addr", "127.0.0.1:0")
 
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -154,28 +161,7 @@ func TestKillDuringSubmissionBurst(t *testing.T) {
 				}
 			}
 
-			cmd := exec.Command(os.Args[0], "serve", "--db", dbURL, "--addr", "127.0.0.1:0", "--intake-rate", "0")
-			cmd.Env = append(os.Environ(), "STYRKEDJAN_TEST_AS_MAIN=1")
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-			base := ""
-			lines := bufio.NewScanner(stdout)
-			re := regexp.MustCompile(`running at (http://\S+)`)
-			for base == "" && lines.Scan() {
-				if m := re.FindStringSubmatch(lines.Text()); m != nil {
-					base = m[1]
-				}
-			}
-			if base == "" {
-				t.Fatal("the child did not start")
-			}
-			go func() { _, _ = io.Copy(io.Discard, stdout) }()
+			cmd, base := startChild(t, "serve", "--db", dbURL, "--addr", "127.0.0.1:0", "--intake-rate", "0")
 
 			// The burst: each worker submits until the server is gone.
 			type receipt struct{ Reference, FollowUpURL string }

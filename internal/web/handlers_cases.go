@@ -161,15 +161,11 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxSubmissionBytes)
 	vals := map[string]string{}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
-		var v app.Validation
-		v.Add("files", "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20})
-		return s.renderCase(w, r, vals, v.Err())
-	}
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
+	cleanup, err := parseUpload(w, r, "files")
+	defer cleanup()
+	if err != nil {
+		return s.renderCase(w, r, vals, err)
 	}
 	for _, k := range []string{"action", "body", "outcome", "handler", "secret"} {
 		vals[k] = r.FormValue(k)

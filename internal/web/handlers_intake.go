@@ -118,15 +118,11 @@ func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
 	if !s.intakeLimiter.allow(clientIP(r)) {
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxSubmissionBytes)
 	vals := map[string]string{}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var v app.Validation
-		v.Add("attachments", "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20})
-		return s.complaintFormPage(w, r, vals, v.Err())
-	}
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
+	cleanup, err := parseUpload(w, r, "attachments")
+	defer cleanup()
+	if err != nil {
+		return s.complaintFormPage(w, r, vals, err)
 	}
 	for _, k := range []string{"filerRole", "unit", "kind", "category", "concernsPrincipal", "whatHappened", "desiredOutcome", "name", "email", "phone", "key"} {
 		vals[k] = r.FormValue(k)
@@ -150,6 +146,24 @@ func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
 	s.opts.WakeMailer()
 	http.Redirect(w, r, "/f/"+receipt.Token+"?new=1", http.StatusSeeOther)
 	return nil
+}
+
+// parseUpload reads a form that may carry files, within the size limit of
+// a submission; a body too large is a validation error on the file field.
+// Call the returned cleanup when done, to remove spooled files.
+func parseUpload(w http.ResponseWriter, r *http.Request, fileField string) (cleanup func(), err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSubmissionBytes)
+	cleanup = func() {
+		if r.MultipartForm != nil {
+			_ = r.MultipartForm.RemoveAll()
+		}
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var v app.Validation
+		v.Add(fileField, "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20})
+		return cleanup, v.Err()
+	}
+	return cleanup, nil
 }
 
 // setUnit reads the unit choice: a unit id, "unknown" or "organization".
@@ -234,15 +248,11 @@ func (s *Server) followUpReply(w http.ResponseWriter, r *http.Request) error {
 	if !s.intakeLimiter.allow(clientIP(r)) {
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxSubmissionBytes)
 	vals := map[string]string{}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var v app.Validation
-		v.Add("files", "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20})
-		return s.followUpPage(w, r, vals, v.Err())
-	}
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
+	cleanup, err := parseUpload(w, r, "files")
+	defer cleanup()
+	if err != nil {
+		return s.followUpPage(w, r, vals, err)
 	}
 	vals["body"] = r.FormValue("body")
 	files, err := formFiles(r, "files")
