@@ -287,3 +287,32 @@ func TestCaseScopingThroughPagesAndAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestStaffRegisterAComplaintReceivedByPhone(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.login(officer)
+		form := c.get("/cases/new")
+		key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(form.body)
+		if form.status != http.StatusOK || key == nil || !strings.Contains(form.body, `action="/cases/new"`) {
+			t.Fatalf("staff form: %d", form.status)
+		}
+		r := c.postMultipart("/cases/new", map[string]string{"filerRole": "guardian", "unit": itoa(e.unitID(unitA)), "kind": "complaint",
+			"category": "teaching", "whatHappened": "Ringde om läxorna.", "language": "so", "key": key[1]})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "/f/") || !strings.Contains(r.body, "BUN 2026/00001") {
+			t.Fatalf("register: %d\n%s", r.status, r.body)
+		}
+		var channel, lang, actor string
+		err := e.db.QueryRow(context.Background(), `SELECT c.channel, c.language, ev.actor FROM complaints c
+			JOIN complaint_events ev ON ev.complaint_id = c.id`).Scan(&channel, &lang, &actor)
+		if err != nil || channel != "staff" || lang != "so" || actor != "Oskar Handläggare" {
+			t.Errorf("registered case: %q %q %q %v", channel, lang, actor, err)
+		}
+		// Routed like any other: the unit's principal has it.
+		if r := e.login(principalA).get("/cases"); !strings.Contains(r.body, "BUN 2026/00001") {
+			t.Error("not on the principal's work list")
+		}
+		if r := e.login(boardEmail).get("/cases/new"); r.status != http.StatusForbidden {
+			t.Errorf("board member: %d", r.status)
+		}
+	})
+}

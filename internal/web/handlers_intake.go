@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
@@ -34,6 +35,8 @@ type intakePage struct {
 	Key        string // submission key against double submits
 	MaxFiles   int
 	MaxMB      int
+	Staff      bool            // a staff member registers a case received by phone or letter
+	Languages  []i18n.Language // the filer's language, for staff
 }
 
 func (s *Server) intakeData(ctx context.Context) (intakePage, error) {
@@ -88,10 +91,19 @@ func (s *Server) complaintForm(w http.ResponseWriter, r *http.Request) error {
 	return s.complaintFormPage(w, r, map[string]string{"kind": string(complaint.KindComplaint)}, nil)
 }
 
+// staffComplaintForm is the same form for staff registering a complaint
+// received by phone, letter or in person.
+func (s *Server) staffComplaintForm(w http.ResponseWriter, r *http.Request) error {
+	return s.complaintFormPage(w, r, map[string]string{"kind": string(complaint.KindComplaint), "language": "sv"}, nil)
+}
+
 func (s *Server) complaintFormPage(w http.ResponseWriter, r *http.Request, vals map[string]string, err error) error {
 	data, derr := s.intakeData(r.Context())
 	if derr != nil {
 		return derr
+	}
+	if strings.HasPrefix(r.URL.Path, "/cases/") {
+		data.Staff, data.Languages = true, i18n.Languages
 	}
 	data.Key = vals["key"]
 	if data.Key == "" {
@@ -118,20 +130,33 @@ func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
 	if !s.intakeLimiter.allow(clientIP(r)) {
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
+	return s.intake(w, r, "web")
+}
+
+// registerComplaint registers a complaint staff received another way; the
+// staff member is the actor, and the filer's link is shown to pass on.
+func (s *Server) registerComplaint(w http.ResponseWriter, r *http.Request) error {
+	return s.intake(w, r, "staff")
+}
+
+func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) error {
 	vals := map[string]string{}
 	cleanup, err := parseUpload(w, r, "attachments")
 	defer cleanup()
 	if err != nil {
 		return s.complaintFormPage(w, r, vals, err)
 	}
-	for _, k := range []string{"filerRole", "unit", "kind", "category", "concernsPrincipal", "whatHappened", "desiredOutcome", "name", "email", "phone", "key"} {
+	for _, k := range []string{"filerRole", "unit", "kind", "category", "concernsPrincipal", "whatHappened", "desiredOutcome", "name", "email", "phone", "key", "language"} {
 		vals[k] = r.FormValue(k)
 	}
 	sub := complaint.Submission{
 		FilerRole: complaint.FilerRole(vals["filerRole"]), Kind: complaint.Kind(vals["kind"]), Category: vals["category"],
 		ConcernsPrincipal: vals["concernsPrincipal"] == "on", WhatHappened: vals["whatHappened"],
 		DesiredOutcome: vals["desiredOutcome"], Name: vals["name"], Email: vals["email"], Phone: vals["phone"],
-		Language: s.localizer(r).Lang, Channel: "web", SubmissionKey: vals["key"],
+		Language: s.localizer(r).Lang, Channel: channel, SubmissionKey: vals["key"],
+	}
+	if channel == "staff" {
+		sub.Language = s.catalog.Match(vals["language"], "")
 	}
 	setUnit(&sub, vals["unit"])
 	files, err := formFiles(r, "attachments")
@@ -144,6 +169,13 @@ func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
 		return s.complaintFormPage(w, r, vals, err)
 	}
 	s.opts.WakeMailer()
+	if channel == "staff" {
+		s.render(w, r, http.StatusOK, "case_registered", struct {
+			Receipt complaint.Receipt
+			Link    string
+		}{receipt, s.opts.PublicURL + "/f/" + receipt.Token})
+		return nil
+	}
 	http.Redirect(w, r, "/f/"+receipt.Token+"?new=1", http.StatusSeeOther)
 	return nil
 }

@@ -43,6 +43,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /people", page(s.allow(auth.ReadPeople, s.peopleList)))
 	mux.Handle("GET /people/{id}", page(s.allow(auth.ReadPeople, s.personPage)))
 	mux.Handle("GET /cases", page(s.allow(auth.HandleCases, s.workList)))
+	mux.Handle("GET /cases/new", page(s.allow(auth.HandleCases, s.staffComplaintForm)))
+	mux.Handle("POST /cases/new", page(s.allow(auth.HandleCases, s.registerComplaint)))
 	mux.Handle("GET /cases/{id}", page(s.allow(auth.HandleCases, s.casePage)))
 	mux.Handle("POST /cases/{id}", page(s.allow(auth.HandleCases, s.caseAction)))
 	mux.Handle("GET /cases/{id}/files/{file}", page(s.allow(auth.HandleCases, s.caseFile)))
