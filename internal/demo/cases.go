@@ -42,7 +42,8 @@ func EnsureCases(ctx context.Context, db *store.DB, n int, seed int64) (int, err
 // unit and the whole organization, every category and kind; they are
 // routed as complaint.Route would route them, have deadlines in working
 // days and have moved through the workflow as far as their age makes
-// likely, with the events that go with it. A few stall and are overdue,
+// likely, with the events that go with it (most with the handler's neutral
+// summary for the principals' meetings). A few stall and are overdue,
 // as in real life. References continue the organizer's registration
 // series, which is moved on to match, so later submissions stay gapless.
 //
@@ -80,7 +81,7 @@ func GenerateCases(ctx context.Context, db *store.DB, n int, seed int64) error {
 	return audit.Log(ctx, db, audit.Create, "complaint", "", fmt.Sprintf("%d fictional demo cases generated", n))
 }
 
-// genBatch is the number of cases inserted per transaction. With 29
+// genBatch is the number of cases inserted per transaction. With 30
 // columns a row it keeps a statement well under SQLite's limit of 32,766
 // parameters (PostgreSQL allows 65,535).
 const genBatch = 500
@@ -222,6 +223,7 @@ type genCase struct {
 	ackAt, answerAt, closedAt                  time.Time // zero: not (yet)
 	remindedAt, escalatedAt, reportedAt, updAt time.Time
 	secret, offensive                          bool
+	summary                                    string // the handler's neutral summary
 	events                                     []genEvent
 }
 
@@ -313,6 +315,12 @@ func (g *generator) handle(c *genCase) {
 	}
 	c.status, c.ackAt = complaint.Acknowledged, ack
 	act(ack, complaint.EventAcknowledged, "filer", pickOrEmpty(g.rng, ackMessages, 0.5), "")
+	// Most handlers write the neutral summary for the principals' meetings
+	// when they take the case up.
+	if g.chance(0.85) {
+		c.summary = g.summary(c)
+		act(ack, complaint.EventSummary, "internal", c.summary, "")
+	}
 	// Some cases are marked secret when they are taken up.
 	if c.secret = g.chance(0.015) || (c.offensive && g.chance(0.2)); c.secret {
 		act(ack, complaint.EventSecret, "internal", "", "on")
@@ -412,6 +420,24 @@ func (g *generator) category(kind complaint.Kind) string {
 			return g.cats[g.rng.IntN(len(g.cats))]
 		}
 	}
+}
+
+// summary picks a short neutral summary that fits the case: no names, no
+// details of who.
+func (g *generator) summary(c *genCase) string {
+	switch c.kind {
+	case complaint.KindPraise:
+		return pickFrom(g.rng, praiseSummaries)
+	case complaint.KindSuggestion:
+		return pickFrom(g.rng, suggestionSummaries)
+	case complaint.KindFault:
+		return pickFrom(g.rng, faultSummaries)
+	}
+	list, ok := summaries[c.category]
+	if !ok {
+		list = summaries["other"]
+	}
+	return pickFrom(g.rng, list)
 }
 
 func (g *generator) texts(c *genCase) {
@@ -525,7 +551,7 @@ func (g *generator) insert(ctx context.Context, tx *store.Tx, batch []*genCase) 
 			string(c.scope), string(c.kind), c.category, c.concernsPrincipal, c.what, c.desired, c.name, c.email,
 			c.phone, string(c.status), string(c.outcome), nullID(c.handler), c.ackDue, c.answerDue,
 			nullTime(c.ackAt), nullTime(c.answerAt), nullTime(c.closedAt), nullTime(c.remindedAt),
-			nullTime(c.escalatedAt), c.secret, c.offensive, nullTime(c.reportedAt), c.updAt)
+			nullTime(c.escalatedAt), c.secret, c.offensive, nullTime(c.reportedAt), c.updAt, c.summary)
 	}
 	rows, err := tx.Query(ctx, "INSERT INTO complaints ("+strings.Join(caseInsertColumns, ", ")+") VALUES "+
 		valueRows(len(batch), len(caseInsertColumns))+" RETURNING id, reference", args...)
@@ -580,7 +606,7 @@ var caseInsertColumns = []string{"reference", "submitted_at", "channel", "langua
 	"unit_scope", "kind", "category_code", "concerns_principal", "what_happened", "desired_outcome", "filer_name",
 	"filer_email", "filer_phone", "status", "outcome", "handler_id", "ack_due", "answer_due", "acknowledged_at",
 	"answered_at", "closed_at", "reminded_at", "escalated_at", "secret", "offensive_treatment", "reported_at",
-	"updated_at"}
+	"updated_at", "summary"}
 
 // valueRows returns "(?, ?), (?, ?)" for rows rows of cols values.
 func valueRows(rows, cols int) string {
@@ -710,6 +736,69 @@ var happenings = map[string][]string{
 		"Skolans telefon är aldrig bemannad efter klockan två.",
 	},
 }
+
+// Neutral summaries, as a handler writes them for the principals'
+// meetings: short, without names.
+var summaries = map[string][]string{
+	"treatment": {
+		"Vårdnadshavare upplever att personal har bemött en elev nedlåtande.",
+		"Synpunkt på hur personalen bemöter vårdnadshavare i telefon.",
+		"Vårdnadshavare känner sig inte lyssnade på vid samtal med skolan.",
+	},
+	"teaching": {
+		"Lektioner i ett ämne har ställts in flera veckor i rad.",
+		"Undervisning i ett ämne saknas sedan lovet.",
+		"Oklart för vårdnadshavare hur eleven ligger till i ämnena.",
+	},
+	"special_support": {
+		"Beslutat stöd enligt åtgärdsprogram har inte genomförts.",
+		"Begäran om utredning av stödbehov har inte besvarats.",
+		"Stöd i klassrummet har minskat utan information till hemmet.",
+	},
+	complaint.OffensiveTreatment: {
+		"Elev upplever sig utsatt av andra elever på rasterna.",
+		"Kränkande meddelanden i en digital kanal mellan elever.",
+		"Elev upplever sig utestängd från gemenskapen i gruppen.",
+	},
+	"safety": {
+		"Orolig arbetsmiljö i klassrummet.",
+		"Brister i tillsynen under utevistelse.",
+		"Synpunkt på säkerheten vid skolans grind och parkering.",
+	},
+	"meals": {
+		"Maten räcker inte till alla klasser.",
+		"Specialkost har blivit fel vid flera tillfällen.",
+		"Synpunkt på matens kvalitet och temperatur.",
+	},
+	"school_transport": {
+		"Skolskjutsen har varit sen eller uteblivit.",
+		"Synpunkt på beslut om skolskjuts.",
+	},
+	"school_placement": {
+		"Missnöje med placeringen efter skolvalet.",
+		"Syskon har placerats på olika skolor.",
+	},
+	"premises": {
+		"Brister i ventilationen i ett klassrum.",
+		"Trasiga toaletter under en längre tid.",
+		"Vattenläckage i lokalerna vid regn.",
+	},
+	"information": {
+		"Sen information till vårdnadshavare om ändrade tider.",
+		"Felaktig information på webbplatsen.",
+	},
+	"other": {
+		"Synpunkt på trafiken vid lämning och hämtning.",
+		"Svårt att nå skolan per telefon.",
+		"Synpunkt på rutiner för att boka samtal.",
+	},
+}
+
+var (
+	praiseSummaries     = []string{"Beröm till personalen.", "Beröm för en aktivitet på skolan."}
+	suggestionSummaries = []string{"Förslag om att utveckla verksamheten.", "Förslag om information till nya familjer."}
+	faultSummaries      = []string{"Felanmälan om trasig utrustning.", "Felanmälan om lokalerna."}
+)
 
 var (
 	praise = []string{
