@@ -56,6 +56,7 @@ Commands:
   serve                run the web server (--db sqlite:PATH or postgres://...)
   migrate              apply database migrations
   import units|people  import units or people from a CSV file
+  report complaints    write the complaints board report as PDF or XLSX
   user add             add a person who can sign in
   user set-password    set a person's password (read from standard input)
   user token           print a personal API bearer token for a person
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = runMigrate(ctx, e, rest)
 	case "import":
 		err = runImport(ctx, e, rest)
+	case "report":
+		err = runReport(ctx, e, rest)
 	case "user":
 		err = runUser(ctx, e, rest)
 	case "config":

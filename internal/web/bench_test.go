@@ -32,9 +32,11 @@ import (
 // The quality bar: with 100,000 cases in the database, a handler's work
 // list and a case page render in under 100 ms median on SQLite and on
 // PostgreSQL, and the intake API takes at least 200 submissions a second
-// on SQLite. Run, bounded for a shared machine:
+// on SQLite; the trends dashboard and a one-year board report (page, PDF
+// and XLSX) are built in under 2 s. Run, bounded for a shared machine:
 //
 //	go test -run '^$' -bench 'WorkList|CasePage|IntakeAPI' -benchtime=50x ./internal/web/
+//	go test -run '^$' -bench 'Trends|BoardReport' -benchtime=10x ./internal/web/
 //
 // with STYRKEDJAN_TEST_POSTGRES set to include PostgreSQL. Each reports the
 // median and 95th percentile of the full HTTP round trip (p50-ms, p95-ms);
@@ -44,9 +46,10 @@ const (
 	benchCases = 100_000
 	// benchDataVersion names the cached benchmark databases: bump it when
 	// the generator or the demo organizer changes, so they are rebuilt.
-	benchDataVersion = "2"
+	benchDataVersion = "3"
 	benchOfficer     = "klagomal@exempelby.example"
 	benchPrincipal   = "rektor.ekbacka@exempelby.example"
+	benchBoard       = "ordforande@exempelby.example"
 )
 
 // benchDBs caches one 100,000-case database per dialect for the process.
@@ -400,4 +403,39 @@ func benchSubmissions(b *testing.B, db *store.DB) [][]byte {
 		out = append(out, body)
 	}
 	return out
+}
+
+// BenchmarkTrends measures GET /complaints/trends for the default period
+// (the last twelve full months, about half of the 100,000 cases) and every
+// kind of case: for the complaint officer, with full figures, and for a
+// board member, with small groups suppressed.
+func BenchmarkTrends(b *testing.B) {
+	benchDatabases(b, func(b *testing.B, db *store.DB) {
+		base := benchServer(b, db)
+		for _, role := range []struct{ name, email string }{{"officer", benchOfficer}, {"board", benchBoard}} {
+			c := benchLogin(b, base, role.email)
+			b.Run(role.name, func(b *testing.B) {
+				benchLatency(b, func(int) { benchGet(b, c, base+"/complaints/trends?kind=all", `<svg class="chart"`) })
+			})
+		}
+	})
+}
+
+// BenchmarkBoardReport measures a one-year board report over every kind of
+// case, as the officer sees it: the page (with the handlers' summaries),
+// the PDF and the XLSX.
+func BenchmarkBoardReport(b *testing.B) {
+	benchDatabases(b, func(b *testing.B, db *store.DB) {
+		base := benchServer(b, db)
+		c := benchLogin(b, base, benchOfficer)
+		for _, f := range []struct{ name, path, want string }{
+			{"page", "/complaints/report", "<h1>"},
+			{"pdf", "/complaints/report.pdf", "%PDF-"},
+			{"xlsx", "/complaints/report.xlsx", "PK"},
+		} {
+			b.Run(f.name, func(b *testing.B) {
+				benchLatency(b, func(int) { benchGet(b, c, base+f.path+"?kind=all", f.want) })
+			})
+		}
+	})
 }

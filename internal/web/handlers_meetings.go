@@ -16,10 +16,6 @@ import (
 // agenda with its forms, and the agenda as PDF. Scope and rights are
 // decided in package meeting.
 
-// errNotYet answers routes whose pages are still being built.
-// TODO(lead): remove when handlers_trends.go no longer uses it.
-var errNotYet = app.NotFound()
-
 type meetingsPage struct {
 	Meetings  []meeting.Summary
 	CanCreate bool

@@ -1,12 +1,458 @@
 package web
 
-import "net/http"
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
 
-// Stubs: the trends dashboard and the board report (issue 4) are being built.
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/complaint/report"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/privacy"
+)
 
-func (s *Server) trends(w http.ResponseWriter, r *http.Request) error          { return errNotYet }
-func (s *Server) boardReport(w http.ResponseWriter, r *http.Request) error     { return errNotYet }
-func (s *Server) saveBoardReport(w http.ResponseWriter, r *http.Request) error { return errNotYet }
-func (s *Server) boardReportPDF(w http.ResponseWriter, r *http.Request) error  { return errNotYet }
-func (s *Server) boardReportXLSX(w http.ResponseWriter, r *http.Request) error { return errNotYet }
-func (s *Server) apiTrends(w http.ResponseWriter, r *http.Request) error       { return errNotYet }
+// Complaint statistics: the trends dashboard, the board report (page, PDF,
+// XLSX, and the officer's analysis) and the trends API. Officers and
+// analysts see full figures; board members the same tables with small
+// groups suppressed and no free text but the analysis written for them.
+
+type trendsPage struct {
+	Report        *report.Report // nil when the filter is invalid
+	Kinds         []complaint.Kind
+	Query         string // the filter as a query string, for links
+	MonthsChart   template.HTML
+	CategoryChart template.HTML
+	CanWrite      bool             // may save the analysis
+	Summaries     []report.Summary // officers only
+	SummaryTotal  int
+	Method        string // the statistical test in plain words
+}
+
+// reportOptions reads the period and kind from the query, with the last
+// twelve full months and complaints as defaults, and the suppression the
+// principal's role calls for.
+func (s *Server) reportOptions(r *http.Request, vals map[string]string) (report.Options, error) {
+	now := time.Now()
+	q := r.URL.Query()
+	if r.Method == http.MethodPost {
+		q = r.PostForm
+	}
+	def := report.DefaultPeriod(now)
+	vals["from"], vals["to"], vals["kind"] = def.From, def.To, string(complaint.KindComplaint)
+	for _, k := range []string{"from", "to", "kind"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" || q.Has(k) {
+			vals[k] = v
+		}
+	}
+	o := report.Options{Now: now, L: s.pageLocalizer(r, "trends")}
+	if !report.FullFigures(auth.FromContext(r.Context())) {
+		o.MinGroup = max(s.opts.MinGroup, privacy.DefaultMinGroup)
+	}
+	period, perr := report.ParsePeriod(vals["from"], vals["to"])
+	kind, kerr := report.ParseKind(vals["kind"])
+	if err := joinValidation(perr, kerr); err != nil {
+		return o, err
+	}
+	o.Period, o.Kind = period, kind
+	return o, nil
+}
+
+// joinValidation merges validation errors in form order.
+func joinValidation(errs ...error) error {
+	var v app.Validation
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var ae *app.Error
+		if !errors.As(err, &ae) || ae.Code != app.EINVALID {
+			return err
+		}
+		for _, f := range ae.Fields {
+			v.Add(f.Field, f.MsgID, f.Data)
+		}
+	}
+	return v.Err()
+}
+
+func reportQuery(vals map[string]string) string {
+	q := url.Values{}
+	for _, k := range []string{"from", "to", "kind"} {
+		q.Set(k, vals[k])
+	}
+	return q.Encode()
+}
+
+func (s *Server) trends(w http.ResponseWriter, r *http.Request) error {
+	return s.statsPage(w, r, "trends", map[string]string{}, nil)
+}
+
+func (s *Server) boardReport(w http.ResponseWriter, r *http.Request) error {
+	return s.statsPage(w, r, "board_report", map[string]string{}, nil)
+}
+
+// statsPage renders the dashboard or the report page; saveErr is a failed
+// save of the analysis, whose text is in vals.
+func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, name string, vals map[string]string, saveErr error) error {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	typed, hasTyped := vals["analysis"]
+	o, err := s.reportOptions(r, vals)
+	page := trendsPage{Kinds: complaint.Kinds, Query: reportQuery(vals), CanWrite: report.CanWrite(p),
+		Method: report.Method(o.L)}
+	if err != nil {
+		return s.renderForm(w, r, name, formData{Values: vals, Extra: page}, err)
+	}
+	if page.Report, err = report.Build(ctx, s.db, o); err != nil {
+		return err
+	}
+	l := s.pageLocalizer(r, name)
+	page.MonthsChart = monthsChart(page.Report, l)
+	page.CategoryChart = categoryChart(page.Report, l)
+	vals["analysis"] = page.Report.Analysis
+	if hasTyped {
+		vals["analysis"] = typed
+	}
+	if name == "board_report" && p.Role == auth.RoleOfficer {
+		if page.Summaries, page.SummaryTotal, err = report.Summaries(ctx, s.db, o.Period, o.Kind, l.Lang); err != nil {
+			return err
+		}
+	}
+	return s.renderForm(w, r, name, formData{Values: vals, Extra: page}, saveErr)
+}
+
+// saveBoardReport stores the officer's analysis for the period.
+func (s *Server) saveBoardReport(w http.ResponseWriter, r *http.Request) error {
+	if !report.CanWrite(auth.FromContext(r.Context())) {
+		return app.Forbidden()
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		return app.Errorf(app.EINVALID, "err.invalid")
+	}
+	vals := map[string]string{"analysis": r.PostForm.Get("analysis")}
+	o, err := s.reportOptions(r, vals)
+	if err == nil {
+		err = report.SaveAnalysis(r.Context(), s.db, o.Period, vals["analysis"], time.Now())
+	}
+	if err != nil {
+		if app.Code(err) != app.EINVALID {
+			return err
+		}
+		// Show the report again with the typed text and the error.
+		r.Method = http.MethodGet
+		r.URL.RawQuery = reportQuery(vals)
+		r.Form, r.PostForm = nil, nil
+		return s.statsPage(w, r, "board_report", vals, err)
+	}
+	s.flash(r, "report.saved")
+	http.Redirect(w, r, "/complaints/report?"+reportQuery(vals), http.StatusSeeOther)
+	return nil
+}
+
+// exportReport builds the report for a download; an invalid filter is a
+// 422 error page.
+func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, ext, contentType string,
+	write func(*report.Report, io.Writer, *i18n.Localizer) error) error {
+	vals := map[string]string{}
+	o, err := s.reportOptions(r, vals)
+	if err != nil {
+		return err
+	}
+	rep, err := report.Build(r.Context(), s.db, o)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := write(rep, &buf, o.L); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%s-%s-%s.%s", o.L.T("report.file_name"), o.Period.From, o.Period.To, ext)
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+func (s *Server) boardReportPDF(w http.ResponseWriter, r *http.Request) error {
+	return s.exportReport(w, r, "pdf", "application/pdf", (*report.Report).WritePDF)
+}
+
+func (s *Server) boardReportXLSX(w http.ResponseWriter, r *http.Request) error {
+	return s.exportReport(w, r, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (*report.Report).WriteXLSX)
+}
+
+// The API's shapes for GET /api/v1/complaint-trends.
+
+type apiPeriod struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+type apiTrendRow struct {
+	Key          string        `json:"key"`
+	Label        string        `json:"label"`
+	Count        privacy.Count `json:"count"`
+	Previous     privacy.Count `json:"previousCount"`
+	Change       report.Figure `json:"changePercent"`
+	P            report.Figure `json:"pValue"`
+	Rise         bool          `json:"rise"`
+	Pupils       *int          `json:"pupils,omitempty"`
+	Rate         report.Figure `json:"per100Pupils"`
+	Open         privacy.Count `json:"openNow"`
+	Overdue      privacy.Count `json:"overdueNow"`
+	Answered     privacy.Count `json:"answered"`
+	AnswerMedian report.Figure `json:"answerMedianWorkingDays"`
+	AnswerOnTime report.Figure `json:"answeredOnTimeShare"`
+}
+
+type apiCountRow struct {
+	Key      string        `json:"key"`
+	Label    string        `json:"label"`
+	Count    privacy.Count `json:"count"`
+	Previous privacy.Count `json:"previousCount"`
+	Change   report.Figure `json:"changePercent"`
+}
+
+type apiStep struct {
+	Norm   int           `json:"normWorkingDays"`
+	Done   privacy.Count `json:"done"`
+	OnTime privacy.Count `json:"onTime"`
+	Late   privacy.Count `json:"lateNotDone"`
+	Median report.Figure `json:"medianWorkingDays"`
+	Share  report.Figure `json:"onTimeShare"`
+}
+
+type apiOutcome struct {
+	Key           string        `json:"key"`
+	Label         string        `json:"label"`
+	Closed        privacy.Count `json:"closed"`
+	Measures      privacy.Count `json:"measuresTaken"`
+	NoMeasures    privacy.Count `json:"noMeasures"`
+	Forwarded     privacy.Count `json:"forwarded"`
+	MeasuresShare report.Figure `json:"measuresTakenShare"`
+}
+
+type apiTrends struct {
+	Organizer   string        `json:"organizer"`
+	Period      apiPeriod     `json:"period"`
+	Comparison  apiPeriod     `json:"comparisonPeriod"`
+	Kind        *string       `json:"kind"`
+	Today       string        `json:"today"`
+	GeneratedAt time.Time     `json:"generatedAt"`
+	Suppressed  bool          `json:"suppressed"`
+	MinGroup    int           `json:"minGroup"`
+	Pupils      int           `json:"pupils"`
+	Total       apiTrendRow   `json:"total"`
+	Kinds       []apiCountRow `json:"kinds"`
+	Categories  []apiTrendRow `json:"categories"`
+	Units       []apiTrendRow `json:"units"`
+	Months      []apiCountRow `json:"months"`
+	Ack         apiStep       `json:"acknowledgement"`
+	Answer      apiStep       `json:"answer"`
+	Outcomes    []apiOutcome  `json:"outcomes"`
+	Closed      apiOutcome    `json:"outcomesTotal"`
+	Analysis    string        `json:"analysis"`
+	Method      string        `json:"method"`
+}
+
+func toAPITrendRow(row report.Row, unit bool) apiTrendRow {
+	a := apiTrendRow{Key: row.Key, Label: row.Label, Count: row.Count.Count, Previous: row.Previous.Count, Change: row.Change,
+		P: row.P, Rise: row.Rise, Rate: row.Rate, Open: row.Open.Count, Overdue: row.Overdue.Count, Answered: row.Answered.Count,
+		AnswerMedian: row.AnswerMedian, AnswerOnTime: row.AnswerOnTime}
+	if _, ok := row.Rate.Value(); unit && (ok || row.Rate.Suppressed()) {
+		p := row.Pupils
+		a.Pupils = &p
+	}
+	return a
+}
+
+func toAPICountRows(rows []report.Row) []apiCountRow {
+	out := make([]apiCountRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, apiCountRow{r.Key, r.Label, r.Count.Count, r.Previous.Count, r.Change})
+	}
+	return out
+}
+
+func toAPIStep(s report.Step) apiStep {
+	return apiStep{s.Norm, s.Done.Count, s.OnTime.Count, s.Late.Count, s.Median, s.Share}
+}
+
+func toAPIOutcome(o report.OutcomeRow) apiOutcome {
+	return apiOutcome{o.Key, o.Label, o.Closed.Count, o.Measures.Count, o.NoMeasures.Count, o.Forwarded.Count, o.MeasuresShare}
+}
+
+func (s *Server) apiTrends(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.reportOptions(r, map[string]string{})
+	if err != nil {
+		return err
+	}
+	rep, err := report.Build(r.Context(), s.db, o)
+	if err != nil {
+		return err
+	}
+	out := apiTrends{Organizer: rep.Organizer, Period: apiPeriod{rep.Period.From, rep.Period.To},
+		Comparison: apiPeriod{rep.Previous.From, rep.Previous.To}, Today: rep.Today, GeneratedAt: rep.Generated,
+		Suppressed: rep.Suppressed(), MinGroup: rep.MinGroup, Pupils: rep.Pupils, Total: toAPITrendRow(rep.Total, false),
+		Kinds: toAPICountRows(rep.Kinds), Months: toAPICountRows(rep.Months), Ack: toAPIStep(rep.Ack),
+		Answer: toAPIStep(rep.Answer), Closed: toAPIOutcome(rep.Closed), Analysis: rep.Analysis,
+		Method: report.Method(o.L), Categories: []apiTrendRow{}, Units: []apiTrendRow{}, Outcomes: []apiOutcome{}}
+	if rep.Kind != "" {
+		k := string(rep.Kind)
+		out.Kind = &k
+	}
+	for _, row := range rep.Categories {
+		out.Categories = append(out.Categories, toAPITrendRow(row, false))
+	}
+	for _, row := range rep.Units {
+		out.Units = append(out.Units, toAPITrendRow(row, true))
+	}
+	for _, row := range rep.Outcomes {
+		out.Outcomes = append(out.Outcomes, toAPIOutcome(row))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// Charts: inline SVG drawn here, with presentation attributes only (the
+// CSP allows no inline style). They are hidden from assistive technology:
+// the table beside each chart holds the same figures, with a caption.
+
+const (
+	chartInk   = "#1b1f24"
+	chartMuted = "#4a5360"
+	chartLine  = "#c9ced6"
+	chartNow   = "#0b4f8a" // this period: the brand blue
+	chartPrev  = "#7d8896" // the year before: grey, 3.5:1 against white
+)
+
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// niceMax rounds up to 1, 2 or 5 times a power of ten, for axis ticks.
+func niceMax(v int) (top, step int) {
+	if v <= 0 {
+		return 4, 1
+	}
+	raw := float64(v) / 4
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*pow >= raw {
+			step = max(int(m*pow), 1)
+			break
+		}
+	}
+	top = step * int(math.Ceil(float64(v)/float64(step)))
+	return top, step
+}
+
+func legend(b *strings.Builder, l *i18n.Localizer, x, y int) {
+	fmt.Fprintf(b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12" fill="%s">%s</text>`,
+		x, y, chartNow, x+16, y+11, chartInk, esc(l.T("report.this_period")))
+	fmt.Fprintf(b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12" fill="%s">%s</text>`,
+		x+170, y, chartPrev, x+186, y+11, chartInk, esc(l.T("report.previous_period")))
+}
+
+// monthsChart draws cases per month, this period beside the year before.
+func monthsChart(rep *report.Report, l *i18n.Localizer) template.HTML {
+	if len(rep.Months) == 0 {
+		return ""
+	}
+	const w, h, left, right, top, bottom = 720, 260, 44, 8, 28, 34
+	peak := 0
+	for _, m := range rep.Months {
+		peak = max(peak, m.Count.N(), m.Previous.N())
+	}
+	yMax, step := niceMax(peak)
+	plotH := float64(h - top - bottom)
+	y := func(v int) float64 { return float64(top) + plotH - plotH*float64(v)/float64(yMax) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	legend(&b, l, left, 4)
+	for v := 0; v <= yMax; v += step {
+		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="1"/>`, left, w-right, y(v), y(v), chartLine)
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="%s">%s</text>`, left-4, y(v)+4, chartMuted, esc(formatInt(v, l.Lang)))
+	}
+	slot := float64(w-left-right) / float64(len(rep.Months))
+	bar := math.Min(slot*0.38, 22)
+	for i, m := range rep.Months {
+		x0 := float64(left) + slot*float64(i) + slot/2
+		for j, c := range []report.Count{m.Count, m.Previous} {
+			if c.Suppressed() || c.N() == 0 {
+				continue
+			}
+			x := x0 - bar + float64(j)*bar
+			fill := chartNow
+			if j == 1 {
+				fill = chartPrev
+			}
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %s</title></rect>`,
+				x, y(c.N()), bar-1, y(0)-y(c.N()), fill, esc(m.Label), esc(c.Format(l.Lang)))
+		}
+		label := m.Label
+		if r := []rune(label); len(rep.Months) > 6 && len(r) > 3 {
+			label = string(r[:3]) // "januari 2026" → "jan"
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="%s">%s</text>`, x0, h-bottom+16, chartInk, esc(label))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// categoryChart draws cases per category as horizontal bars.
+func categoryChart(rep *report.Report, l *i18n.Localizer) template.HTML {
+	if len(rep.Categories) == 0 {
+		return ""
+	}
+	const w, labelW, right, rowH, top = 720, 210, 56, 30, 28
+	h := top + rowH*len(rep.Categories) + 8
+	peak := 0
+	for _, c := range rep.Categories {
+		peak = max(peak, c.Count.N(), c.Previous.N())
+	}
+	peak = max(peak, 1)
+	span := float64(w - labelW - right)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	legend(&b, l, labelW, 4)
+	for i, c := range rep.Categories {
+		y0 := top + i*rowH
+		label := c.Label
+		if r := []rune(label); len(r) > 30 {
+			label = string(r[:29]) + "…"
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="%s">%s</text>`, labelW-8, y0+16, chartInk, esc(label))
+		for j, n := range []report.Count{c.Count, c.Previous} {
+			fill, hgt, dy := chartNow, 12, 2
+			if j == 1 {
+				fill, hgt, dy = chartPrev, 8, 16
+			}
+			if n.Suppressed() {
+				continue
+			}
+			wd := span * float64(n.N()) / float64(peak)
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s: %s</title></rect>`,
+				labelW, y0+dy, wd, hgt, fill, esc(c.Label), esc(n.Format(l.Lang)))
+			if j == 0 {
+				fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" fill="%s">%s</text>`, float64(labelW)+wd+4, y0+12, chartInk, esc(n.Format(l.Lang)))
+			}
+		}
+		if c.Count.Suppressed() {
+			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s">–</text>`, labelW+4, y0+12, chartMuted)
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// formatInt is the report's digit grouping, for chart axes.
+func formatInt(n int, lang string) string { return report.FormatInt(n, lang) }
