@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -171,12 +172,38 @@ func TestFiguresEqualIndependentCounts(t *testing.T) {
 		now := time.Now()
 		today := now.In(complaint.Stockholm)
 		period := report.Period{From: today.AddDate(0, -11, 1-today.Day()).Format(time.DateOnly), To: today.Format(time.DateOnly)}
-		for _, kind := range []complaint.Kind{"", complaint.KindComplaint} {
+		build := func(kind complaint.Kind) *report.Report {
 			r, err := report.Build(ctx, db, report.Options{Period: period, Kind: kind, Now: now, L: catalog.For("sv")})
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkFigures(t, db, r, allCases(t, db), period, kind, today.Format(time.DateOnly))
+			return r
+		}
+		before := map[complaint.Kind]*report.Report{}
+		for _, kind := range []complaint.Kind{"", complaint.KindComplaint} {
+			before[kind] = build(kind)
+			checkFigures(t, db, before[kind], allCases(t, db), period, kind, today.Format(time.DateOnly))
+		}
+
+		// Retention removes personal data from cases closed over six months
+		// ago; the figures must not move.
+		months := 6
+		settings, _ := complaint.GetSettings(ctx, db)
+		settings.RetentionMonths = &months
+		if err := complaint.SaveSettings(ctx, db, settings); err != nil {
+			t.Fatal(err)
+		}
+		n, err := complaint.Anonymize(ctx, db, now)
+		if err != nil || n == 0 {
+			t.Fatalf("Anonymize = %d, %v; want some cases", n, err)
+		}
+		for kind, b := range before {
+			after := build(kind)
+			checkFigures(t, db, after, allCases(t, db), period, kind, today.Format(time.DateOnly))
+			after.Generated = b.Generated
+			if !reflect.DeepEqual(after, b) {
+				t.Errorf("kind %q: the report changed after retention anonymized %d cases", kind, n)
+			}
 		}
 	})
 }
