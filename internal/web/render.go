@@ -116,12 +116,19 @@ func loadViews() (*views, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Files named _*.html hold partials shared by several pages; every page
+	// is parsed with the layout and them.
+	partials, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", p)
+		files := append([]string{"templates/layout.html", p}, partials...)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, err
 		}
