@@ -1,0 +1,274 @@
+package placement
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+)
+
+// A School offers places per year group.
+type School struct {
+	ID, Name string
+	// Capacity is the number of places per year group (0 = förskoleklass).
+	// A school offers a year when its capacity for it is positive.
+	Capacity map[int]int
+}
+
+// An Applicant is a pupil to be placed.
+type Applicant struct {
+	ID       string
+	Year     int
+	Choices  []string // school IDs in rank order, most wished first
+	Siblings []string // school IDs where a sibling attends
+}
+
+// Distances gives the distance in metres from an applicant's home to a
+// school, and false when it is unknown (e.g. unreachable).
+type Distances interface {
+	Meters(applicantID, schoolID string) (float64, bool)
+}
+
+// Matrix is a map-based [Distances]: applicant ID → school ID → metres.
+type Matrix map[string]map[string]float64
+
+// Meters implements [Distances].
+func (m Matrix) Meters(applicantID, schoolID string) (float64, bool) {
+	d, ok := m[applicantID][schoolID]
+	return d, ok
+}
+
+// Set records the distance from applicant a to school s.
+func (m Matrix) Set(a, s string, meters float64) {
+	row := m[a]
+	if row == nil {
+		row = make(map[string]float64)
+		m[a] = row
+	}
+	row[s] = meters
+}
+
+// A Criterion is one ground for priority at an over-subscribed school.
+type Criterion int
+
+// The criteria; see the package documentation.
+const (
+	Sibling Criterion = iota + 1
+	RelativeProximity
+	AbsoluteProximity
+	Lottery
+)
+
+var criterionNames = [...]string{"", "sibling", "relative_proximity", "absolute_proximity", "lottery"}
+
+func (c Criterion) String() string {
+	if c < Sibling || c > Lottery {
+		return "criterion(" + strconv.Itoa(int(c)) + ")"
+	}
+	return criterionNames[c]
+}
+
+// Alternative defines the reference school of relative proximity.
+type Alternative int
+
+const (
+	// Nearest: the school nearest home that offers the applicant's year
+	// (capacity > 0), other than the wished school — so the second nearest
+	// when the wished school is itself the nearest. The practice in
+	// Stockholm, Malmö and Göteborg. Known flaw (domain.md): when that
+	// school is itself full, the score compares with a place the pupil
+	// could never have had and is meaningless.
+	Nearest Alternative = iota
+
+	// NearestWithRoom: as Nearest, but only among schools that could
+	// actually offer a place, defined as: the school's capacity for the
+	// year exceeds the number of applicants in that year who put it first.
+	// The definition is fixed before the matching (priorities must not
+	// depend on the outcome, or stability and strategy-proofness are
+	// lost), so it is a proxy: a school not over-subscribed by first
+	// choices can still fill up with lower choices, and one that is may
+	// still have admitted this pupil. When no other school qualifies, the
+	// pupil has no alternative (see Priority.NoAlternative).
+	NearestWithRoom
+)
+
+func (a Alternative) String() string {
+	switch a {
+	case Nearest:
+		return "nearest"
+	case NearestWithRoom:
+		return "nearest_with_room"
+	}
+	return "alternative(" + strconv.Itoa(int(a)) + ")"
+}
+
+// A NearHomeLimit is the distance within which pupils of the year groups
+// From..To (inclusive) have a right to a place near home, e.g. Göteborg's
+// 2000 m for F–3 (From 0, To 3). Results report who is placed beyond it.
+type NearHomeLimit struct {
+	From, To int
+	Meters   float64
+}
+
+// Rules are an organizer's placement rules.
+type Rules struct {
+	// Criteria in priority order; each at most once.
+	Criteria []Criterion
+	// SiblingYears are the year groups sibling priority applies to; empty
+	// means all. Ignored without the Sibling criterion.
+	SiblingYears []int
+	// Alternative defines the reference school of relative proximity.
+	Alternative Alternative
+	// Seed draws the lottery; record it with the result.
+	Seed int64
+	// NearHome limits per year group; non-overlapping.
+	NearHome []NearHomeLimit
+}
+
+// DefaultRules are the rules of issue 7: relative proximity (nearest /
+// second nearest), absolute proximity, lottery with seed 1; no sibling
+// priority and no near-home limits.
+func DefaultRules() Rules {
+	return Rules{
+		Criteria:    []Criterion{RelativeProximity, AbsoluteProximity, Lottery},
+		Alternative: Nearest,
+		Seed:        1,
+	}
+}
+
+// Validate reports the first problem with the rules.
+func (r Rules) Validate() error {
+	seen := map[Criterion]bool{}
+	for _, c := range r.Criteria {
+		if c < Sibling || c > Lottery {
+			return fmt.Errorf("placement: unknown %v", c)
+		}
+		if seen[c] {
+			return fmt.Errorf("placement: criterion %v listed twice", c)
+		}
+		seen[c] = true
+	}
+	if r.Alternative != Nearest && r.Alternative != NearestWithRoom {
+		return fmt.Errorf("placement: unknown %v", r.Alternative)
+	}
+	for i, l := range r.NearHome {
+		if l.From > l.To || !(l.Meters > 0) {
+			return fmt.Errorf("placement: near-home limit %d–%d: %v m is invalid", l.From, l.To, l.Meters)
+		}
+		for _, m := range r.NearHome[:i] {
+			if l.From <= m.To && m.From <= l.To {
+				return fmt.Errorf("placement: near-home limits %d–%d and %d–%d overlap", m.From, m.To, l.From, l.To)
+			}
+		}
+	}
+	return nil
+}
+
+// limit returns the near-home limit for a year, 0 when there is none.
+func (r Rules) limit(year int) float64 {
+	for _, l := range r.NearHome {
+		if l.From <= year && year <= l.To {
+			return l.Meters
+		}
+	}
+	return 0
+}
+
+func (r Rules) siblingApplies(year int) bool {
+	if len(r.SiblingYears) == 0 {
+		return true
+	}
+	for _, y := range r.SiblingYears {
+		if y == year {
+			return true
+		}
+	}
+	return false
+}
+
+// LotteryNumber is the applicant's lottery number for a seed, in [0, 1):
+// the first 53 bits of SHA-256(decimal seed, NUL, applicant ID). Anyone
+// can recompute it from the recorded seed, and it does not change when
+// other applicants are added or removed.
+func LotteryNumber(seed int64, applicantID string) float64 {
+	h := sha256.New()
+	h.Write(strconv.AppendInt(nil, seed, 10))
+	h.Write([]byte{0})
+	h.Write([]byte(applicantID))
+	var sum [sha256.Size]byte
+	return float64(binary.BigEndian.Uint64(h.Sum(sum[:0]))>>11) / (1 << 53)
+}
+
+// A Priority is an applicant's standing at one school. All values are
+// filled in whether or not the rules use them; [Rules.Compare] decides
+// which count.
+type Priority struct {
+	// Sibling: a sibling attends the school and sibling priority applies
+	// to the applicant's year.
+	Sibling bool
+
+	// Relative proximity: Relative = AlternativeMeters − Meters.
+	// NoAlternative is set when no school qualifies as alternative; the
+	// pupil then has the strongest relative claim (it ranks above every
+	// score) and Relative, AlternativeID and AlternativeMeters are zero.
+	Relative          float64
+	AlternativeID     string
+	AlternativeMeters float64
+	NoAlternative     bool
+
+	// Meters is the distance from home to the school (absolute proximity).
+	Meters float64
+
+	// Lottery is the applicant's lottery number, lower first.
+	Lottery float64
+}
+
+// Compare returns a positive number when a has higher priority than b
+// under the rules, negative when lower, and 0 when they tie on every
+// criterion and the lottery (the applicant ID then decides, ascending).
+func (r Rules) Compare(a, b Priority) int {
+	lottery := false
+	for _, c := range r.Criteria {
+		var d int
+		switch c {
+		case Sibling:
+			d = cmpBool(a.Sibling, b.Sibling)
+		case RelativeProximity:
+			if d = cmpBool(a.NoAlternative, b.NoAlternative); d == 0 {
+				d = cmpFloat(a.Relative, b.Relative)
+			}
+		case AbsoluteProximity:
+			d = cmpFloat(b.Meters, a.Meters)
+		case Lottery:
+			lottery = true
+			d = cmpFloat(b.Lottery, a.Lottery)
+		}
+		if d != 0 {
+			return d
+		}
+	}
+	if !lottery {
+		return cmpFloat(b.Lottery, a.Lottery)
+	}
+	return 0
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a > b:
+		return 1
+	case a < b:
+		return -1
+	}
+	return 0
+}
