@@ -175,6 +175,7 @@ func TestBadInputExitsWithTwo(t *testing.T) {
 		{"serve", "--db", "mysql://x"},
 		{"serve", "--db", "sqlite:x.db", "--addr", "nonsense"},
 		{"serve", "--db", "sqlite:x.db", "--min-group", "zero"},
+		{"serve", "--db", "sqlite:x.db", "--trusted-proxies", "not-an-address"},
 		{"demo", "--no-such-flag"},
 		{"migrate"},
 		{"user", "add", "--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db"), "--role", "emperor"},

@@ -290,7 +290,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	srv, err := web.New(db, catalog, log, web.Options{
 		PublicURL: publicURL, MinGroup: cfg.MinGroup, SessionLifetime: cfg.SessionLifetime,
 		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: sender.Wake,
-		IntakePerMinute: cfg.IntakePerMinute,
+		IntakePerMinute: cfg.IntakePerMinute, TrustedProxies: cfg.TrustedProxies,
 	})
 	if err != nil {
 		ln.Close()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,17 +22,46 @@ import (
 
 // Config is the effective configuration of a server.
 type Config struct {
-	DB              string        // sqlite:PATH or postgres://...
-	Addr            string        // listen address HOST:PORT
-	BaseURL         string        // public URL, for links in mail; derived from Addr when empty
-	MinGroup        int           // smallest group shown in aggregates
-	SessionLifetime time.Duration // absolute session lifetime
-	SessionIdle     time.Duration // idle timeout
-	SecureCookies   bool          // set Secure on cookies (behind HTTPS)
-	LogLevel        string        // debug, info, warn, error
-	LogFormat       string        // text or json
-	IntakePerMinute int           // public submissions a minute per address (0 = no limit)
+	DB              string         // sqlite:PATH or postgres://...
+	Addr            string         // listen address HOST:PORT
+	BaseURL         string         // public URL, for links in mail; derived from Addr when empty
+	MinGroup        int            // smallest group shown in aggregates
+	SessionLifetime time.Duration  // absolute session lifetime
+	SessionIdle     time.Duration  // idle timeout
+	SecureCookies   bool           // set Secure on cookies (behind HTTPS)
+	LogLevel        string         // debug, info, warn, error
+	LogFormat       string         // text or json
+	IntakePerMinute int            // public submissions a minute per address (0 = no limit)
+	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 	Mail            mail.Config
+
+	trustedProxiesEnv string // as given in the environment, for Validate
+}
+
+// parsePrefixes reads "10.0.0.0/8, 192.0.2.7" into prefixes; a bare
+// address is a single-address prefix.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			addr, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR range", part)
+			}
+			out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or CIDR range", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // Defaults returns the configuration before flags and environment.
@@ -69,6 +99,15 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json")
 	fs.Func("intake-rate", "public complaint submissions a minute per address, 0 = no limit (env STYRKEDJAN_INTAKE_RATE)", intFlag(&c.IntakePerMinute, 0, 1000000))
 	c.IntakePerMinute = envInt(getenv, "INTAKE_RATE", c.IntakePerMinute)
+	fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (env STYRKEDJAN_TRUSTED_PROXIES)", func(v string) error {
+		p, err := parsePrefixes(v)
+		c.TrustedProxies = p
+		return err
+	})
+	if v := getenv("STYRKEDJAN_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies, _ = parsePrefixes(v) // a bad value is reported by Validate
+		c.trustedProxiesEnv = v
+	}
 	fs.StringVar(&c.Mail.Host, "smtp-host", env("SMTP_HOST", c.Mail.Host), "SMTP server; empty keeps mail queued in the outbox")
 	fs.Func("smtp-port", "SMTP port (env STYRKEDJAN_SMTP_PORT)", intFlag(&c.Mail.Port, 1, 65535))
 	c.Mail.Port = envInt(getenv, "SMTP_PORT", c.Mail.Port)
@@ -119,6 +158,11 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--base-url %q: want an http(s) URL", c.BaseURL))
 		}
 	}
+	if c.trustedProxiesEnv != "" {
+		if _, err := parsePrefixes(c.trustedProxiesEnv); err != nil {
+			errs = append(errs, fmt.Errorf("STYRKEDJAN_TRUSTED_PROXIES: %w", err))
+		}
+	}
 	if c.SessionLifetime < time.Minute || c.SessionIdle < time.Minute {
 		errs = append(errs, errors.New("session lifetime and idle timeout must be at least 1m"))
 	}
@@ -157,6 +201,7 @@ func (c *Config) Print(w io.Writer) {
 		{"log-level", c.LogLevel},
 		{"log-format", c.LogFormat},
 		{"intake-rate", strconv.Itoa(c.IntakePerMinute)},
+		{"trusted-proxies", fmt.Sprint(c.TrustedProxies)},
 		{"smtp-host", c.Mail.Host},
 		{"smtp-port", strconv.Itoa(c.Mail.Port)},
 		{"smtp-user", c.Mail.Username},

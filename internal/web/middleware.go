@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -128,8 +129,44 @@ func (s *Server) principal(r *http.Request) (*auth.Principal, error) {
 	return p, err
 }
 
-// clientIP is the peer address. Behind a reverse proxy, configure the proxy
-// to connect from a trusted address; forwarded headers are not trusted here.
+// realClient replaces the peer address with the client's when the request
+// came through a trusted reverse proxy: the rightmost X-Forwarded-For
+// address that is not itself a trusted proxy. Without trusted proxies the
+// header is ignored, so clients cannot choose their own address (which
+// throttling, rate limits and the audit log rely on).
+func (s *Server) realClient(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(s.opts.TrustedProxies) > 0 && s.trusted(clientIP(r)) {
+			hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+			for i := len(hops) - 1; i >= 0; i-- {
+				hop := strings.TrimSpace(hops[i])
+				if addr, err := netip.ParseAddr(hop); err == nil && !s.trusted(hop) {
+					r2 := r.Clone(r.Context())
+					r2.RemoteAddr = netip.AddrPortFrom(addr, 0).String()
+					r = r2
+					break
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) trusted(ip string) bool {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.opts.TrustedProxies {
+		if p.Contains(addr.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIP is the peer address (the client's, behind a trusted proxy; see
+// realClient).
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

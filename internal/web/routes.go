@@ -107,6 +107,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/", page(s.notFound))
 
 	return chain(mux,
+		s.realClient,
 		s.recoverPanics,
 		s.logRequests,
 		securityHeaders,

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -24,8 +25,9 @@ type Options struct {
 	SessionIdle     time.Duration
 	SecureCookies   bool
 	Version         string
-	WakeMailer      func() // nudges the mail sender after mail is queued
-	IntakePerMinute int    // public submissions a minute per address; 0 = unlimited
+	WakeMailer      func()         // nudges the mail sender after mail is queued
+	IntakePerMinute int            // public submissions a minute per address; 0 = unlimited
+	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 }
 
 // Server holds what handlers need.
