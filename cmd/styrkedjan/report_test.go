@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/xuri/excelize/v2"
 
@@ -71,7 +72,7 @@ func TestReportCommand(t *testing.T) {
 		if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 			t.Fatalf("not a PDF: %v", err)
 		}
-		if text := pdfText(t, b); text != "" {
+		if text := pdftest.Text(t, b); text != "" {
 			for _, want := range []string{"Complaints and feedback – report to the board", "The board's version", "Cases per unit", from} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the PDF's text lacks %q", want)
@@ -96,25 +97,4 @@ func TestReportCommand(t *testing.T) {
 			}
 		}
 	})
-}
-
-// pdfText extracts a PDF's text with pdftotext (poppler-utils), spaces
-// normalised; "" when it is missing, unless STYRKEDJAN_REQUIRE_BROWSER=1.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("STYRKEDJAN_REQUIRE_BROWSER") == "1" {
-			t.Fatal("pdftotext (apt-get install poppler-utils) is needed (STYRKEDJAN_REQUIRE_BROWSER=1)")
-		}
-		t.Log("pdftotext not found: the PDF's text is not checked")
-		return ""
-	}
-	cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(strings.ReplaceAll(string(out), "\u00a0", " ")), " ")
 }

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 )
@@ -180,38 +178,14 @@ func (c *Case) Overdue(today string) bool {
 	return c.NeedsAnswer() && c.AnswerDue < today
 }
 
-// cleanText trims a text, normalises line breaks and drops control
-// characters other than newline and tab. Invalid UTF-8 is replaced.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
-}
-
-// cleanLine is cleanText for one-line fields.
-func cleanLine(s string) string {
-	return strings.Join(strings.Fields(cleanText(s)), " ")
-}
-
-func tooLong(s string, max int) bool { return utf8.RuneCountInString(s) > max }
-
 // Normalize cleans a submission's text fields.
 func (s *Submission) Normalize() {
-	s.WhatHappened = cleanText(s.WhatHappened)
-	s.DesiredOutcome = cleanText(s.DesiredOutcome)
-	s.Name = cleanLine(s.Name)
-	s.Email = strings.ToLower(cleanLine(s.Email))
-	s.Phone = cleanLine(s.Phone)
-	s.Category = cleanLine(s.Category)
+	s.WhatHappened = app.CleanText(s.WhatHappened)
+	s.DesiredOutcome = app.CleanText(s.DesiredOutcome)
+	s.Name = app.CleanLine(s.Name)
+	s.Email = strings.ToLower(app.CleanLine(s.Email))
+	s.Phone = app.CleanLine(s.Phone)
+	s.Category = app.CleanLine(s.Category)
 }
 
 // validate checks a normalised submission against the units and
@@ -240,16 +214,16 @@ func (s *Submission) validate(unitOK func(int64) bool, categoryOK func(string) b
 	switch {
 	case s.WhatHappened == "":
 		v.Add("whatHappened", "field.required")
-	case tooLong(s.WhatHappened, MaxText):
+	case app.TooLong(s.WhatHappened, MaxText):
 		v.Add("whatHappened", "field.too_long", map[string]any{"Max": MaxText})
 	}
-	if tooLong(s.DesiredOutcome, MaxText) {
+	if app.TooLong(s.DesiredOutcome, MaxText) {
 		v.Add("desiredOutcome", "field.too_long", map[string]any{"Max": MaxText})
 	}
-	if tooLong(s.Name, MaxName) {
+	if app.TooLong(s.Name, MaxName) {
 		v.Add("name", "field.too_long", map[string]any{"Max": MaxName})
 	}
-	if s.Email != "" && (tooLong(s.Email, MaxContact) || !validEmail(s.Email)) {
+	if s.Email != "" && (app.TooLong(s.Email, MaxContact) || !validEmail(s.Email)) {
 		v.Add("email", "field.email")
 	}
 	if s.Phone != "" && !validPhone(s.Phone) {

@@ -73,9 +73,9 @@ func Act(ctx context.Context, db store.Q, caseID int64, a Action, now time.Time,
 		if a.Kind != EventNote && !CanAct(p, c) {
 			return app.Forbidden()
 		}
-		a.Body = cleanText(a.Body)
+		a.Body = app.CleanText(a.Body)
 		var v app.Validation
-		if tooLong(a.Body, MaxText) {
+		if app.TooLong(a.Body, MaxText) {
 			v.Add("body", "field.too_long", map[string]any{"Max": MaxText})
 		}
 		for _, f := range a.Files {
@@ -114,7 +114,7 @@ func Act(ctx context.Context, db store.Q, caseID int64, a Action, now time.Time,
 		case EventSummary:
 			// Read at principals' meetings and in reports: short, and without
 			// the names of pupils or filers (the handler's responsibility).
-			if tooLong(a.Body, MaxSummary) {
+			if app.TooLong(a.Body, MaxSummary) {
 				v.Add("body", "field.too_long", map[string]any{"Max": MaxSummary})
 			}
 		default:
@@ -232,12 +232,12 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 // Reply adds the filer's reply or further information to a case through
 // the follow-up link, and tells the handler.
 func Reply(ctx context.Context, db store.Q, token, body string, files []Attachment, now time.Time, compose Composer, handlerEmail func(int64) string) error {
-	body = cleanText(body)
+	body = app.CleanText(body)
 	var v app.Validation
 	switch {
 	case body == "" && len(files) == 0:
 		v.Add("body", "field.required")
-	case tooLong(body, MaxText):
+	case app.TooLong(body, MaxText):
 		v.Add("body", "field.too_long", map[string]any{"Max": MaxText})
 	}
 	if len(files) > MaxAttachments {

@@ -36,8 +36,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
@@ -172,7 +170,7 @@ func Create(ctx context.Context, db store.Q, in Input, now time.Time) (int64, er
 	if !organizer(p) {
 		return 0, app.Forbidden()
 	}
-	in.Title = cleanLine(in.Title)
+	in.Title = app.CleanLine(in.Title)
 	in.HeldOn, in.From, in.To = strings.TrimSpace(in.HeldOn), strings.TrimSpace(in.From), strings.TrimSpace(in.To)
 	slices.Sort(in.UnitIDs)
 	in.UnitIDs = slices.Compact(in.UnitIDs)
@@ -182,7 +180,7 @@ func Create(ctx context.Context, db store.Q, in Input, now time.Time) (int64, er
 		switch {
 		case in.Title == "":
 			v.Add("title", "field.required")
-		case tooLong(in.Title, MaxTitle):
+		case app.TooLong(in.Title, MaxTitle):
 			v.Add("title", "field.too_long", map[string]any{"Max": MaxTitle})
 		}
 		if !validDate(in.HeldOn) {
@@ -367,12 +365,12 @@ func MarkPresented(ctx context.Context, db store.Q, meetingID, unitID int64, pre
 // SaveUnitNotes stores a unit's notes from the meeting. The field is
 // "notes".
 func SaveUnitNotes(ctx context.Context, db store.Q, meetingID, unitID int64, notes string, now time.Time) error {
-	notes = cleanText(notes)
+	notes = app.CleanText(notes)
 	return store.InTx(ctx, db, func(tx *store.Tx) error {
 		if _, err := unitForChange(ctx, tx, meetingID, unitID); err != nil {
 			return err
 		}
-		if tooLong(notes, MaxNotes) {
+		if app.TooLong(notes, MaxNotes) {
 			var v app.Validation
 			v.Add("notes", "field.too_long", map[string]any{"Max": MaxNotes})
 			return v.Err()
@@ -390,7 +388,7 @@ func SaveUnitNotes(ctx context.Context, db store.Q, meetingID, unitID int64, not
 // SaveNotes stores the meeting's own notes, the organizer's minutes. The
 // field is "notes".
 func SaveNotes(ctx context.Context, db store.Q, meetingID int64, notes string, now time.Time) error {
-	notes = cleanText(notes)
+	notes = app.CleanText(notes)
 	return store.InTx(ctx, db, func(tx *store.Tx) error {
 		if _, err := get(ctx, tx, meetingID); err != nil {
 			return err
@@ -398,7 +396,7 @@ func SaveNotes(ctx context.Context, db store.Q, meetingID int64, notes string, n
 		if !organizer(auth.FromContext(ctx)) {
 			return app.Forbidden()
 		}
-		if tooLong(notes, MaxNotes) {
+		if app.TooLong(notes, MaxNotes) {
 			var v app.Validation
 			v.Add("notes", "field.too_long", map[string]any{"Max": MaxNotes})
 			return v.Err()
@@ -414,7 +412,7 @@ func SaveNotes(ctx context.Context, db store.Q, meetingID int64, notes string, n
 // for any unit of the meeting or for none; a principal only for one of
 // their own units. Fields: "text", "unit", "owner", "due".
 func AddFollowup(ctx context.Context, db store.Q, meetingID int64, in FollowupInput, now time.Time) (int64, error) {
-	in.Text, in.Owner, in.Due = cleanText(in.Text), cleanLine(in.Owner), strings.TrimSpace(in.Due)
+	in.Text, in.Owner, in.Due = app.CleanText(in.Text), app.CleanLine(in.Owner), strings.TrimSpace(in.Due)
 	var id int64
 	err := store.InTx(ctx, db, func(tx *store.Tx) error {
 		m, err := get(ctx, tx, meetingID)
@@ -425,7 +423,7 @@ func AddFollowup(ctx context.Context, db store.Q, meetingID int64, in FollowupIn
 		switch {
 		case in.Text == "":
 			v.Add("text", "field.required")
-		case tooLong(in.Text, MaxFollowup):
+		case app.TooLong(in.Text, MaxFollowup):
 			v.Add("text", "field.too_long", map[string]any{"Max": MaxFollowup})
 		}
 		var unit any
@@ -440,7 +438,7 @@ func AddFollowup(ctx context.Context, db store.Q, meetingID int64, in FollowupIn
 		default:
 			unit = in.UnitID
 		}
-		if tooLong(in.Owner, MaxOwner) {
+		if app.TooLong(in.Owner, MaxOwner) {
 			v.Add("owner", "field.too_long", map[string]any{"Max": MaxOwner})
 		}
 		if in.Due != "" && !validDate(in.Due) {
@@ -511,25 +509,3 @@ func ids(list []int64) []any {
 	}
 	return out
 }
-
-// cleanText trims a text, normalises line breaks and drops control
-// characters other than newline and tab. Invalid UTF-8 is replaced.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
-}
-
-// cleanLine is cleanText for one-line fields.
-func cleanLine(s string) string { return strings.Join(strings.Fields(cleanText(s)), " ") }
-
-func tooLong(s string, max int) bool { return utf8.RuneCountInString(s) > max }

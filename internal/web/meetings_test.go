@@ -1,17 +1,16 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
@@ -310,7 +309,7 @@ func TestMeetingAgenda(t *testing.T) {
 		if pdfRes.status != http.StatusOK || pdfRes.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdfRes.body, "%PDF-") {
 			t.Fatalf("PDF: %d %s %.20q", pdfRes.status, pdfRes.header.Get("Content-Type"), pdfRes.body)
 		}
-		pdfText := pdfToText(t, pdfRes.body)
+		pdfText := pdftest.Text(t, []byte(pdfRes.body))
 		for who, body := range map[string]string{"agenda": r.body, "principal's agenda": pr.body, "PDF": pdfText} {
 			for _, s := range forbidden {
 				if strings.Contains(body, s) {
@@ -342,31 +341,6 @@ func TestMeetingAgenda(t *testing.T) {
 			t.Errorf("%d creations audited, want 1", n)
 		}
 	})
-}
-
-// pdfToText extracts a PDF's text with poppler's pdftotext, or returns ""
-// when it is not installed (failing then with STYRKEDJAN_REQUIRE_BROWSER=1).
-func pdfToText(t *testing.T, pdf string) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("STYRKEDJAN_REQUIRE_BROWSER") == "1" {
-			t.Fatal("pdftotext (poppler-utils) is needed to check the PDF")
-		}
-		t.Log("pdftotext not installed: the PDF's text is not checked")
-		return ""
-	}
-	cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = strings.NewReader(pdf)
-	var out, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("pdftotext: %v: %s", err, stderr.String())
-	}
-	if stderr.Len() > 0 {
-		t.Errorf("pdftotext complains: %s", stderr.String())
-	}
-	return out.String()
 }
 
 func TestMeetingRights(t *testing.T) {

@@ -1,17 +1,16 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/xuri/excelize/v2"
 
@@ -170,7 +169,7 @@ func TestTrendsAndReportMatchTheCases(t *testing.T) {
 		if p.status != http.StatusOK || p.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(p.body, "%PDF-") {
 			t.Fatalf("PDF: %d %s", p.status, p.header.Get("Content-Type"))
 		}
-		if text := pdfText(t, []byte(p.body)); text != "" {
+		if text := pdftest.Text(t, []byte(p.body)); text != "" {
 			for _, want := range []string{"Klagomål och synpunkter – rapport till nämnden", "Ärenden per enhet", formatted, doc.Units[0].Label} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the PDF's text lacks %q", want)
@@ -178,28 +177,6 @@ func TestTrendsAndReportMatchTheCases(t *testing.T) {
 			}
 		}
 	})
-}
-
-// pdfText extracts a PDF's text with pdftotext (poppler-utils), spaces
-// normalised; "" when pdftotext is missing, unless
-// STYRKEDJAN_REQUIRE_BROWSER=1 (CI), when the test fails.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("STYRKEDJAN_REQUIRE_BROWSER") == "1" {
-			t.Fatal("pdftotext (apt-get install poppler-utils) is needed (STYRKEDJAN_REQUIRE_BROWSER=1)")
-		}
-		t.Log("pdftotext not found: the PDF's text is not checked")
-		return ""
-	}
-	cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(strings.ReplaceAll(string(out), "\u00a0", " ")), " ")
 }
 
 // smallCounts finds counts from 1 to 4 in text: numbers standing alone in
@@ -347,7 +324,7 @@ func TestBoardMembersSeeSuppressedFiguresOnly(t *testing.T) {
 			t.Error("the board's XLSX marks nothing suppressed")
 		}
 		p := board.get("/complaints/report.pdf?" + q)
-		if text := pdfText(t, []byte(p.body)); text != "" {
+		if text := pdftest.Text(t, []byte(p.body)); text != "" {
 			if !strings.Contains(text, "Nämndens version") || !strings.Contains(text, "Vi följer upp i vår.") {
 				t.Error("board PDF: no suppression note, or no analysis")
 			}
@@ -372,7 +349,7 @@ func TestBoardMembersSeeSuppressedFiguresOnly(t *testing.T) {
 				}
 			}
 		}
-		if text := pdfText(t, []byte(off.get("/complaints/report.pdf?"+q).body)); text != "" {
+		if text := pdftest.Text(t, []byte(off.get("/complaints/report.pdf?"+q).body)); text != "" {
 			noSummary("the officer's PDF", text)
 		}
 	})

@@ -3,9 +3,7 @@ package report
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
@@ -52,7 +50,7 @@ func SaveAnalysis(ctx context.Context, q store.Q, p Period, text string, now tim
 	if !CanWrite(who) {
 		return app.Forbidden()
 	}
-	text = cleanText(text)
+	text = app.CleanText(text)
 	if utf8.RuneCountInString(text) > MaxAnalysis {
 		var v app.Validation
 		v.Add("analysis", "field.too_long", map[string]any{"Max": MaxAnalysis})
@@ -73,23 +71,6 @@ func SaveAnalysis(ctx context.Context, q store.Q, p Period, text string, now tim
 		}
 		return audit.Log(ctx, tx, audit.Update, "board_report", p.From+"/"+p.To, "analysis")
 	})
-}
-
-// cleanText normalises line breaks, drops control characters other than
-// newline and tab, and trims.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
 }
 
 // Summary is a handler's neutral summary of a case closed with measures.

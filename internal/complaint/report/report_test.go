@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/xuri/excelize/v2"
 
@@ -683,7 +684,7 @@ func TestFilesOpen(t *testing.T) {
 		if !bytes.HasPrefix(p.Bytes(), []byte("%PDF-")) {
 			t.Fatalf("%s: not a PDF", lang)
 		}
-		text := pdfText(t, p.Bytes())
+		text := pdftest.Text(t, p.Bytes())
 		if text == "" {
 			continue
 		}
@@ -698,25 +699,4 @@ func TestFilesOpen(t *testing.T) {
 			}
 		}
 	}
-}
-
-// pdfText extracts a PDF's text with pdftotext, spaces normalised; "" when
-// pdftotext is missing and not required.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("STYRKEDJAN_REQUIRE_BROWSER") == "1" {
-			t.Fatal("pdftotext (poppler-utils) is needed to read the PDF (STYRKEDJAN_REQUIRE_BROWSER=1)")
-		}
-		t.Log("pdftotext not found: the PDF's text is not checked (apt-get install poppler-utils)")
-		return ""
-	}
-	cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(strings.ReplaceAll(string(out), "\u00a0", " ")), " ")
 }
