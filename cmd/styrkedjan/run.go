@@ -86,6 +86,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = runImport(ctx, e, rest)
 	case "report":
 		err = runReport(ctx, e, rest)
+	case "analyse", "analyze":
+		err = runAnalyse(ctx, e, rest)
+	case "placement":
+		err = runPlacement(ctx, e, rest)
 	case "user":
 		err = runUser(ctx, e, rest)
 	case "config":
