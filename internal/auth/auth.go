@@ -43,16 +43,22 @@ const (
 	HandleCases        Permission = "cases.handle"  // complaints (within scope)
 	ReadCaseStats      Permission = "cases.stats"   // complaint trends and board reports (board: suppressed)
 	HoldMeetings       Permission = "meetings"      // principals' meetings (principals: their units)
+	ReadUnitPicture    Permission = "unitpicture.read"   // indicators per unit (principals: their units; board: suppressed)
+	ManageIndicators   Permission = "unitpicture.manage" // own indicators, imports, column mappings
+	RunPlacement       Permission = "placement.run"      // school placement rounds, what-ifs, publishing
+	HoldDialogues      Permission = "dialogues"          // quality dialogues and actions (principals: their units)
+	ReadDialogueReport Permission = "dialogues.report"   // the dialogue series report (aggregates, no notes)
 )
 
 var grants = map[Role][]Permission{
 	// Administrators configure the system; they do not read complaints.
-	RoleAdmin:      {ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview},
-	RoleOfficer:    {ReadPeople, ReadUnits, ReadOverview, HandleCases, ReadCaseStats, HoldMeetings},
-	RolePrincipal:  {ReadPeople, ReadUnits, ReadOverview, HandleCases, HoldMeetings},
+	RoleAdmin:   {ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview},
+	RoleOfficer: {ReadPeople, ReadUnits, ReadOverview, HandleCases, ReadCaseStats, HoldMeetings,
+		ReadUnitPicture, ManageIndicators, RunPlacement, HoldDialogues, ReadDialogueReport},
+	RolePrincipal:  {ReadPeople, ReadUnits, ReadOverview, HandleCases, HoldMeetings, ReadUnitPicture, HoldDialogues},
 	RoleSpecialist: {ReadUnits, ReadOverview, HandleCases},
-	RoleAnalyst:    {ReadUnits, ReadOverview, ReadCaseStats},
-	RoleBoard:      {ReadOverview, ReadCaseStats},
+	RoleAnalyst:    {ReadUnits, ReadOverview, ReadCaseStats, ReadUnitPicture, ManageIndicators, ReadDialogueReport},
+	RoleBoard:      {ReadOverview, ReadCaseStats, ReadUnitPicture, ReadDialogueReport},
 }
 
 // Principal is the caller of a request: a signed-in user, a token holder or
