@@ -34,15 +34,15 @@ func ParseRole(s string) (Role, bool) {
 type Permission string
 
 const (
-	ManageOrganization Permission = "org.manage"    // organizer, forms, areas, units
-	ManagePeople       Permission = "people.manage" // create and edit people, import
-	ReadPeople         Permission = "people.read"   // see staff (within scope)
-	ReadUnits          Permission = "units.read"    // internal unit pages (within scope)
-	ReadAudit          Permission = "audit.read"    // the audit log
-	ReadOverview       Permission = "overview.read" // aggregate figures
-	HandleCases        Permission = "cases.handle"  // complaints (within scope)
-	ReadCaseStats      Permission = "cases.stats"   // complaint trends and board reports (board: suppressed)
-	HoldMeetings       Permission = "meetings"      // principals' meetings (principals: their units)
+	ManageOrganization Permission = "org.manage"         // organizer, forms, areas, units
+	ManagePeople       Permission = "people.manage"      // create and edit people, import
+	ReadPeople         Permission = "people.read"        // see staff (within scope)
+	ReadUnits          Permission = "units.read"         // internal unit pages (within scope)
+	ReadAudit          Permission = "audit.read"         // the audit log
+	ReadOverview       Permission = "overview.read"      // aggregate figures
+	HandleCases        Permission = "cases.handle"       // complaints (within scope)
+	ReadCaseStats      Permission = "cases.stats"        // complaint trends and board reports (board: suppressed)
+	HoldMeetings       Permission = "meetings"           // principals' meetings (principals: their units)
 	ReadUnitPicture    Permission = "unitpicture.read"   // indicators per unit (principals: their units; board: suppressed)
 	ManageIndicators   Permission = "unitpicture.manage" // own indicators, imports, column mappings
 	RunPlacement       Permission = "placement.run"      // school placement rounds, what-ifs, publishing
@@ -52,7 +52,7 @@ const (
 
 var grants = map[Role][]Permission{
 	// Administrators configure the system; they do not read complaints.
-	RoleAdmin:   {ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview},
+	RoleAdmin: {ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview},
 	RoleOfficer: {ReadPeople, ReadUnits, ReadOverview, HandleCases, ReadCaseStats, HoldMeetings,
 		ReadUnitPicture, ManageIndicators, RunPlacement, HoldDialogues, ReadDialogueReport},
 	RolePrincipal:  {ReadPeople, ReadUnits, ReadOverview, HandleCases, HoldMeetings, ReadUnitPicture, HoldDialogues},
