@@ -59,6 +59,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /meetings/{id}", page(s.allow(auth.HoldMeetings, s.meetingAction)))
 	mux.Handle("GET /meetings/{id}/pdf", page(s.allow(auth.HoldMeetings, s.meetingPDF)))
 
+	// The unit picture (issue 5).
+
+	// School placement (issue 7).
+
+	// Quality dialogues (issue 6).
+
 	// Administration.
 	mux.Handle("GET /admin", page(s.allow(auth.ManageOrganization, s.adminHome)))
 	mux.Handle("GET /admin/organizer", page(s.allow(auth.ManageOrganization, s.organizerForm)))
@@ -103,6 +109,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/people", api(s.allow(auth.ReadPeople, s.apiPeople)))
 	mux.Handle("GET /api/v1/people/{id}", api(s.allow(auth.ReadPeople, s.apiPerson)))
 	mux.Handle("GET /api/v1/audit", api(s.allow(auth.ReadAudit, s.apiAudit)))
+	// API: the unit picture.
+	// API: school placement.
+	// API: quality dialogues.
 	mux.Handle("/api/", api(s.notFound))
 	mux.Handle("/", page(s.notFound))
 
