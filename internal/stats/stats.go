@@ -1,7 +1,10 @@
-// Package stats holds the few statistical helpers the reports need: the
-// median, an exact binomial tail and the test that decides whether a count
-// has risen by more than chance would explain. Pure functions: no
-// database, no HTTP, no dependencies outside the standard library.
+// Package stats holds the statistical helpers the reports and the unit
+// picture need: the median and quantiles, an exact binomial tail, the test
+// that decides whether a count has risen by more than chance would explain,
+// ordinary least squares with prediction intervals (ols.go), the change
+// tests between two years (change.go) and difference in differences
+// (did.go). Pure functions: no database, no HTTP; gonum for linear algebra
+// and distributions.
 package stats
 
 import (
