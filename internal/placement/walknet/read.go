@@ -1,0 +1,496 @@
+package walknet
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/osm"
+	"github.com/paulmach/osm/osmpbf"
+	"github.com/paulmach/osm/osmxml"
+)
+
+// rawData is what the reader (or the city generator) keeps from OSM data
+// before the graph is built: all node coordinates, the node lists of walkable
+// ways, and school features.
+type rawData struct {
+	nodeID   []int64
+	nodeLat  []float64
+	nodeLon  []float64
+	wayRefs  []int64 // node refs of walkable ways, concatenated
+	wayOff   []int   // way k has refs wayRefs[wayOff[k]:wayOff[k+1]]
+	schoolsN []rawSchool
+	schoolsW []rawSchoolWay
+	objects  int
+}
+
+type rawSchool struct {
+	id   int64
+	name string
+}
+
+type rawSchoolWay struct {
+	id   int64
+	name string
+	refs []int64
+}
+
+func (r *rawData) addNode(id int64, lat, lon float64) {
+	r.nodeID = append(r.nodeID, id)
+	r.nodeLat = append(r.nodeLat, lat)
+	r.nodeLon = append(r.nodeLon, lon)
+}
+
+func (r *rawData) addWalkableWay(refs []int64) {
+	if len(r.wayOff) == 0 {
+		r.wayOff = append(r.wayOff, 0)
+	}
+	r.wayRefs = append(r.wayRefs, refs...)
+	r.wayOff = append(r.wayOff, len(r.wayRefs))
+}
+
+func (r *rawData) addOSMNode(o *osm.Node) {
+	r.addNode(int64(o.ID), o.Lat, o.Lon)
+	if o.Tags.Find("amenity") == "school" {
+		r.schoolsN = append(r.schoolsN, rawSchool{id: int64(o.ID), name: o.Tags.Find("name")})
+	}
+}
+
+// addWay keeps a walkable or school way; refs is a reusable buffer.
+func (r *rawData) addWay(o *osm.Way, refs []int64) []int64 {
+	isWalk := walkable(o.Tags)
+	isSchool := o.Tags.Find("amenity") == "school"
+	if !isWalk && !isSchool {
+		return refs
+	}
+	refs = refs[:0]
+	for _, wn := range o.Nodes {
+		refs = append(refs, int64(wn.ID))
+	}
+	if isWalk {
+		r.addWalkableWay(refs)
+	}
+	if isSchool {
+		r.schoolsW = append(r.schoolsW, rawSchoolWay{id: int64(o.ID), name: o.Tags.Find("name"), refs: slices.Clone(refs)})
+	}
+	return refs
+}
+
+// tagger is the minimal tag access the walkability rules need.
+type tagger interface{ Find(k string) string }
+
+// walkableHighways are the highway=* values a pedestrian may use by default.
+var walkableHighways = map[string]bool{
+	"footway": true, "path": true, "pedestrian": true, "steps": true,
+	"living_street": true, "residential": true, "service": true,
+	"unclassified": true, "road": true, "track": true, "cycleway": true,
+	"tertiary": true, "tertiary_link": true, "secondary": true, "secondary_link": true,
+	"primary": true, "primary_link": true, "bridleway": true, "corridor": true,
+	"platform": true, "elevator": true, "crossing": true,
+}
+
+// neverByDefault are highways closed to pedestrians unless foot=yes etc.
+var neverByDefault = map[string]bool{
+	"motorway": true, "motorway_link": true, "trunk": true, "trunk_link": true,
+}
+
+// walkable tells whether a way with these tags may be used on foot.
+func walkable(t tagger) bool {
+	hw := t.Find("highway")
+	if hw == "" {
+		return false
+	}
+	foot := t.Find("foot")
+	switch foot {
+	case "no", "private", "use_sidepath":
+		return false
+	}
+	footOK := foot == "yes" || foot == "designated" || foot == "permissive" || foot == "destination"
+	if footOK {
+		return true
+	}
+	if neverByDefault[hw] || !walkableHighways[hw] {
+		return false
+	}
+	switch t.Find("access") {
+	case "no", "private":
+		return false
+	}
+	return true
+}
+
+func load(ctx context.Context, path string) (g *Graph, err error) {
+	f, err := FormatOf(path)
+	if err != nil {
+		return nil, err
+	}
+	if f == FormatPBF {
+		g, err = loadPBF2(ctx, path)
+	} else {
+		var fh *os.File
+		if fh, err = os.Open(path); err != nil {
+			return nil, fmt.Errorf("walknet: %w", err)
+		}
+		defer fh.Close()
+		g, err = read(ctx, bufio.NewReaderSize(fh, 1<<20), f)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return g, nil
+}
+
+// loadPBF2 reads a .pbf file in two passes so that only the coordinates of
+// nodes used by walkable or school ways (and school nodes) are kept: the
+// first pass skips nodes and collects ways, the second skips ways and
+// filters nodes while decoding. Large extracts stay cheap.
+func loadPBF2(ctx context.Context, path string) (g *Graph, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			g, err = nil, fmt.Errorf("corrupt OSM data: %v", p)
+		}
+	}()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	pass := func(setup func(*osmpbf.Scanner), each func(osm.Object)) error {
+		fh, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		sc := osmpbf.New(ctx, bufio.NewReaderSize(fh, 1<<20), runtime.GOMAXPROCS(0))
+		defer sc.Close()
+		sc.SkipRelations = true
+		setup(sc)
+		for sc.Scan() {
+			each(sc.Object())
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("reading OSM data: %w", err)
+		}
+		return ctx.Err()
+	}
+	raw := &rawData{}
+	var refs []int64
+	err = pass(func(sc *osmpbf.Scanner) { sc.SkipNodes = true }, func(o osm.Object) {
+		raw.objects++
+		if w, ok := o.(*osm.Way); ok {
+			refs = raw.addWay(w, refs)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	needed := slices.Clone(raw.wayRefs)
+	for _, s := range raw.schoolsW {
+		needed = append(needed, s.refs...)
+	}
+	slices.Sort(needed)
+	needed = slices.Compact(needed)
+	err = pass(func(sc *osmpbf.Scanner) {
+		sc.SkipWays = true
+		sc.FilterNode = func(n *osm.Node) bool {
+			_, ok := slices.BinarySearch(needed, int64(n.ID))
+			return ok || n.Tags.Find("amenity") == "school"
+		}
+	}, func(o osm.Object) {
+		raw.objects++
+		if n, ok := o.(*osm.Node); ok {
+			raw.addOSMNode(n)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return finish(raw)
+}
+
+func read(ctx context.Context, r io.Reader, f Format) (g *Graph, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			g, err = nil, fmt.Errorf("corrupt OSM data: %v", p)
+		}
+	}()
+	raw, err := scan(ctx, r, f)
+	if err != nil {
+		return nil, err
+	}
+	return finish(raw)
+}
+
+func finish(raw *rawData) (*Graph, error) {
+	if raw.objects == 0 {
+		return nil, errors.New("no OSM data found (empty or not an OSM file)")
+	}
+	g := build(raw)
+	if g.NumEdges() == 0 {
+		return nil, errors.New("no walkable ways found in the OSM data")
+	}
+	return g, nil
+}
+
+func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	type scanner interface {
+		Scan() bool
+		Object() osm.Object
+		Err() error
+		Close() error
+	}
+	var sc scanner
+	switch f {
+	case FormatPBF:
+		s := osmpbf.New(ctx, r, runtime.GOMAXPROCS(0))
+		s.SkipRelations = true
+		sc = s
+	case FormatXML:
+		sc = osmxml.New(ctx, r)
+	case FormatXMLGz:
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, fmt.Errorf("not a gzip file: %w", err)
+		}
+		defer zr.Close()
+		sc = osmxml.New(ctx, zr)
+	default:
+		return nil, fmt.Errorf("unknown format %v", f)
+	}
+	defer sc.Close()
+
+	raw := &rawData{}
+	var refs []int64
+	for sc.Scan() {
+		raw.objects++
+		switch o := sc.Object().(type) {
+		case *osm.Node:
+			raw.addOSMNode(o)
+		case *osm.Way:
+			refs = raw.addWay(o, refs)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading OSM data: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// nodeIndex finds raw node indices by OSM id.
+type nodeIndex struct {
+	ids  []int64 // sorted
+	perm []int32 // raw index of ids[k]
+}
+
+func newNodeIndex(raw *rawData) *nodeIndex {
+	ix := &nodeIndex{}
+	if slices.IsSorted(raw.nodeID) {
+		ix.ids = raw.nodeID
+		return ix
+	}
+	perm := make([]int32, len(raw.nodeID))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortStableFunc(perm, func(a, b int32) int {
+		x, y := raw.nodeID[a], raw.nodeID[b]
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+	ix.ids = make([]int64, len(perm))
+	for k, p := range perm {
+		ix.ids[k] = raw.nodeID[p]
+	}
+	ix.perm = perm
+	return ix
+}
+
+// find returns the raw index of OSM node id, or -1.
+func (ix *nodeIndex) find(id int64) int {
+	k, ok := slices.BinarySearch(ix.ids, id)
+	if !ok {
+		return -1
+	}
+	if ix.perm == nil {
+		return k
+	}
+	return int(ix.perm[k])
+}
+
+// build turns raw OSM data into a graph. Way segments whose nodes are missing
+// from the data (e.g. clipped at an extract border) are dropped.
+func build(raw *rawData) *Graph {
+	ix := newNodeIndex(raw)
+	gIdx := make([]int32, len(raw.nodeID)) // raw index → graph index + 1 (0 = none)
+	g := &Graph{}
+	node := func(rawI int) int32 {
+		if gIdx[rawI] == 0 {
+			g.osmID = append(g.osmID, raw.nodeID[rawI])
+			g.lat = append(g.lat, raw.nodeLat[rawI])
+			g.lon = append(g.lon, raw.nodeLon[rawI])
+			gIdx[rawI] = int32(len(g.lat))
+		}
+		return gIdx[rawI] - 1
+	}
+	for w := 0; w+1 < len(raw.wayOff); w++ {
+		refs := raw.wayRefs[raw.wayOff[w]:raw.wayOff[w+1]]
+		prev := -1
+		for _, id := range refs {
+			cur := ix.find(id)
+			if cur >= 0 && prev >= 0 && raw.nodeID[cur] != raw.nodeID[prev] {
+				u, v := node(prev), node(cur)
+				g.eu = append(g.eu, u)
+				g.ev = append(g.ev, v)
+				g.elen = append(g.elen, StraightLine(Point{g.lat[u], g.lon[u]}, Point{g.lat[v], g.lon[v]}))
+			}
+			prev = cur
+		}
+	}
+	g.buildCSR()
+	g.core = buildCore(g)
+	g.schools = schoolsOf(raw, ix)
+	g.computeBounds()
+	g.computeHash()
+	g.grid = newSegGrid(g)
+	return g
+}
+
+func schoolsOf(raw *rawData, ix *nodeIndex) []POI {
+	var out []POI
+	for _, s := range raw.schoolsN {
+		if i := ix.find(s.id); i >= 0 {
+			out = append(out, POI{ID: "node/" + strconv.FormatInt(s.id, 10), Name: s.name, Point: Point{raw.nodeLat[i], raw.nodeLon[i]}})
+		}
+	}
+	for _, s := range raw.schoolsW {
+		if p, ok := centroid(raw, ix, s.refs); ok {
+			out = append(out, POI{ID: "way/" + strconv.FormatInt(s.id, 10), Name: s.name, Point: p})
+		}
+	}
+	slices.SortFunc(out, func(a, b POI) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// centroid is the area centroid of a closed way (the vertex mean when the
+// area is degenerate or the way is open).
+func centroid(raw *rawData, ix *nodeIndex, refs []int64) (Point, bool) {
+	var pts []Point
+	for _, id := range refs {
+		if i := ix.find(id); i >= 0 {
+			pts = append(pts, Point{raw.nodeLat[i], raw.nodeLon[i]})
+		}
+	}
+	if len(pts) == 0 {
+		return Point{}, false
+	}
+	var mLat, mLon float64
+	for _, p := range pts {
+		mLat += p.Lat
+		mLon += p.Lon
+	}
+	mean := Point{mLat / float64(len(pts)), mLon / float64(len(pts))}
+	if len(pts) < 4 || pts[0] != pts[len(pts)-1] {
+		return mean, true
+	}
+	// Shoelace formula relative to the mean (numerically stable).
+	var a, cx, cy float64
+	for i := 0; i+1 < len(pts); i++ {
+		x0, y0 := pts[i].Lon-mean.Lon, pts[i].Lat-mean.Lat
+		x1, y1 := pts[i+1].Lon-mean.Lon, pts[i+1].Lat-mean.Lat
+		c := x0*y1 - x1*y0
+		a += c
+		cx += (x0 + x1) * c
+		cy += (y0 + y1) * c
+	}
+	if math.Abs(a) < 1e-18 {
+		return mean, true
+	}
+	return Point{mean.Lat + cy/(3*a), mean.Lon + cx/(3*a)}, true
+}
+
+func (g *Graph) buildCSR() {
+	n := len(g.lat)
+	g.adjOff = make([]int32, n+1)
+	for e := range g.eu {
+		g.adjOff[g.eu[e]+1]++
+		g.adjOff[g.ev[e]+1]++
+	}
+	for i := 0; i < n; i++ {
+		g.adjOff[i+1] += g.adjOff[i]
+	}
+	m := 2 * len(g.eu)
+	g.adjTo = make([]int32, m)
+	g.adjEdge = make([]int32, m)
+	g.adjLen = make([]float64, m)
+	pos := slices.Clone(g.adjOff[:n])
+	for e := range g.eu {
+		u, v := g.eu[e], g.ev[e]
+		g.adjTo[pos[u]], g.adjEdge[pos[u]], g.adjLen[pos[u]] = v, int32(e), g.elen[e]
+		pos[u]++
+		g.adjTo[pos[v]], g.adjEdge[pos[v]], g.adjLen[pos[v]] = u, int32(e), g.elen[e]
+		pos[v]++
+	}
+}
+
+func (g *Graph) computeBounds() {
+	if len(g.lat) == 0 {
+		return
+	}
+	g.minP = Point{math.Inf(1), math.Inf(1)}
+	g.maxP = Point{math.Inf(-1), math.Inf(-1)}
+	for i := range g.lat {
+		g.minP.Lat = min(g.minP.Lat, g.lat[i])
+		g.minP.Lon = min(g.minP.Lon, g.lon[i])
+		g.maxP.Lat = max(g.maxP.Lat, g.lat[i])
+		g.maxP.Lon = max(g.maxP.Lon, g.lon[i])
+	}
+}
+
+func (g *Graph) computeHash() {
+	h := sha256.New()
+	var buf [8]byte
+	w64 := func(u uint64) {
+		binary.LittleEndian.PutUint64(buf[:], u)
+		h.Write(buf[:])
+	}
+	h.Write([]byte("walknet-graph-v1\n"))
+	w64(uint64(len(g.lat)))
+	bw := bufio.NewWriterSize(h, 1<<16)
+	w := func(u uint64) {
+		binary.LittleEndian.PutUint64(buf[:], u)
+		bw.Write(buf[:])
+	}
+	for i := range g.lat {
+		w(uint64(g.osmID[i]))
+		w(math.Float64bits(g.lat[i]))
+		w(math.Float64bits(g.lon[i]))
+	}
+	w(uint64(len(g.eu)))
+	for e := range g.eu {
+		w(uint64(g.eu[e])<<32 | uint64(uint32(g.ev[e])))
+		w(math.Float64bits(g.elen[e]))
+	}
+	bw.Flush()
+	g.hash = hex.EncodeToString(h.Sum(nil))
+}
