@@ -57,6 +57,9 @@ Commands:
   migrate              apply database migrations
   import units|people  import units or people from a CSV file
   report complaints    write the complaints board report as PDF or XLSX
+  analyse adjusted     results against background per unit (OLS or Skolverket's SALSA 2015/16), as CSV
+  placement distances  walking distances between points on an OpenStreetMap network, as CSV
+  placement run        place pupils at schools from CSV files and write decisions and explanations
   user add             add a person who can sign in
   user set-password    set a person's password (read from standard input)
   user token           print a personal API bearer token for a person

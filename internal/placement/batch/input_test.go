@@ -1,0 +1,162 @@
+package batch
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/styrkedjan/styrkedjan/internal/placement"
+)
+
+const goodSchools = "school_id,name,lat,lon,year,capacity\n" +
+	"A,Alfaskolan,57.70,11.95,0,20\n" +
+	"A,Alfaskolan,57.70,11.95,1,25\n" +
+	"B,Betaskolan,57.71,11.96,1,30\n"
+
+func TestReadSchools(t *testing.T) {
+	// A byte order mark and CRLF line ends are fine.
+	in := "\ufeff" + strings.ReplaceAll(goodSchools, "\n", "\r\n")
+	s, err := ReadSchools(strings.NewReader(in), "schools.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s) != 2 || s[0].ID != "A" || s[0].Capacity[0] != 20 || s[0].Capacity[1] != 25 || s[1].Capacity[1] != 30 || s[1].Line != 4 {
+		t.Fatalf("got %+v", s)
+	}
+	if s[0].Lat != 57.70 || s[0].Lon != 11.95 || s[0].Name != "Alfaskolan" {
+		t.Fatalf("got %+v", s[0])
+	}
+}
+
+func TestBadSchools(t *testing.T) {
+	h := "school_id,name,lat,lon,year,capacity\n"
+	for _, c := range []struct{ name, in, want string }{
+		{"header", "id,name,lat,lon,year,capacity\nA,x,1,2,0,3\n", "schools.csv:1: wrong header"},
+		{"semicolons", "school_id;name;lat;lon;year;capacity\n", "schools.csv:1: wrong header \"school_id;name;lat;lon;year;capacity\": the separator must be a comma"},
+		{"empty", "", "schools.csv:1: empty file"},
+		{"negative capacity", h + "A,x,57.7,11.9,0,10\nA,x,57.7,11.9,1,-3\n", "schools.csv:3:17: capacity: negative capacity -3"},
+		{"bad number", h + "A,x,57,7,11.9,0,10\n", "schools.csv:2: 7 fields, want 6"},
+		{"comma decimal", h + "A,x,\"57,7\",11.9,0,10\n", "schools.csv:2:5: lat: \"57,7\" is not a number"},
+		{"truncated", h + "A,x,57.7,11.9\n", "schools.csv:2: 4 fields, want 6"},
+		{"year", h + "A,x,57.7,11.9,F,10\n", "schools.csv:2:15: year: \"F\" is not a whole number"},
+		{"latitude", h + "A,x,97.7,11.9,1,10\n", "schools.csv:2:5: lat: 97.7 is out of range ±90"},
+		{"name differs", h + "A,x,57.7,11.9,0,10\nA,y,57.7,11.9,1,10\n", "schools.csv:3:3: name: school \"A\" is called \"x\" on line 2"},
+		{"coordinates differ", h + "A,x,57.7,11.9,0,10\nA,x,57.8,11.9,1,10\n", "schools.csv:3:5: lat: school \"A\" has other coordinates on line 2"},
+		{"year twice", h + "A,x,57.7,11.9,0,10\nA,x,57.7,11.9,0,12\n", "schools.csv:3:15: year: school \"A\" has year 0 twice"},
+		{"empty id", h + ",x,57.7,11.9,0,10\n", "schools.csv:2:1: school_id: empty"},
+		{"bare quote", h + "A,x\"y,57.7,11.9,0,10\n", "schools.csv:2:4: bare \" in non-quoted-field"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadSchools(strings.NewReader(c.in), "schools.csv")
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
+}
+
+func TestErrorsAreCollected(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("school_id,name,lat,lon,year,capacity\n")
+	for range 30 {
+		b.WriteString("A,x,57.7,11.9,0,-1\n")
+	}
+	_, err := ReadSchools(strings.NewReader(b.String()), "schools.csv")
+	var errs *Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("got %T %v", err, err)
+	}
+	if len(errs.List) != MaxErrors || errs.More != 10 || !strings.HasSuffix(err.Error(), "… and 10 more errors") || errs.List[0].Line != 2 || errs.List[MaxErrors-1].Line != MaxErrors+1 {
+		t.Fatalf("got %d errors, first %v", len(errs.List), errs.List[0])
+	}
+	var le *LineError
+	if !errors.As(err, &le) || le.Field != "capacity" {
+		t.Fatalf("errors.As LineError: %v", le)
+	}
+}
+
+func TestBadApplicants(t *testing.T) {
+	schools, err := ReadSchools(strings.NewReader(goodSchools), "schools.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := "applicant_id,year,lat,lon,choices,siblings\n"
+	for _, c := range []struct{ name, in, want string }{
+		{"header", "applicant_id,year,lat,lon,choices\n", "applicants.csv:1: wrong header"},
+		{"unknown school", h + "p1,1,57.7,11.9,A;X,\n", "applicants.csv:2:16: choices: unknown school id \"X\""},
+		{"unknown sibling school", h + "p1,1,57.7,11.9,A,Q\n", "applicants.csv:2:18: siblings: unknown school id \"Q\""},
+		{"duplicate applicant", h + "p1,1,57.7,11.9,A,\np2,1,57.7,11.9,B,\np1,1,57.7,11.9,B,\n", "applicants.csv:4:1: applicant_id: duplicate applicant \"p1\" (first on line 2)"},
+		{"chosen twice", h + "p1,1,57.7,11.9,A;B;A,\n", "applicants.csv:2:16: choices: school \"A\" chosen twice"},
+		{"negative year", h + "p1,-1,57.7,11.9,A,\n", "applicants.csv:2:4: year: negative year -1"},
+		{"bad lon", h + "p1,1,57.7,east,A,\n", "applicants.csv:2:11: lon: \"east\" is not a number"},
+		{"truncated", h + "p1,1,57.7,11.9,A,\np2,1,57.7", "applicants.csv:3: 3 fields, want 6"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadApplicants(strings.NewReader(c.in), "applicants.csv", schools)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
+	a, err := ReadApplicants(strings.NewReader(h+"p1,1,57.7,11.9, A ; B ,B\r\np2,0,57.7,11.9,,\n"), "applicants.csv", schools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 2 || strings.Join(a[0].Choices, "|") != "A|B" || a[0].Siblings[0] != "B" || len(a[1].Choices) != 0 || a[1].Line != 3 {
+		t.Fatalf("got %+v", a)
+	}
+}
+
+func TestReadRules(t *testing.T) {
+	r, err := readRulesFile(t, "testdata/rules.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := placement.Rules{
+		Criteria:     []placement.Criterion{placement.Sibling, placement.RelativeProximity, placement.AbsoluteProximity, placement.Lottery},
+		SiblingYears: []int{0, 1, 2, 3, 4, 5, 6}, Alternative: placement.Nearest, Seed: 2027,
+		NearHome: []placement.NearHomeLimit{{From: 0, To: 3, Meters: 2000}, {From: 4, To: 6, Meters: 4000}, {From: 7, To: 9, Meters: 6000}},
+	}
+	if RulesTOML(r) != RulesTOML(want) {
+		t.Fatalf("got\n%s\nwant\n%s", RulesTOML(r), RulesTOML(want))
+	}
+	// RulesTOML reads back to the same rules.
+	r2, err := ReadRules(strings.NewReader(RulesTOML(r)), "x.toml")
+	if err != nil || RulesTOML(r2) != RulesTOML(r) {
+		t.Fatalf("round trip: %v\n%s", err, RulesTOML(r2))
+	}
+	// Empty: the defaults.
+	r3, err := ReadRules(strings.NewReader(""), "empty.toml")
+	if err != nil || RulesTOML(r3) != RulesTOML(placement.DefaultRules()) {
+		t.Fatalf("defaults: %v %s", err, RulesTOML(r3))
+	}
+
+	for _, c := range []struct{ name, in, want string }{
+		{"syntax", "criteria = [\"sibling\"\nseed = 1\n", "rules.toml:2"},
+		{"unknown criterion", "seed = 3\ncriteria = [\"sibling\", \"wealth\"]\n", "rules.toml:2: criteria: unknown criterion \"wealth\""},
+		{"unknown key", "seed = 3\nsiblings = [1]\n", "rules.toml:2: siblings: unknown key"},
+		{"alternative", "alternative = \"farthest\"\n", "rules.toml:1: alternative: \"farthest\": use nearest or nearest_with_room"},
+		{"overlap", "[[near_home]]\nfrom = 0\nto = 3\nmeters = 2000\n[[near_home]]\nfrom = 3\nto = 6\nmeters = 4000\n", "rules.toml: near-home limits 0–3 and 3–6 overlap"},
+		{"incomplete limit", "[[near_home]]\nfrom = 0\nto = 3\n[[near_home]]\nfrom = 4\n", "rules.toml:1: near_home[1]: give from, to and meters"},
+		{"twice", "criteria = [\"lottery\", \"lottery\"]\n", "criterion lottery listed twice"},
+		{"bad seed", "seed = \"x\"\n", "rules.toml:1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadRules(strings.NewReader(c.in), "rules.toml")
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
+}
+
+func readRulesFile(t *testing.T, path string) (placement.Rules, error) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return ReadRules(f, path)
+}

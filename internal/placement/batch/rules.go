@@ -1,0 +1,165 @@
+package batch
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/styrkedjan/styrkedjan/internal/placement"
+)
+
+// rulesFile is the TOML form of placement.Rules; see
+// testdata/rules.example.toml.
+type rulesFile struct {
+	Criteria     []string `toml:"criteria"`
+	SiblingYears []int    `toml:"sibling_years"`
+	Alternative  string   `toml:"alternative"`
+	Seed         *int64   `toml:"seed"`
+	NearHome     []struct {
+		From   *int     `toml:"from"`
+		To     *int     `toml:"to"`
+		Meters *float64 `toml:"meters"`
+	} `toml:"near_home"`
+}
+
+var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// ParseCriterion parses a criterion's name as Criterion.String gives it.
+func ParseCriterion(s string) (placement.Criterion, bool) {
+	for c := placement.Sibling; c <= placement.Lottery; c++ {
+		if c.String() == s {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// ReadRules reads placement rules from TOML (see
+// testdata/rules.example.toml). Keys left out take the defaults of
+// placement.DefaultRules; unknown keys are errors.
+func ReadRules(r io.Reader, name string) (placement.Rules, error) {
+	src, err := io.ReadAll(r)
+	if err != nil {
+		return placement.Rules{}, &LineError{File: name, Msg: "cannot read: " + err.Error()}
+	}
+	var f rulesFile
+	md, err := toml.Decode(string(src), &f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return placement.Rules{}, &LineError{File: name, Line: pe.Position.Line, Column: pe.Position.Col, Msg: pe.Message}
+		}
+		var ppe *toml.ParseError
+		if errors.As(err, &ppe) {
+			return placement.Rules{}, &LineError{File: name, Line: ppe.Position.Line, Column: ppe.Position.Col, Msg: ppe.Message}
+		}
+		// Type errors come as text: "toml: line N (last key "k"): ...".
+		le := &LineError{File: name, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+		if m := typeErrRE.FindStringSubmatch(err.Error()); m != nil {
+			le.Line, _ = strconv.Atoi(m[1])
+			le.Field, le.Msg = m[2], m[3]
+		}
+		return placement.Rules{}, le
+	}
+	errs := &Errors{}
+	fail := func(key string, format string, args ...any) {
+		errs.add(&LineError{File: name, Line: keyLine(src, key, 1), Field: key, Msg: fmt.Sprintf(format, args...)})
+	}
+	for _, k := range md.Undecoded() {
+		errs.add(&LineError{File: name, Line: keyLine(src, k[len(k)-1], 1), Field: k.String(), Msg: "unknown key"})
+	}
+	rules := placement.DefaultRules()
+	if md.IsDefined("criteria") {
+		rules.Criteria = nil
+		for _, s := range f.Criteria {
+			c, ok := ParseCriterion(s)
+			if !ok {
+				fail("criteria", "unknown criterion %q (use sibling, relative_proximity, absolute_proximity, lottery)", s)
+				continue
+			}
+			rules.Criteria = append(rules.Criteria, c)
+		}
+	}
+	for _, y := range f.SiblingYears {
+		if y < 0 || y > MaxYear {
+			fail("sibling_years", "year %d is out of range 0–%d", y, MaxYear)
+		}
+	}
+	rules.SiblingYears = f.SiblingYears
+	switch f.Alternative {
+	case "", "nearest":
+		rules.Alternative = placement.Nearest
+	case "nearest_with_room":
+		rules.Alternative = placement.NearestWithRoom
+	default:
+		fail("alternative", "%q: use nearest or nearest_with_room", f.Alternative)
+	}
+	if f.Seed != nil {
+		rules.Seed = *f.Seed
+	}
+	for i, n := range f.NearHome {
+		key := fmt.Sprintf("near_home[%d]", i+1)
+		if n.From == nil || n.To == nil || n.Meters == nil {
+			errs.add(&LineError{File: name, Line: keyLine(src, "[[near_home]]", i+1), Field: key, Msg: "give from, to and meters"})
+			continue
+		}
+		rules.NearHome = append(rules.NearHome, placement.NearHomeLimit{From: *n.From, To: *n.To, Meters: *n.Meters})
+	}
+	if len(errs.List) == 0 {
+		if err := rules.Validate(); err != nil {
+			errs.add(&LineError{File: name, Msg: strings.TrimPrefix(err.Error(), "placement: ")})
+		}
+	}
+	if err := errs.err(); err != nil {
+		return placement.Rules{}, err
+	}
+	return rules, nil
+}
+
+// keyLine finds the line of the n-th (1-based) line in src that sets key
+// (or is the table header key), 0 when none; the TOML decoder does not
+// report positions of keys.
+func keyLine(src []byte, key string, n int) int {
+	for i, line := range strings.Split(string(src), "\n") {
+		line = strings.TrimSpace(line)
+		rest, ok := strings.CutPrefix(line, key)
+		if !ok {
+			continue
+		}
+		rest = strings.TrimSpace(rest)
+		if strings.HasPrefix(key, "[") || strings.HasPrefix(rest, "=") {
+			if n--; n == 0 {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// RulesTOML writes rules in the form ReadRules reads (for summaries and
+// the web's rules form).
+func RulesTOML(r placement.Rules) string {
+	var b strings.Builder
+	var cs []string
+	for _, c := range r.Criteria {
+		cs = append(cs, fmt.Sprintf("%q", c.String()))
+	}
+	fmt.Fprintf(&b, "criteria = [%s]\n", strings.Join(cs, ", "))
+	if len(r.SiblingYears) > 0 {
+		var ys []string
+		for _, y := range r.SiblingYears {
+			ys = append(ys, fmt.Sprint(y))
+		}
+		fmt.Fprintf(&b, "sibling_years = [%s]\n", strings.Join(ys, ", "))
+	}
+	fmt.Fprintf(&b, "alternative = %q\nseed = %d\n", r.Alternative.String(), r.Seed)
+	for _, l := range r.NearHome {
+		fmt.Fprintf(&b, "\n[[near_home]]\nfrom = %d\nto = %d\nmeters = %v\n", l.From, l.To, l.Meters)
+	}
+	return b.String()
+}
