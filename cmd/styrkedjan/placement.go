@@ -123,7 +123,7 @@ func snapPoints(g *walknet.Graph, ps []batch.Point, maxSnap float64) ([]walknet.
 	for i, p := range ps {
 		wp[i] = walknet.Point{Lat: p.Lat, Lon: p.Lon}
 	}
-	sn, errs := g.SnapAll(wp, maxSnap)
+	sn, errs := g.SnapAllConnected(wp, maxSnap)
 	all := &batch.Errors{}
 	for i, err := range errs {
 		if err != nil {

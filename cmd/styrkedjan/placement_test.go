@@ -90,8 +90,8 @@ func TestPlacementMonaco(t *testing.T) {
 		for _, p := range pois {
 			sp = append(sp, p.Point)
 		}
-		hs, errs := g.SnapAll(cand, batch.DefaultMaxSnapMeters)
-		ss, _ := g.SnapAll(sp, batch.DefaultMaxSnapMeters)
+		hs, errs := g.SnapAllConnected(cand, batch.DefaultMaxSnapMeters)
+		ss, _ := g.SnapAllConnected(sp, batch.DefaultMaxSnapMeters)
 		for _, err := range errs {
 			if err != nil {
 				t.Fatal(err)

@@ -308,7 +308,7 @@ func distances(ctx context.Context, in Input, report func(Stage, int, int)) (*Di
 	report(StageSnapping, 0, total)
 	errs := &Errors{}
 	snap := func(ps []walknet.Point, file func(int) (string, int)) []walknet.Snapped {
-		sn, es := g.SnapAll(ps, maxSnap)
+		sn, es := g.SnapAllConnected(ps, maxSnap)
 		for i, e := range es {
 			if e == nil {
 				continue

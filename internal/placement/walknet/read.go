@@ -372,7 +372,7 @@ func build(raw *rawData) *Graph {
 	g.schools = schoolsOf(raw, ix)
 	g.computeBounds()
 	g.computeHash()
-	g.grid = newSegGrid(g)
+	g.grid = newSegGrid(g, nil)
 	return g
 }
 

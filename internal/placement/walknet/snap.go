@@ -21,7 +21,8 @@ type segGrid struct {
 	items      []int32
 }
 
-func newSegGrid(g *Graph) *segGrid {
+// newSegGrid indexes the edges for which keep is true (all when keep is nil).
+func newSegGrid(g *Graph, keep []bool) *segGrid {
 	s := &segGrid{}
 	n := len(g.lat)
 	if n == 0 {
@@ -59,8 +60,11 @@ func newSegGrid(g *Graph) *segGrid {
 			}
 		}
 	}
+	kept := func(e int) bool { return keep == nil || keep[e] }
 	for e := range g.eu {
-		cells(e, func(c int) { s.start[c+1]++ })
+		if kept(e) {
+			cells(e, func(c int) { s.start[c+1]++ })
+		}
 	}
 	for c := 0; c < s.nx*s.ny; c++ {
 		s.start[c+1] += s.start[c]
@@ -69,10 +73,12 @@ func newSegGrid(g *Graph) *segGrid {
 	pos := make([]int32, s.nx*s.ny)
 	copy(pos, s.start)
 	for e := range g.eu {
-		cells(e, func(c int) {
-			s.items[pos[c]] = int32(e)
-			pos[c]++
-		})
+		if kept(e) {
+			cells(e, func(c int) {
+				s.items[pos[c]] = int32(e)
+				pos[c]++
+			})
+		}
 	}
 	return s
 }
@@ -92,8 +98,53 @@ func (s *segGrid) cellOf(x, y float64) (int, int) {
 	return min(max(cx, 0), s.nx-1), min(max(cy, 0), s.ny-1)
 }
 
+// mainGrid is the segment grid of the largest connected part of the
+// network, built on first use.
+func (g *Graph) mainGrid() *segGrid {
+	g.mainOnce.Do(func() { g.main = newSegGrid(g, g.largestComponentEdges()) })
+	return g.main
+}
+
+// largestComponentEdges marks the edges of the largest connected component
+// (by number of nodes; union-find over the edges).
+func (g *Graph) largestComponentEdges() []bool {
+	parent := make([]int32, len(g.lat))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for e := range g.eu {
+		if a, b := find(g.eu[e]), find(g.ev[e]); a != b {
+			parent[a] = b
+		}
+	}
+	size := make([]int32, len(g.lat))
+	best := int32(-1)
+	for i := range parent {
+		r := find(int32(i))
+		size[r]++
+		if best < 0 || size[r] > size[best] || (size[r] == size[best] && r < best) {
+			best = r
+		}
+	}
+	keep := make([]bool, len(g.eu))
+	for e := range g.eu {
+		keep[e] = find(g.eu[e]) == best
+	}
+	return keep
+}
+
 func (g *Graph) snap(p Point, maxMeters float64) (Snapped, error) {
-	s := g.grid
+	return g.snapOn(g.grid, p, maxMeters)
+}
+
+func (g *Graph) snapOn(s *segGrid, p Point, maxMeters float64) (Snapped, error) {
 	if s == nil || s.nx == 0 || math.IsNaN(p.Lat) || math.IsNaN(p.Lon) || math.Abs(p.Lat) > 90 || math.Abs(p.Lon) > 180 {
 		return Snapped{}, fmt.Errorf("point (%.6f, %.6f): %w", p.Lat, p.Lon, ErrOutside)
 	}
@@ -182,7 +233,7 @@ func (s *segGrid) segDist2(g *Graph, e int32, x, y float64) (float64, float64) {
 	return qx*qx + qy*qy, t
 }
 
-func (g *Graph) snapAll(ps []Point, maxMeters float64) ([]Snapped, []error) {
+func (g *Graph) snapAll(s *segGrid, ps []Point, maxMeters float64) ([]Snapped, []error) {
 	out := make([]Snapped, len(ps))
 	errs := make([]error, len(ps))
 	workers := min(runtime.GOMAXPROCS(0), max(len(ps)/256, 1))
@@ -197,7 +248,7 @@ func (g *Graph) snapAll(ps []Point, maxMeters float64) ([]Snapped, []error) {
 		go func() {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
-				out[i], errs[i] = g.snap(ps[i], maxMeters)
+				out[i], errs[i] = g.snapOn(s, ps[i], maxMeters)
 			}
 		}()
 	}

@@ -14,6 +14,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 )
 
 // Point is a WGS84 coordinate in degrees.
@@ -77,11 +78,13 @@ type Graph struct {
 
 	core *coreGraph // chain-contracted search graph (see core.go)
 
-	schools []POI
-	hash    string
-	grid    *segGrid
-	minP    Point
-	maxP    Point
+	schools  []POI
+	hash     string
+	grid     *segGrid // every edge
+	main     *segGrid // the largest connected component's edges (lazy)
+	mainOnce sync.Once
+	minP     Point
+	maxP     Point
 }
 
 // NumNodes is the number of graph nodes (OSM nodes used by walkable ways).
@@ -145,7 +148,22 @@ func (g *Graph) Snap(p Point, maxMeters float64) (Snapped, error) {
 
 // SnapAll snaps every point in parallel. errs[i] is nil or wraps [ErrOutside].
 func (g *Graph) SnapAll(ps []Point, maxMeters float64) ([]Snapped, []error) {
-	return g.snapAll(ps, maxMeters)
+	return g.snapAll(g.grid, ps, maxMeters)
+}
+
+// SnapConnected is [Graph.Snap] onto the largest connected part of the
+// network only. Real extracts hold fragments that join nothing (a courtyard
+// footway, a way clipped at the extract's border); a home snapped onto one
+// could reach no school. Snapping onto the main network instead counts the
+// extra way to it in SnapMeters, as a walker would have to cover it.
+func (g *Graph) SnapConnected(p Point, maxMeters float64) (Snapped, error) {
+	return g.snapOn(g.mainGrid(), p, maxMeters)
+}
+
+// SnapAllConnected is [Graph.SnapAll] onto the largest connected part of the
+// network (see [Graph.SnapConnected]). Placement snaps homes and schools this way.
+func (g *Graph) SnapAllConnected(ps []Point, maxMeters float64) ([]Snapped, []error) {
+	return g.snapAll(g.mainGrid(), ps, maxMeters)
 }
 
 // Matrix computes out[i][j] = walking metres from from[i] to to[j]: the snap
