@@ -17,8 +17,18 @@ import (
 // admin page's preview, then all valid rows in one transaction. With any
 // rejected row it imports nothing unless --skip-invalid is given.
 func runImport(ctx context.Context, e env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "skolverket-csv":
+			return runImportSkolverketCSV(ctx, e, args[1:])
+		case "skolverket-api":
+			return runImportSkolverketAPI(ctx, e, args[1:])
+		}
+	}
 	if len(args) == 0 || !slices.Contains(org.ImportKinds, org.ImportKind(args[0])) {
-		return usagef("usage: styrkedjan import units|people [--db URL] [--dry-run] [--skip-invalid] FILE")
+		return usagef(`usage: styrkedjan import units|people [--db URL] [--dry-run] [--skip-invalid] FILE
+       styrkedjan import skolverket-csv [--db URL] [--dry-run] FILE
+       styrkedjan import skolverket-api [--db URL] --municipality CODE [--replay FILE.jsonl] [--record FILE.jsonl] [--dry-run]`)
 	}
 	kind := org.ImportKind(args[0])
 	fs := newFlagSet("import "+args[0], e)

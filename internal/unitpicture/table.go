@@ -1,0 +1,566 @@
+package unitpicture
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+	"github.com/styrkedjan/styrkedjan/internal/unitpicture/skolverket"
+)
+
+// Table kinds.
+const (
+	KindCSV  = "csv"
+	KindXLSX = "xlsx"
+)
+
+// Limits of own tables.
+const (
+	MaxTableBytes = 20 << 20
+	MaxTableRows  = 200_000
+	PreviewRows   = 10
+)
+
+// Table is an organizer's own file read as text cells: the header and the
+// data rows with their line numbers (CSV line, or spreadsheet row).
+type Table struct {
+	Name    string
+	Columns []string
+	Rows    [][]string // every data row, padded to len(Columns)
+	Lines   []int      // the source line (row) of each data row, 1-based
+}
+
+// Preview returns the first n data rows.
+func (t *Table) Preview(n int) [][]string { return t.Rows[:min(n, len(t.Rows))] }
+
+// TableError is a file that cannot be read as a table; it names the file and line.
+type TableError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *TableError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s, line %d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// ParseTable reads a CSV (UTF-8, optional BOM; separator ';', ',' or tab,
+// detected from the header) or XLSX file (the first sheet). The first
+// non-empty row is the header; column names must be non-empty and unique.
+func ParseTable(r io.Reader, name, kind string) (*Table, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxTableBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxTableBytes {
+		return nil, &TableError{File: name, Msg: "the file is larger than 20 MB"}
+	}
+	var raw [][]string
+	var lines []int
+	switch kind {
+	case KindCSV:
+		raw, lines, err = readCSV(b, name)
+	case KindXLSX:
+		raw, lines, err = readXLSX(b, name)
+	default:
+		return nil, &TableError{File: name, Msg: fmt.Sprintf("unknown kind %q (want csv or xlsx)", kind)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for len(raw) > 0 && blank(raw[0]) {
+		raw, lines = raw[1:], lines[1:]
+	}
+	if len(raw) == 0 {
+		return nil, &TableError{File: name, Msg: "the file has no header row"}
+	}
+	t := &Table{Name: name}
+	seen := map[string]bool{}
+	for i, c := range raw[0] {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			// trailing empty header cells are common in exported sheets
+			if blankFrom(raw[0], i) {
+				break
+			}
+			return nil, &TableError{File: name, Line: lines[0], Msg: fmt.Sprintf("column %d has no name", i+1)}
+		}
+		if seen[strings.ToLower(c)] {
+			return nil, &TableError{File: name, Line: lines[0], Msg: fmt.Sprintf("column %q appears twice", c)}
+		}
+		seen[strings.ToLower(c)] = true
+		t.Columns = append(t.Columns, c)
+	}
+	for i, row := range raw[1:] {
+		if blank(row) {
+			continue
+		}
+		if len(t.Rows) >= MaxTableRows {
+			return nil, &TableError{File: name, Msg: fmt.Sprintf("more than %d rows", MaxTableRows)}
+		}
+		cells := make([]string, len(t.Columns))
+		for j := range cells {
+			if j < len(row) {
+				cells[j] = strings.TrimSpace(row[j])
+			}
+		}
+		for j := len(t.Columns); j < len(row); j++ {
+			if strings.TrimSpace(row[j]) != "" {
+				return nil, &TableError{File: name, Line: lines[i+1], Msg: fmt.Sprintf("more cells than the header's %d columns", len(t.Columns))}
+			}
+		}
+		t.Rows = append(t.Rows, cells)
+		t.Lines = append(t.Lines, lines[i+1])
+	}
+	return t, nil
+}
+
+func blank(row []string) bool { return blankFrom(row, 0) }
+
+func blankFrom(row []string, i int) bool {
+	for _, c := range row[i:] {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func readCSV(b []byte, name string) ([][]string, []int, error) {
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+	if !utf8.Valid(b) {
+		return nil, nil, &TableError{File: name, Msg: "the file is not UTF-8 text (save it as CSV UTF-8)"}
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	sep := ';'
+	best := strings.Count(first, ";")
+	if n := strings.Count(first, "\t"); n > best {
+		sep, best = '\t', n
+	}
+	if n := strings.Count(first, ","); n > best {
+		sep = ','
+	}
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.Comma = sep
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	var rows [][]string
+	var lines []int
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, nil, &TableError{File: name, Line: pe.Line, Msg: pe.Err.Error()}
+			}
+			return nil, nil, &TableError{File: name, Msg: err.Error()}
+		}
+		line, _ := cr.FieldPos(0)
+		rows = append(rows, rec)
+		lines = append(lines, line)
+	}
+	return rows, lines, nil
+}
+
+func readXLSX(b []byte, name string) ([][]string, []int, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, nil, &TableError{File: name, Msg: "not a readable XLSX file"}
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, nil, &TableError{File: name, Msg: "the workbook has no sheet"}
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, nil, &TableError{File: name, Msg: err.Error()}
+	}
+	lines := make([]int, len(rows))
+	for i := range rows {
+		lines[i] = i + 1
+	}
+	return rows, lines, nil
+}
+
+// NewIndicator defines an own indicator created by a mapping.
+type NewIndicator struct {
+	NameSV       string  `json:"name_sv"`
+	NameEN       string  `json:"name_en"`
+	Unit         string  `json:"unit"`      // percent, points, ratio, count, index
+	Direction    int     `json:"direction"` // 1 higher is better, -1 lower is better, 0 neutral
+	Kind         string  `json:"kind"`      // share, mean, ratio, count, index
+	PupilSD      float64 `json:"pupil_sd,omitempty"`
+	Background   bool    `json:"background"`
+	DefinitionSV string  `json:"definition_sv"`
+	DefinitionEN string  `json:"definition_en"`
+}
+
+// ValueColumn maps one column to an indicator: an existing key, or a new
+// own indicator (New set, Indicator its key).
+type ValueColumn struct {
+	Column    string        `json:"column"`
+	Indicator string        `json:"indicator"`
+	New       *NewIndicator `json:"new,omitempty"`
+}
+
+// Mapping says how an own table's columns become indicator values.
+type Mapping struct {
+	Name         string        `json:"name"`
+	UnitColumn   string        `json:"unit_column"`             // 8-digit unit codes
+	YearColumn   string        `json:"year_column,omitempty"`   // "2024/25" or "2024"; or Year
+	Year         string        `json:"year,omitempty"`          // a fixed school year
+	GroupColumn  string        `json:"group_column,omitempty"`  // all/girls/boys (alla/flickor/pojkar); or Group
+	Group        string        `json:"group,omitempty"`         // a fixed group; "all" when both are empty
+	PupilsColumn string        `json:"pupils_column,omitempty"` // optional: pupils behind the values
+	Values       []ValueColumn `json:"values"`
+}
+
+var (
+	ownKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,62}$`)
+	units    = []string{"percent", "points", "ratio", "count", "index"}
+	kinds    = []string{"share", "mean", "ratio", "count", "index"}
+)
+
+// Validate checks the mapping against the table's columns (t may be nil
+// to check the mapping alone) and the stored indicators.
+func (m *Mapping) Validate(ctx context.Context, q store.Q, t *Table) error {
+	v := &app.Validation{}
+	m.Name = app.CleanLine(m.Name)
+	if m.Name == "" || app.TooLong(m.Name, 100) {
+		v.Add("name", "unitpicture.err.mapping_name")
+	}
+	has := func(c string) bool {
+		if t == nil {
+			return c != ""
+		}
+		for _, col := range t.Columns {
+			if col == c {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(m.UnitColumn) {
+		v.Add("unit_column", "unitpicture.err.column")
+	}
+	switch {
+	case m.YearColumn != "" && !has(m.YearColumn):
+		v.Add("year_column", "unitpicture.err.column")
+	case m.YearColumn == "":
+		if _, ok := normYear(m.Year); !ok {
+			v.Add("year", "unitpicture.err.year")
+		}
+	}
+	if m.GroupColumn != "" && !has(m.GroupColumn) {
+		v.Add("group_column", "unitpicture.err.column")
+	}
+	if m.GroupColumn == "" {
+		if _, ok := normGroup(m.Group); !ok && m.Group != "" {
+			v.Add("group", "unitpicture.err.group")
+		}
+	}
+	if m.PupilsColumn != "" && !has(m.PupilsColumn) {
+		v.Add("pupils_column", "unitpicture.err.column")
+	}
+	if len(m.Values) == 0 {
+		v.Add("values", "unitpicture.err.no_values")
+	}
+	keys := map[string]bool{}
+	for i, vc := range m.Values {
+		f := fmt.Sprintf("values.%d", i)
+		if !has(vc.Column) {
+			v.Add(f+".column", "unitpicture.err.column")
+		}
+		if keys[vc.Indicator] {
+			v.Add(f+".indicator", "unitpicture.err.indicator_twice")
+		}
+		keys[vc.Indicator] = true
+		ind, err := IndicatorByKey(ctx, q, vc.Indicator)
+		switch {
+		case err == nil && vc.New != nil && ind.BuiltIn:
+			v.Add(f+".indicator", "unitpicture.err.builtin_key")
+		case err == nil:
+		case app.Code(err) != app.ENOTFOUND:
+			return err
+		case vc.New == nil:
+			v.Add(f+".indicator", "unitpicture.err.indicator")
+		case !ownKeyRE.MatchString(vc.Indicator):
+			v.Add(f+".indicator", "unitpicture.err.key")
+		default:
+			n := vc.New
+			if app.CleanLine(n.NameSV) == "" {
+				v.Add(f+".name_sv", "unitpicture.err.indicator_name")
+			}
+			if !contains(units, n.Unit) {
+				v.Add(f+".unit", "unitpicture.err.unit")
+			}
+			if !contains(kinds, n.Kind) {
+				v.Add(f+".kind", "unitpicture.err.kind")
+			}
+			if n.Direction < -1 || n.Direction > 1 {
+				v.Add(f+".direction", "unitpicture.err.direction")
+			}
+		}
+	}
+	return v.Err()
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// SavedMapping is a stored mapping.
+type SavedMapping struct {
+	ID        int64
+	Mapping   Mapping
+	UpdatedAt time.Time
+}
+
+// SaveMapping stores m under its name (replacing a mapping of that name).
+// Column names are not checked here (there is no file); ImportTable does.
+func SaveMapping(ctx context.Context, db store.Q, p *auth.Principal, m Mapping) (int64, error) {
+	if !mayImport(p) {
+		return 0, app.Forbidden()
+	}
+	if err := SyncCatalogue(ctx, db); err != nil {
+		return 0, err
+	}
+	if err := m.Validate(ctx, db, nil); err != nil {
+		return 0, err
+	}
+	js, err := json.Marshal(m)
+	if err != nil {
+		return 0, err
+	}
+	var by *int64
+	if p.Authenticated() {
+		by = &p.UserID
+	}
+	var id int64
+	err = db.QueryRow(ctx, `INSERT INTO import_mappings (name, mapping, updated_by, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+		RETURNING id`, m.Name, string(js), by, store.Now()).Scan(&id)
+	return id, err
+}
+
+// Mappings returns the saved mappings by name.
+func Mappings(ctx context.Context, db store.Q, p *auth.Principal) ([]SavedMapping, error) {
+	if !mayImport(p) {
+		return nil, app.Forbidden()
+	}
+	rows, err := db.Query(ctx, "SELECT id, mapping, updated_at FROM import_mappings ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SavedMapping
+	for rows.Next() {
+		var s SavedMapping
+		var js string
+		if err := rows.Scan(&s.ID, &js, &s.UpdatedAt); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(js), &s.Mapping); err != nil {
+			return nil, fmt.Errorf("mapping %d: %w", s.ID, err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ImportTable imports an own table with a mapping: every row is checked
+// first (unit code, school year, group, numbers); with any problem nothing
+// is imported and the report lists the problems with their line numbers
+// (the error is app EINVALID "unitpicture.err.table_rows"). Otherwise new
+// own indicators are created and the values imported like Import, with
+// source "own:<mapping name>", in one transaction.
+func ImportTable(ctx context.Context, db store.Q, p *auth.Principal, t *Table, m Mapping) (*Report, error) {
+	if !mayImport(p) {
+		return nil, app.Forbidden()
+	}
+	if err := SyncCatalogue(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := m.Validate(ctx, db, t); err != nil {
+		return nil, err
+	}
+	col := map[string]int{}
+	for i, c := range t.Columns {
+		col[c] = i
+	}
+	d := &skolverket.Data{Report: skolverket.Report{RowsRead: len(t.Rows), Missing: map[skolverket.Status]int{}}}
+	var problems []skolverket.Problem
+	bad := func(line int, field, msg string) {
+		problems = append(problems, skolverket.Problem{Line: line, Field: field, Msg: msg})
+	}
+	units := map[string]bool{}
+	for i, row := range t.Rows {
+		line := t.Lines[i]
+		code := strings.ReplaceAll(row[col[m.UnitColumn]], " ", "")
+		if !unitCodeRE.MatchString(code) {
+			bad(line, m.UnitColumn, fmt.Sprintf("%q is not an 8-digit unit code", code))
+			continue
+		}
+		year := m.Year
+		if m.YearColumn != "" {
+			year = row[col[m.YearColumn]]
+		}
+		sy, ok := normYear(year)
+		if !ok {
+			bad(line, m.YearColumn, fmt.Sprintf("%q is not a school year like 2024/25", year))
+			continue
+		}
+		group := m.Group
+		if m.GroupColumn != "" {
+			group = row[col[m.GroupColumn]]
+		}
+		g, ok := normGroup(group)
+		if !ok {
+			bad(line, m.GroupColumn, fmt.Sprintf("%q is not a group (all, girls, boys)", group))
+			continue
+		}
+		var pupils *int
+		if m.PupilsColumn != "" {
+			if s := row[col[m.PupilsColumn]]; s != "" && s != ".." && s != "." {
+				n, err := strconv.Atoi(strings.ReplaceAll(s, " ", ""))
+				if err != nil || n < 0 {
+					bad(line, m.PupilsColumn, fmt.Sprintf("%q is not a number of pupils", s))
+					continue
+				}
+				pupils = &n
+			}
+		}
+		if !units[code] {
+			units[code] = true
+			d.Units = append(d.Units, skolverket.Unit{Code: code})
+		}
+		for _, vc := range m.Values {
+			raw := row[col[vc.Column]]
+			if raw == "" {
+				continue // an empty cell is no value at all
+			}
+			val := skolverket.Value{UnitCode: code, Indicator: vc.Indicator, SchoolYear: sy, Group: g, Raw: raw, Pupils: pupils, Line: line}
+			x, st, ok := parseCell(raw)
+			if !ok {
+				bad(line, vc.Column, fmt.Sprintf("%q is not a number", raw))
+				continue
+			}
+			val.Value, val.Status = x, st
+			if x == nil {
+				d.Report.Missing[st]++
+			}
+			d.Values = append(d.Values, val)
+		}
+	}
+	d.Report.UnitsSeen, d.Report.ValuesRead = len(units), len(d.Values)
+	if len(problems) > 0 {
+		return &Report{Source: SourceOwn + m.Name, FileName: t.Name, RowsRead: len(t.Rows), Problems: problems},
+			app.Errorf(app.EINVALID, "unitpicture.err.table_rows")
+	}
+	var rep *Report
+	err := store.InTx(ctx, db, func(tx *store.Tx) error {
+		for _, vc := range m.Values {
+			if vc.New == nil {
+				continue
+			}
+			if _, err := IndicatorByKey(ctx, tx, vc.Indicator); err == nil {
+				continue // created by an earlier import with this mapping
+			}
+			n := vc.New
+			err := insertIndicator(ctx, tx, skolverket.Indicator{Key: vc.Indicator, NameSV: app.CleanLine(n.NameSV), NameEN: app.CleanLine(n.NameEN),
+				Unit: n.Unit, Direction: skolverket.Direction(n.Direction), Kind: n.Kind, PupilSD: n.PupilSD, Background: n.Background,
+				SchoolForm: "", Source: "own:" + m.Name, DefinitionSV: app.CleanText(n.DefinitionSV), DefinitionEN: app.CleanText(n.DefinitionEN)}, false)
+			if err != nil {
+				return err
+			}
+		}
+		var err error
+		rep, err = Import(ctx, tx, p, d, SourceOwn+m.Name, t.Name)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+var yearOnlyRE = regexp.MustCompile(`^([0-9]{4})$`)
+
+// normYear accepts "2024/25", "2024/2025", "2024-25" and "2024" (the
+// school year starting then).
+func normYear(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if m := yearOnlyRE.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		return SchoolYear(y), true
+	}
+	s = strings.Replace(s, "-", "/", 1)
+	if len(s) == 9 && s[4] == '/' {
+		s = s[:5] + s[7:]
+	}
+	_, ok := YearStart(s)
+	return s, ok
+}
+
+func normGroup(s string) (string, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "all", "alla", "totalt", "samtliga":
+		return skolverket.GroupAll, true
+	case "girls", "flickor", "f":
+		return skolverket.GroupGirls, true
+	case "boys", "pojkar", "p":
+		return skolverket.GroupBoys, true
+	}
+	return "", false
+}
+
+// parseCell reads a number with a decimal comma or point (spaces as
+// thousands separators), or a missing marker ("..", ".", "-"): never 0 for
+// missing. "~100" and "cirka 210" are approximate values.
+func parseCell(raw string) (*float64, skolverket.Status, bool) {
+	s := strings.TrimSpace(raw)
+	switch s {
+	case "..":
+		return nil, skolverket.StatusFew, true
+	case ".", "-", "–":
+		return nil, skolverket.StatusNoData, true
+	}
+	st := skolverket.StatusOK
+	if rest, ok := strings.CutPrefix(s, "~"); ok {
+		s, st = strings.TrimSpace(rest), skolverket.StatusApprox
+	} else if rest, ok := strings.CutPrefix(strings.ToLower(s), "cirka"); ok {
+		s, st = strings.TrimSpace(rest), skolverket.StatusCirka
+	}
+	s = strings.NewReplacer(" ", "", "\u00a0", "", ",", ".").Replace(strings.TrimSuffix(s, "%"))
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || !finite(x) {
+		return nil, "", false
+	}
+	return &x, st, true
+}
