@@ -38,6 +38,7 @@ type upPage struct {
 	Charts     []upChart
 	Query      string // the view's query string, for export links
 	Error      string // a message instead of the view (e.g. no data yet)
+	Notice     string // a note above the view (e.g. the model was chosen for the user)
 
 	View         *unitpicture.IndicatorViewModel
 	Profile      *unitpicture.Profile
@@ -256,6 +257,10 @@ func profileYears(prof *unitpicture.Profile) []string {
 
 // ---- Results against background ----
 
+// minFitDF is the fewest residual degrees of freedom for which the page
+// defaults to the organizer's own fitted model rather than the published one.
+const minFitDF = 20
+
 // adjustedQuery reads the analysis from the query string.
 func adjustedQuery(r *http.Request) (unitpicture.AdjustedQuery, map[string]string, map[string][]string) {
 	q := r.URL.Query()
@@ -309,6 +314,18 @@ func (s *Server) upAdjustedPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.pageLocalizer(r, "unitpicture_adjusted")
 	res, err := unitpicture.Adjusted(ctx, s.db, auth.FromContext(ctx), aq)
+	if err == nil && r.URL.Query().Get("model") == "" && res.Model == unitpicture.ModelFit && res.N-len(res.Predictors)-1 < minFitDF {
+		// Too few units for an own model to say anything (an organizer with
+		// five year-9 units): use Skolverket's published model unless the
+		// user asked for a fit.
+		salsa := aq
+		salsa.Model = unitpicture.ModelSALSA2016
+		if alt, altErr := unitpicture.Adjusted(ctx, s.db, auth.FromContext(ctx), salsa); altErr == nil {
+			page.Notice = l.T("upw.adj.auto_salsa", map[string]any{"N": res.N})
+			res, aq = alt, salsa
+			page.Values["model"] = aq.Model
+		}
+	}
 	if err != nil {
 		if page.Error, err = s.upNoData(r, "unitpicture_adjusted", err); err != nil {
 			return err

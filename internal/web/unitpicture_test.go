@@ -635,3 +635,29 @@ func cloneValues(v url.Values) url.Values {
 	}
 	return out
 }
+
+// With the demo organizer's five year-9 units an own model has almost no
+// degrees of freedom: the page falls back to the published model and says
+// so, unless the user asked for a fit.
+func TestUnitPictureAdjustedFallsBackToPublishedModel(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.login(officer)
+		r := c.get("/unitpicture/adjusted")
+		if r.status != http.StatusOK {
+			t.Fatalf("GET: %d", r.status)
+		}
+		if !strings.Contains(r.body, "för få för en egen modell") {
+			t.Errorf("no notice about the published model")
+		}
+		if !strings.Contains(r.body, `value="salsa2016" checked`) && !strings.Contains(r.body, `value="salsa2016" selected`) {
+			t.Errorf("the published model is not the chosen one")
+		}
+		r = c.get("/unitpicture/adjusted?model=fit")
+		if r.status != http.StatusOK {
+			t.Fatalf("GET ?model=fit: %d", r.status)
+		}
+		if strings.Contains(r.body, "för få för en egen modell") {
+			t.Errorf("notice shown although the user asked for a fit")
+		}
+	})
+}
