@@ -1,0 +1,722 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/dialogue"
+	"github.com/styrkedjan/styrkedjan/internal/org"
+	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
+)
+
+// Quality dialogues (issue 6): the list with the planning form, a
+// dialogue with its participants, minutes and actions, the preparation
+// pack (page and PDF), types, initiatives with their effect, inspection
+// findings, good examples and the series report (page, PDF, XLSX). Scope
+// and rights are decided in package dialogue.
+
+// dialogueFmt formats values for the dialogue pages in the page's language.
+type dialogueFmt struct{ Lang string }
+
+// Num formats a number.
+func (f dialogueFmt) Num(x float64) string { return dialogue.FormatValue(x, f.Lang) }
+
+// Ptr formats a number that may be missing ("–").
+func (f dialogueFmt) Ptr(x *float64) string {
+	if x == nil {
+		return "–"
+	}
+	return dialogue.FormatValue(*x, f.Lang)
+}
+
+// Has reports whether a point carries a number.
+func (dialogueFmt) Has(p unitpicture.Point) bool { return p.Has() }
+
+// Today is today's date in Stockholm.
+func (dialogueFmt) Today() string { return time.Now().In(stockholm).Format(time.DateOnly) }
+
+type dialoguesPage struct {
+	dialogueFmt
+	Dialogues []dialogue.Summary
+	CanPlan   bool
+	Organizer bool
+	CanReport bool
+	Types     []dialogue.Type
+	Units     []org.Unit // the units the viewer may plan for
+}
+
+// noBoard refuses board members: they never see a dialogue's minutes.
+func noBoard(r *http.Request) error {
+	if auth.FromContext(r.Context()).Role == auth.RoleBoard {
+		return app.Forbidden()
+	}
+	return nil
+}
+
+func (s *Server) dialogues(w http.ResponseWriter, r *http.Request) error {
+	fd := formData{Values: map[string]string{"held_on": time.Now().In(stockholm).Format(time.DateOnly)}}
+	return s.dialoguesList(w, r, fd, nil)
+}
+
+func (s *Server) dialoguesList(w http.ResponseWriter, r *http.Request, fd formData, formErr error) error {
+	if err := noBoard(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	list, err := dialogue.List(ctx, s.db, dialogue.Filter{})
+	if err != nil {
+		return err
+	}
+	page := dialoguesPage{dialogueFmt: dialogueFmt{s.pageLocalizer(r, "dialogues").Lang}, Dialogues: list, CanPlan: dialogue.MayPlan(p),
+		Organizer: dialogue.Organizer(p), CanReport: dialogue.MayReadSeries(p)}
+	if page.CanPlan {
+		types, err := dialogue.Types(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		for _, t := range types {
+			if t.Active {
+				page.Types = append(page.Types, t)
+			}
+		}
+		units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
+		if err != nil {
+			return err
+		}
+		scope := p.UnitScope(auth.HoldDialogues)
+		for _, u := range units {
+			if u.Active && scope.Contains(u.ID) {
+				page.Units = append(page.Units, u)
+			}
+		}
+		sortUnits(page.Units)
+	}
+	fd.Extra = page
+	return s.renderForm(w, r, "dialogues", fd, formErr)
+}
+
+func (s *Server) createDialogue(w http.ResponseWriter, r *http.Request) error {
+	vals := formValues(r, "type", "title", "held_on", "theme")
+	units := r.PostForm["units"]
+	in := dialogue.Input{Title: vals["title"], HeldOn: vals["held_on"], Theme: vals["theme"]}
+	in.TypeID, _ = strconv.ParseInt(vals["type"], 10, 64)
+	for _, u := range units {
+		id, err := strconv.ParseInt(u, 10, 64)
+		if err != nil {
+			id = -1
+		}
+		in.UnitIDs = append(in.UnitIDs, id)
+	}
+	id, err := dialogue.Create(r.Context(), s.db, in, time.Now())
+	if err == nil {
+		s.flash(r, "dialogues.created")
+		http.Redirect(w, r, "/dialogues/"+idStr(id), http.StatusSeeOther)
+		return nil
+	}
+	return s.dialoguesList(w, r, formData{Values: vals, Multi: map[string][]string{"units": units}}, err)
+}
+
+type dialogueView struct {
+	dialogueFmt
+	*dialogue.Dialogue
+	Roles       []string
+	Statuses    []string
+	Indicators  []unitpicture.Indicator
+	Findings    []dialogue.Finding
+	Initiatives []dialogue.Initiative
+	Earlier     []dialogue.Action // actions from earlier dialogues with the units, followed up here
+}
+
+func (s *Server) dialoguePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDialogue(w, r, map[string]string{}, nil)
+}
+
+func (s *Server) renderDialogue(w http.ResponseWriter, r *http.Request, vals map[string]string, actErr error) error {
+	if err := noBoard(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	d, err := dialogue.Get(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	view := dialogueView{dialogueFmt: dialogueFmt{s.pageLocalizer(r, "dialogue").Lang}, Dialogue: d, Roles: dialogue.Roles, Statuses: dialogue.Statuses}
+	if view.Earlier, err = dialogue.EarlierActions(ctx, s.db, d); err != nil {
+		return err
+	}
+	if d.CanEdit {
+		inds, err := unitpicture.Indicators(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		for _, i := range inds {
+			if i.Active && !i.Background {
+				view.Indicators = append(view.Indicators, i)
+			}
+		}
+		if view.Findings, err = dialogue.Findings(ctx, s.db); err != nil {
+			return err
+		}
+		if view.Initiatives, err = dialogue.Initiatives(ctx, s.db); err != nil {
+			return err
+		}
+	}
+	return s.renderForm(w, r, "dialogue", formData{Values: vals, Extra: view}, actErr)
+}
+
+// dialogueAction applies one of the dialogue page's forms.
+func (s *Server) dialogueAction(w http.ResponseWriter, r *http.Request) error {
+	if err := noBoard(r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	vals := formValues(r, "action", "participant", "participant_name", "participant_role", "participant_email",
+		"action_unit", "action_title", "action_owner", "action_due", "action_indicator", "action_target", "action_baseline_year",
+		"action_finding", "action_initiative", "target_action", "status", "held")
+	for _, f := range []string{"strengths", "challenges", "questions", "actions", "wins", "decisions", "analysis_pack", "development_areas"} {
+		vals[f] = r.PostFormValue(f) // keep the text as typed
+	}
+	vals["comment"] = r.PostFormValue("comment")
+	now := time.Now()
+	var anchor, prefix string
+	switch vals["action"] {
+	case "participant":
+		anchor = "participants"
+		if _, err = dialogue.AddParticipant(ctx, s.db, id, dialogue.ParticipantInput{Name: vals["participant_name"], Role: vals["participant_role"],
+			Email: vals["participant_email"]}, now); err == nil {
+			s.flash(r, "dialogue.done.participant")
+		}
+	case "remove_participant":
+		anchor = "participants"
+		pid, _ := strconv.ParseInt(vals["participant"], 10, 64)
+		if err = dialogue.RemoveParticipant(ctx, s.db, id, pid, now); err == nil {
+			s.flash(r, "dialogue.done.participant_removed")
+		}
+	case "minutes":
+		anchor = "minutes"
+		m := dialogue.Minutes{Strengths: vals["strengths"], Challenges: vals["challenges"], Questions: vals["questions"], Actions: vals["actions"],
+			Wins: vals["wins"], Decisions: vals["decisions"], AnalysisPack: vals["analysis_pack"], DevelopmentAreas: vals["development_areas"]}
+		if err = dialogue.Record(ctx, s.db, id, m, vals["held"] == "1", now); err == nil {
+			s.flash(r, "dialogue.done.minutes")
+		}
+	case "add_action":
+		anchor = "actions"
+		in := dialogue.ActionInput{Title: vals["action_title"], Owner: vals["action_owner"], Due: vals["action_due"],
+			Indicators: []dialogue.IndicatorInput{{Key: vals["action_indicator"], Target: vals["action_target"], BaselineYear: vals["action_baseline_year"]}}}
+		if in.UnitID, err = strconv.ParseInt(vals["action_unit"], 10, 64); err != nil {
+			in.UnitID = -1
+		}
+		in.FindingID, _ = strconv.ParseInt(vals["action_finding"], 10, 64)
+		in.InitiativeID, _ = strconv.ParseInt(vals["action_initiative"], 10, 64)
+		if _, err = dialogue.AddAction(ctx, s.db, id, in, now); err == nil {
+			s.flash(r, "dialogue.done.action")
+		}
+	case "action_status", "action_comment":
+		aid, _ := strconv.ParseInt(vals["target_action"], 10, 64)
+		anchor, prefix = "action-"+idStr(aid), "a"+idStr(aid)+"."
+		if err = s.belongs(r, id, aid); err == nil {
+			if vals["action"] == "action_status" {
+				if err = dialogue.SetStatus(ctx, s.db, aid, vals["status"], now); err == nil {
+					s.flash(r, "dialogue.done.status")
+				}
+			} else if err = dialogue.AddComment(ctx, s.db, aid, vals["comment"], now); err == nil {
+				s.flash(r, "dialogue.done.comment")
+			}
+		}
+		if prefix != "" {
+			vals[prefix+"comment"] = vals["comment"]
+			delete(vals, "comment")
+		}
+	default:
+		err = app.Errorf(app.EINVALID, "err.invalid")
+	}
+	if err != nil {
+		var ae *app.Error
+		if errors.As(err, &ae) && ae.Code == app.EINVALID && prefix != "" {
+			for i := range ae.Fields {
+				ae.Fields[i].Field = prefix + ae.Fields[i].Field
+			}
+		}
+		return s.renderDialogue(w, r, vals, err)
+	}
+	http.Redirect(w, r, "/dialogues/"+idStr(id)+"#"+anchor, http.StatusSeeOther)
+	return nil
+}
+
+// belongs checks that an action is for one of the dialogue's units (the
+// forms post to the dialogue's address; a dialogue follows up the actions
+// of earlier ones). Package dialogue decides whether it may be changed.
+func (s *Server) belongs(r *http.Request, dialogueID, actionID int64) error {
+	var n int
+	if err := s.db.QueryRow(r.Context(), `SELECT COUNT(*) FROM dialogue_actions a JOIN dialogue_units du ON du.unit_id = a.unit_id
+		WHERE a.id = ? AND du.dialogue_id = ?`, actionID, dialogueID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return app.NotFound()
+	}
+	return nil
+}
+
+type prepView struct {
+	dialogueFmt
+	*dialogue.Pack
+}
+
+func (s *Server) dialoguePrep(w http.ResponseWriter, r *http.Request) error {
+	if err := noBoard(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	l := s.pageLocalizer(r, "dialogue_prep")
+	pk, err := dialogue.Prepare(r.Context(), s.db, id, l.Lang, time.Now())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "dialogue_prep", formData{Extra: prepView{dialogueFmt{l.Lang}, pk}})
+	return nil
+}
+
+func (s *Server) dialoguePrepPDF(w http.ResponseWriter, r *http.Request) error {
+	if err := noBoard(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	l := s.pageLocalizer(r, "dialogue_prep")
+	pk, err := dialogue.Prepare(r.Context(), s.db, id, l.Lang, time.Now())
+	if err != nil {
+		return err
+	}
+	b, err := pk.PDF(l.T)
+	if err != nil {
+		return err
+	}
+	return dialogueFile(w, "application/pdf", "inline", "forberedelse-dialog-"+idStr(id)+".pdf", b)
+}
+
+func dialogueFile(w http.ResponseWriter, ctype, disposition, name string, b []byte) error {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", disposition+`; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+	return nil
+}
+
+// ---- Types ----
+
+type typesPage struct {
+	Types []dialogue.Type
+	Kinds []string
+}
+
+// Join puts a template's questions or themes one per line.
+func (typesPage) Join(xs []string) string { return strings.Join(xs, "\n") }
+
+func (s *Server) dialogueTypes(w http.ResponseWriter, r *http.Request) error {
+	return s.renderTypes(w, r, formData{Values: map[string]string{}}, nil)
+}
+
+func (s *Server) renderTypes(w http.ResponseWriter, r *http.Request, fd formData, formErr error) error {
+	if !dialogue.Organizer(auth.FromContext(r.Context())) {
+		return app.Forbidden()
+	}
+	types, err := dialogue.Types(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	fd.Extra = typesPage{Types: types, Kinds: dialogue.Kinds}
+	return s.renderForm(w, r, "dialogue_types", fd, formErr)
+}
+
+func (s *Server) saveDialogueType(w http.ResponseWriter, r *http.Request) error {
+	vals := formValues(r, "id", "kind", "name_sv", "name_en", "active")
+	vals["questions"], vals["themes"] = r.PostFormValue("questions"), r.PostFormValue("themes")
+	in := dialogue.TypeInput{Kind: vals["kind"], NameSV: vals["name_sv"], NameEN: vals["name_en"], Questions: vals["questions"],
+		Themes: vals["themes"], Active: vals["active"] == "1"}
+	in.ID, _ = strconv.ParseInt(vals["id"], 10, 64)
+	prefix := ""
+	if in.ID != 0 {
+		prefix = "t" + idStr(in.ID) + "."
+	}
+	if _, err := dialogue.SaveType(r.Context(), s.db, in, time.Now()); err != nil {
+		var ae *app.Error
+		if errors.As(err, &ae) && ae.Code == app.EINVALID && prefix != "" {
+			for i := range ae.Fields {
+				ae.Fields[i].Field = prefix + ae.Fields[i].Field
+			}
+			for k, v := range vals {
+				vals[prefix+k] = v
+			}
+		}
+		return s.renderTypes(w, r, formData{Values: vals}, err)
+	}
+	s.flash(r, "saved")
+	http.Redirect(w, r, "/dialogues/types", http.StatusSeeOther)
+	return nil
+}
+
+// ---- Initiatives ----
+
+type initiativesPage struct {
+	Initiatives []dialogue.Initiative
+	Organizer   bool
+	Units       []org.Unit
+	Indicators  []unitpicture.Indicator
+}
+
+func (s *Server) dialogueInitiatives(w http.ResponseWriter, r *http.Request) error {
+	return s.renderInitiatives(w, r, formData{Values: map[string]string{}}, nil)
+}
+
+func (s *Server) renderInitiatives(w http.ResponseWriter, r *http.Request, fd formData, formErr error) error {
+	ctx := r.Context()
+	list, err := dialogue.Initiatives(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	page := initiativesPage{Initiatives: list, Organizer: dialogue.Organizer(auth.FromContext(ctx))}
+	if page.Organizer {
+		units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
+		if err != nil {
+			return err
+		}
+		for _, u := range units {
+			if u.Active {
+				page.Units = append(page.Units, u)
+			}
+		}
+		sortUnits(page.Units)
+		inds, err := unitpicture.Indicators(ctx, s.db)
+		if err != nil {
+			return err
+		}
+		for _, i := range inds {
+			if i.Active && !i.Background {
+				page.Indicators = append(page.Indicators, i)
+			}
+		}
+	}
+	fd.Extra = page
+	return s.renderForm(w, r, "dialogue_initiatives", fd, formErr)
+}
+
+func (s *Server) addInitiative(w http.ResponseWriter, r *http.Request) error {
+	vals := formValues(r, "initiative_name", "initiative_start", "initiative_indicator")
+	vals["initiative_description"] = r.PostFormValue("initiative_description")
+	units := r.PostForm["initiative_units"]
+	in := dialogue.InitiativeInput{Name: vals["initiative_name"], Description: vals["initiative_description"], StartYear: vals["initiative_start"],
+		Indicator: vals["initiative_indicator"]}
+	for _, u := range units {
+		id, err := strconv.ParseInt(u, 10, 64)
+		if err != nil {
+			id = -1
+		}
+		in.UnitIDs = append(in.UnitIDs, id)
+	}
+	id, err := dialogue.AddInitiative(r.Context(), s.db, in, time.Now())
+	if err != nil {
+		return s.renderInitiatives(w, r, formData{Values: vals, Multi: map[string][]string{"initiative_units": units}}, err)
+	}
+	s.flash(r, "saved")
+	http.Redirect(w, r, "/dialogues/initiatives/"+idStr(id)+"/effect", http.StatusSeeOther)
+	return nil
+}
+
+type effectView struct {
+	dialogueFmt
+	*dialogue.Effect
+}
+
+func (s *Server) dialogueInitiative(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := dialogue.InitiativeEffect(r.Context(), s.db, id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "dialogue_initiative", formData{Extra: effectView{dialogueFmt{s.pageLocalizer(r, "dialogue_initiative").Lang}, e}})
+	return nil
+}
+
+// ---- Inspection findings ----
+
+type findingsPage struct {
+	dialogueFmt
+	Findings  []dialogue.Finding
+	Organizer bool
+	Units     []org.Unit
+}
+
+// Kinds are the kinds of finding.
+func (findingsPage) Kinds() []string {
+	return []string{dialogue.FindingDecision, dialogue.FindingInjunction}
+}
+
+func (s *Server) dialogueFindings(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFindings(w, r, formData{Values: map[string]string{}}, nil)
+}
+
+func (s *Server) renderFindings(w http.ResponseWriter, r *http.Request, fd formData, formErr error) error {
+	ctx := r.Context()
+	list, err := dialogue.Findings(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	page := findingsPage{dialogueFmt: dialogueFmt{s.pageLocalizer(r, "dialogue_findings").Lang}, Findings: list,
+		Organizer: dialogue.Organizer(auth.FromContext(ctx))}
+	if page.Organizer {
+		units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
+		if err != nil {
+			return err
+		}
+		page.Units = units
+		sortUnits(page.Units)
+	}
+	fd.Extra = page
+	return s.renderForm(w, r, "dialogue_findings", fd, formErr)
+}
+
+func (s *Server) addFinding(w http.ResponseWriter, r *http.Request) error {
+	vals := formValues(r, "action", "finding", "resolved_on", "finding_unit", "finding_kind", "finding_reference", "finding_decided_on", "finding_deadline")
+	vals["finding_summary"] = r.PostFormValue("finding_summary")
+	var err error
+	if vals["action"] == "resolve" {
+		fid, _ := strconv.ParseInt(vals["finding"], 10, 64)
+		err = dialogue.ResolveFinding(r.Context(), s.db, fid, vals["resolved_on"])
+	} else {
+		in := dialogue.FindingInput{Kind: vals["finding_kind"], Reference: vals["finding_reference"], DecidedOn: vals["finding_decided_on"],
+			Deadline: vals["finding_deadline"], Summary: vals["finding_summary"]}
+		if vals["finding_unit"] != "" {
+			if in.UnitID, err = strconv.ParseInt(vals["finding_unit"], 10, 64); err != nil {
+				in.UnitID = -1
+			}
+		}
+		_, err = dialogue.AddFinding(r.Context(), s.db, in, time.Now())
+	}
+	if err != nil {
+		return s.renderFindings(w, r, formData{Values: vals}, err)
+	}
+	s.flash(r, "saved")
+	http.Redirect(w, r, "/dialogues/findings", http.StatusSeeOther)
+	return nil
+}
+
+// ---- Good examples ----
+
+type examplesPage struct {
+	Examples   []dialogue.Example
+	CanPublish bool
+	MaxMB      int
+}
+
+func (s *Server) dialogueExamples(w http.ResponseWriter, r *http.Request) error {
+	return s.renderExamples(w, r, formData{Values: map[string]string{}}, nil)
+}
+
+func (s *Server) renderExamples(w http.ResponseWriter, r *http.Request, fd formData, formErr error) error {
+	list, err := dialogue.Examples(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	fd.Extra = examplesPage{Examples: list, CanPublish: dialogue.MayPlan(auth.FromContext(r.Context())), MaxMB: dialogue.MaxExampleFile >> 20}
+	return s.renderForm(w, r, "dialogue_examples", fd, formErr)
+}
+
+func (s *Server) publishExample(w http.ResponseWriter, r *http.Request) error {
+	vals := formValues(r, "example_title", "example_school_form")
+	for _, f := range []string{"example_summary", "example_approach", "example_results"} {
+		vals[f] = r.PostFormValue(f)
+	}
+	_, err := dialogue.PublishExample(r.Context(), s.db, dialogue.Example{Title: vals["example_title"], Summary: vals["example_summary"],
+		Approach: vals["example_approach"], Results: vals["example_results"], SchoolForm: vals["example_school_form"]}, time.Now())
+	if err != nil {
+		return s.renderExamples(w, r, formData{Values: vals}, err)
+	}
+	s.flash(r, "dialogue.done.example")
+	http.Redirect(w, r, "/dialogues/examples", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) exportExamples(w http.ResponseWriter, r *http.Request) error {
+	var buf bytes.Buffer
+	if err := dialogue.ExportExamples(r.Context(), s.db, &buf); err != nil {
+		return err
+	}
+	return dialogueFile(w, "application/json", "attachment", "goda-exempel.json", buf.Bytes())
+}
+
+func (s *Server) importExamples(w http.ResponseWriter, r *http.Request) error {
+	if !dialogue.MayPlan(auth.FromContext(r.Context())) {
+		return app.Forbidden()
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, dialogue.MaxExampleFile+64<<10)
+	fail := func(msgID string, args ...any) error {
+		var v app.Validation
+		if len(args) > 0 {
+			v.Add("file", msgID, args[0].(map[string]any))
+		} else {
+			v.Add("file", msgID)
+		}
+		return s.renderExamples(w, r, formData{Values: map[string]string{}}, v.Err())
+	}
+	if err := r.ParseMultipartForm(dialogue.MaxExampleFile); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return fail("dialogue.err_file_large")
+		}
+		return fail("dialogue.err_file_missing")
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return fail("dialogue.err_file_missing")
+	}
+	defer f.Close()
+	list, err := dialogue.ParseExamples(f, hdr.Filename)
+	var ie *dialogue.ImportError
+	if errors.As(err, &ie) {
+		l := s.pageLocalizer(r, "dialogue_examples")
+		where := ie.File
+		switch {
+		case ie.Line > 0:
+			where = l.T("dialogue.examples.where_line", "File", ie.File, "Line", ie.Line)
+		case ie.Example > 0:
+			where = l.T("dialogue.examples.where_example", "File", ie.File, "Example", ie.Example)
+		}
+		return fail("dialogue.err_file", map[string]any{"Where": where, "Problem": l.T(ie.MsgID)})
+	} else if err != nil {
+		return err
+	}
+	n, err := dialogue.ImportExamples(r.Context(), s.db, list, time.Now())
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		s.flash(r, "dialogue.done.imported_none")
+	} else {
+		s.flash(r, "dialogue.done.imported")
+	}
+	http.Redirect(w, r, "/dialogues/examples", http.StatusSeeOther)
+	return nil
+}
+
+// ---- The series report ----
+
+type seriesView struct {
+	dialogueFmt
+	*dialogue.Series
+}
+
+func (s *Server) seriesReport(w http.ResponseWriter, r *http.Request) (*dialogue.Series, error) {
+	return dialogue.SeriesReport(r.Context(), s.db, strings.TrimSpace(r.URL.Query().Get("term")), time.Now())
+}
+
+func (s *Server) dialogueReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.seriesReport(w, r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "dialogue_report", formData{Values: map[string]string{"term": rep.Term},
+		Extra: seriesView{dialogueFmt{s.pageLocalizer(r, "dialogue_report").Lang}, rep}})
+	return nil
+}
+
+func (s *Server) dialogueReportPDF(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.seriesReport(w, r)
+	if err != nil {
+		return err
+	}
+	l := s.pageLocalizer(r, "dialogue_report")
+	b, err := rep.PDF(l.T, l.Lang)
+	if err != nil {
+		return err
+	}
+	return dialogueFile(w, "application/pdf", "inline", "kvalitetsdialoger-"+strings.ReplaceAll(rep.Term, " ", "-")+".pdf", b)
+}
+
+func (s *Server) dialogueReportXLSX(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.seriesReport(w, r)
+	if err != nil {
+		return err
+	}
+	l := s.pageLocalizer(r, "dialogue_report")
+	var buf bytes.Buffer
+	if err := rep.WriteXLSX(&buf, l.T, l.Lang); err != nil {
+		return err
+	}
+	return dialogueFile(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment",
+		"kvalitetsdialoger-"+strings.ReplaceAll(rep.Term, " ", "-")+".xlsx", buf.Bytes())
+}
+
+// ---- API ----
+
+func (s *Server) apiDialogues(w http.ResponseWriter, r *http.Request) error {
+	if err := noBoard(r); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := dialogue.Filter{Term: q.Get("term")}
+	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	list, err := dialogue.List(r.Context(), s.db, f)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []dialogue.Summary{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"dialogues": list})
+}
+
+func (s *Server) apiDialogue(w http.ResponseWriter, r *http.Request) error {
+	if err := noBoard(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	d, err := dialogue.Get(r.Context(), s.db, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) apiActions(w http.ResponseWriter, r *http.Request) error {
+	if err := noBoard(r); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := dialogue.ActionFilter{Status: q.Get("status")}
+	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
+	list, err := dialogue.Actions(r.Context(), s.db, f)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []dialogue.Action{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"actions": list})
+}
