@@ -214,6 +214,15 @@ func Load(ctx context.Context, db store.Q) error {
 		// Oskar Handläggare is the organizer's complaint officer.
 		_, err = tx.Exec(ctx, "UPDATE complaint_settings SET complaint_officer_id = (SELECT id FROM users WHERE email = ?) WHERE id = 1",
 			"klagomal@exempelby.example")
-		return err
+		if err != nil {
+			return err
+		}
+		if err := LoadPlacement(ctx, tx); err != nil {
+			return err
+		}
+		if err := LoadUnitPicture(ctx, tx); err != nil {
+			return err
+		}
+		return LoadDialogues(ctx, tx)
 	})
 }

@@ -60,10 +60,60 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /meetings/{id}/pdf", page(s.allow(auth.HoldMeetings, s.meetingPDF)))
 
 	// The unit picture (issue 5).
+	mux.Handle("GET /unitpicture", page(s.allow(auth.ReadUnitPicture, s.upIndicatorPage)))
+	mux.Handle("GET /unitpicture/chart.svg", page(s.allow(auth.ReadUnitPicture, s.upIndicatorChart)))
+	mux.Handle("GET /unitpicture/trends.svg", page(s.allow(auth.ReadUnitPicture, s.upTrendsChart)))
+	mux.Handle("GET /unitpicture/units/{id}", page(s.allow(auth.ReadUnitPicture, s.upUnitPage)))
+	mux.Handle("GET /unitpicture/units/{id}/chart.svg", page(s.allow(auth.ReadUnitPicture, s.upUnitChart)))
+	mux.Handle("GET /unitpicture/adjusted", page(s.allow(auth.ReadUnitPicture, s.upAdjustedPage)))
+	mux.Handle("GET /unitpicture/adjusted/chart.svg", page(s.allow(auth.ReadUnitPicture, s.upAdjustedChart)))
+	mux.Handle("GET /unitpicture/compensatory", page(s.allow(auth.ReadUnitPicture, s.upCompensatoryPage)))
+	mux.Handle("GET /unitpicture/compensatory/chart.svg", page(s.allow(auth.ReadUnitPicture, s.upCompensatoryChart)))
+	mux.Handle("GET /unitpicture/steer", page(s.allow(auth.ReadUnitPicture, s.upSteerPage)))
+	mux.Handle("GET /unitpicture/indicators", page(s.allow(auth.ReadUnitPicture, s.upIndicatorsPage)))
+	mux.Handle("GET /unitpicture/import", page(s.allow(auth.ManageIndicators, s.upImportForm)))
+	mux.Handle("POST /unitpicture/import/preview", page(s.allow(auth.ManageIndicators, s.upImportPreview)))
+	mux.Handle("POST /unitpicture/import/commit", page(s.allow(auth.ManageIndicators, s.upImportCommit)))
 
 	// School placement (issue 7).
+	mux.Handle("GET /placement", page(s.allow(auth.RunPlacement, s.placementHome)))
+	mux.Handle("POST /placement/networks", page(s.allow(auth.RunPlacement, s.uploadNetwork)))
+	mux.Handle("GET /placement/rounds/new", page(s.allow(auth.RunPlacement, s.placementNewForm)))
+	mux.Handle("POST /placement/rounds", page(s.allow(auth.RunPlacement, s.createPlacementRound)))
+	mux.Handle("GET /placement/rounds/{id}", page(s.allow(auth.RunPlacement, s.placementRound)))
+	mux.Handle("POST /placement/rounds/{id}/run", page(s.allow(auth.RunPlacement, s.startPlacementRun)))
+	mux.Handle("POST /placement/rounds/{id}/whatif", page(s.allow(auth.RunPlacement, s.startPlacementWhatIf)))
+	mux.Handle("GET /placement/rounds/{id}/runs/{run}", page(s.allow(auth.RunPlacement, s.placementRun)))
+	mux.Handle("POST /placement/rounds/{id}/runs/{run}/accept", page(s.allow(auth.RunPlacement, s.placementRunAction(true))))
+	mux.Handle("POST /placement/rounds/{id}/runs/{run}/discard", page(s.allow(auth.RunPlacement, s.placementRunAction(false))))
+	mux.Handle("GET /placement/rounds/{id}/decisions", page(s.allow(auth.RunPlacement, s.placementDecisions)))
+	mux.Handle("GET /placement/rounds/{id}/decisions/{applicant}", page(s.allow(auth.RunPlacement, s.placementDecision)))
+	mux.Handle("POST /placement/rounds/{id}/publish", page(s.allow(auth.RunPlacement, s.publishPlacement)))
+	mux.Handle("POST /placement/rounds/{id}/revoke", page(s.allow(auth.RunPlacement, s.revokePlacementLink)))
+	mux.Handle("GET /placement/d/{token}", page(s.placementGuardian)) // guardians, by private link
 
-	// Quality dialogues (issue 6).
+	// Quality dialogues (issue 6). Signed in; package dialogue decides who
+	// sees what (principals their units, participants theirs, never board members).
+	mux.Handle("GET /dialogues", page(s.signedIn(s.dialogues)))
+	mux.Handle("POST /dialogues", page(s.allow(auth.HoldDialogues, s.createDialogue)))
+	mux.Handle("GET /dialogues/{id}", page(s.signedIn(s.dialoguePage)))
+	mux.Handle("POST /dialogues/{id}", page(s.signedIn(s.dialogueAction)))
+	mux.Handle("GET /dialogues/{id}/prep", page(s.signedIn(s.dialoguePrep)))
+	mux.Handle("GET /dialogues/{id}/prep.pdf", page(s.signedIn(s.dialoguePrepPDF)))
+	mux.Handle("GET /dialogues/types", page(s.allow(auth.HoldDialogues, s.dialogueTypes)))
+	mux.Handle("POST /dialogues/types", page(s.allow(auth.HoldDialogues, s.saveDialogueType)))
+	mux.Handle("GET /dialogues/initiatives", page(s.signedIn(s.dialogueInitiatives)))
+	mux.Handle("POST /dialogues/initiatives", page(s.allow(auth.HoldDialogues, s.addInitiative)))
+	mux.Handle("GET /dialogues/initiatives/{id}/effect", page(s.signedIn(s.dialogueInitiative)))
+	mux.Handle("GET /dialogues/findings", page(s.signedIn(s.dialogueFindings)))
+	mux.Handle("POST /dialogues/findings", page(s.allow(auth.HoldDialogues, s.addFinding)))
+	mux.Handle("GET /dialogues/examples", page(s.signedIn(s.dialogueExamples)))
+	mux.Handle("POST /dialogues/examples", page(s.allow(auth.HoldDialogues, s.publishExample)))
+	mux.Handle("GET /dialogues/examples.json", page(s.signedIn(s.exportExamples)))
+	mux.Handle("POST /dialogues/examples/import", page(s.allow(auth.HoldDialogues, s.importExamples)))
+	mux.Handle("GET /dialogues/report", page(s.signedIn(s.dialogueReport)))
+	mux.Handle("GET /dialogues/report.pdf", page(s.signedIn(s.dialogueReportPDF)))
+	mux.Handle("GET /dialogues/report.xlsx", page(s.signedIn(s.dialogueReportXLSX)))
 
 	// Administration.
 	mux.Handle("GET /admin", page(s.allow(auth.ManageOrganization, s.adminHome)))
@@ -110,8 +160,17 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/people/{id}", api(s.allow(auth.ReadPeople, s.apiPerson)))
 	mux.Handle("GET /api/v1/audit", api(s.allow(auth.ReadAudit, s.apiAudit)))
 	// API: the unit picture.
+	mux.Handle("GET /api/v1/indicators", api(s.allow(auth.ReadUnitPicture, s.apiIndicators)))
+	mux.Handle("GET /api/v1/indicators/{key}/values", api(s.allow(auth.ReadUnitPicture, s.apiIndicatorValues)))
+	mux.Handle("GET /api/v1/unitpicture/adjusted", api(s.allow(auth.ReadUnitPicture, s.apiAdjusted)))
+	mux.Handle("GET /api/v1/unitpicture/units/{id}", api(s.allow(auth.ReadUnitPicture, s.apiUnitProfile)))
 	// API: school placement.
+	mux.Handle("GET /api/v1/placement/rounds", api(s.allow(auth.RunPlacement, s.apiPlacementRounds)))
+	mux.Handle("GET /api/v1/placement/rounds/{id}", api(s.allow(auth.RunPlacement, s.apiPlacementRound)))
 	// API: quality dialogues.
+	mux.Handle("GET /api/v1/dialogues", api(s.signedIn(s.apiDialogues)))
+	mux.Handle("GET /api/v1/dialogues/{id}", api(s.signedIn(s.apiDialogue)))
+	mux.Handle("GET /api/v1/actions", api(s.signedIn(s.apiActions)))
 	mux.Handle("/api/", api(s.notFound))
 	mux.Handle("/", page(s.notFound))
 

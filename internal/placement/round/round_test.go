@@ -1,0 +1,552 @@
+package round_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/placement"
+	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
+	"github.com/styrkedjan/styrkedjan/internal/placement/round"
+	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
+)
+
+// fixture is a generated city stored as a network, with fictional
+// schools and applicants as CSV text.
+type fixture struct {
+	city       *walknet.City
+	schools    []batch.School
+	apps       []batch.Applicant
+	schoolsCSV string
+	appsCSV    string
+	networkID  int64
+}
+
+func system() context.Context { return auth.WithPrincipal(context.Background(), auth.System) }
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	return newFixtureWith(t, db, batch.GenOptions{
+		City:       walknet.CityOptions{Seed: 3, Rows: 12, Cols: 12, Bridges: 2, Schools: 6},
+		Applicants: 160, Years: []int{0}, Choices: 3, Seed: 5,
+	})
+}
+
+func newFixtureWith(t *testing.T, db *store.DB, o batch.GenOptions) *fixture {
+	t.Helper()
+	city, schools, apps := batch.GenerateInputs(o)
+	// Tight capacities, so that priorities decide.
+	for i := range schools {
+		schools[i].Capacity[0] = 18 + i%3*4
+	}
+	var osm bytes.Buffer
+	zw := gzip.NewWriter(&osm)
+	if err := city.WriteOSM(zw); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	f := &fixture{city: city, schools: schools, apps: apps}
+	var sb, ab bytes.Buffer
+	if err := batch.WriteSchools(&sb, schools); err != nil {
+		t.Fatal(err)
+	}
+	if err := batch.WriteApplicants(&ab, apps); err != nil {
+		t.Fatal(err)
+	}
+	f.schoolsCSV, f.appsCSV = sb.String(), ab.String()
+	var err error
+	if f.networkID, err = round.SaveNetwork(system(), db, "city.osm.gz", osm.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) draft() round.Draft {
+	return round.Draft{Name: "Förskoleklass HT 2027", Years: "0", RulesTOML: round.DefaultRulesTOML(),
+		NetworkID: strconv.FormatInt(f.networkID, 10), SchoolsSource: round.SourceFile, SchoolsCSV: f.schoolsCSV, ApplicantsCSV: f.appsCSV}
+}
+
+func count(t *testing.T, db *store.DB, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// runMain creates the round and runs it to the end in the background.
+func runMain(t *testing.T, db *store.DB, svc *round.Service, f *fixture) (int64, int64) {
+	t.Helper()
+	ctx := system()
+	id, err := round.Create(ctx, db, f.draft())
+	if err != nil {
+		t.Fatal(err)
+	}
+	runID, err := svc.Start(ctx, id, round.KindMain, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Wait()
+	run, err := round.GetRun(ctx, db, id, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Status != round.StatusDone {
+		t.Fatalf("run status %q, error %q", run.Status, run.Error)
+	}
+	return id, runID
+}
+
+func TestCreateRunAndStoreResults(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		svc, err := round.NewService(context.Background(), db, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, runID := runMain(t, db, svc, f)
+		ctx := system()
+		r, err := round.Get(ctx, db, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.ResultRunID == nil || *r.ResultRunID != runID {
+			t.Fatalf("result run = %v, want %d", r.ResultRunID, runID)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_results WHERE run_id = ?", runID); n != len(f.apps) {
+			t.Fatalf("%d results, want %d", n, len(f.apps))
+		}
+		run, _ := round.GetRun(ctx, db, id, runID)
+		if run.Summary == nil || run.Summary.Total.Applicants != len(f.apps) || len(run.Cutoffs) != len(f.schools) {
+			t.Fatalf("summary %+v, %d cut-offs", run.Summary, len(run.Cutoffs))
+		}
+		// The stored result equals the engine's on the same inputs.
+		direct, err := batch.Run(context.Background(), batch.Input{Graph: f.city.Graph, Schools: f.schools, Applicants: f.apps, Rules: mustRules(t)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := round.Decisions(ctx, db, id, runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range direct.Result.Placements {
+			d := ds[i]
+			if d.ApplicantID != p.ApplicantID || d.SchoolID != p.SchoolID || d.ChoiceRank != p.ChoiceRank || d.Explanation.Text.SV == "" {
+				t.Fatalf("stored %+v, engine %+v", d, p)
+			}
+		}
+		// Capacities hold per school.
+		for _, c := range run.Cutoffs {
+			if c.Admitted+c.Fallbacks > c.Capacity {
+				t.Errorf("%s: %d admitted + %d fallbacks > %d places", c.SchoolID, c.Admitted, c.Fallbacks, c.Capacity)
+			}
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'placement_results' AND action = 'read'"); n == 0 {
+			t.Error("reading the decisions was not audited")
+		}
+		// A second run while... none runs now: a rerun works and becomes the result.
+		run2, err := svc.Start(ctx, id, round.KindMain, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc.Wait()
+		r, _ = round.Get(ctx, db, id)
+		if *r.ResultRunID != run2 {
+			t.Errorf("rerun %d is not the result (%d)", run2, *r.ResultRunID)
+		}
+	})
+}
+
+func mustRules(t *testing.T) placement.Rules {
+	t.Helper()
+	r, err := batch.ReadRules(strings.NewReader(round.DefaultRulesTOML()), "rules.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestInputErrorsNameFileAndLine(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		d := f.draft()
+		lines := strings.Split(d.ApplicantsCSV, "\n")
+		lines[2] = strings.Replace(lines[2], "S001", "S999", 1)
+		if !strings.Contains(lines[2], "S999") {
+			lines[2] = strings.Replace(lines[2], ",0,", ",0,", 1)
+			parts := strings.Split(lines[2], ",")
+			parts[4] = "S999"
+			lines[2] = strings.Join(parts, ",")
+		}
+		d.ApplicantsCSV = strings.Join(lines, "\n")
+		d.RulesTOML = "criteria = [\"relative_proximity\", \"nearness\"]\n"
+		d.Years = "0, x"
+		_, err := round.Create(system(), db, d)
+		var ae *app.Error
+		if !errors.As(err, &ae) || ae.Code != app.EINVALID {
+			t.Fatalf("err = %v", err)
+		}
+		got := map[string]string{}
+		for _, fe := range ae.Fields {
+			got[fe.Field] += fmtData(fe.Data)
+		}
+		if !strings.Contains(got["applicants"], "applicants.csv:3") || !strings.Contains(got["applicants"], "S999") {
+			t.Errorf("applicants errors = %q", got["applicants"])
+		}
+		if !strings.Contains(got["rules"], "rules.toml:1") || !strings.Contains(got["rules"], "nearness") {
+			t.Errorf("rules errors = %q", got["rules"])
+		}
+		if _, ok := got["years"]; !ok {
+			t.Error("no error on years")
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_rounds"); n != 0 {
+			t.Errorf("%d rounds stored after a failed create", n)
+		}
+	})
+}
+
+func fmtData(m map[string]any) string {
+	if m == nil {
+		return ""
+	}
+	s, _ := m["Msg"].(string)
+	return s + "\n"
+}
+
+func TestInterruptedRunIsFailedAtStartAndCanBeRerun(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := system()
+		id, err := round.Create(ctx, db, f.draft())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A process started a run and died: the row says running.
+		if _, err := db.Exec(context.Background(), `INSERT INTO placement_runs (round_id, kind, status, stage, instance, started_at)
+			VALUES (?, 'main', 'running', 'distances', 'dead-process', ?)`, id, store.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := round.Offline(nil).RunNow(ctx, db, id, round.KindMain, nil); app.Code(err) != app.ECONFLICT {
+			t.Fatalf("a second run beside a running one: %v", err)
+		}
+		svc, err := round.NewService(context.Background(), db, nil) // the restart
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs, err := round.Runs(ctx, db, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(runs) != 1 || runs[0].Status != round.StatusFailed || runs[0].Error != round.ErrInterrupted {
+			t.Fatalf("after restart: %+v", runs[0])
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_results"); n != 0 {
+			t.Fatalf("%d results from an interrupted run", n)
+		}
+		runMainOn(t, db, svc, id)
+	})
+}
+
+func runMainOn(t *testing.T, db *store.DB, svc *round.Service, id int64) int64 {
+	t.Helper()
+	runID, err := svc.Start(system(), id, round.KindMain, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Wait()
+	run, _ := round.GetRun(system(), db, id, runID)
+	if run.Status != round.StatusDone {
+		t.Fatalf("rerun: %q %q", run.Status, run.Error)
+	}
+	return runID
+}
+
+func TestFailedRunKeepsNoResults(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := system()
+		d := f.draft()
+		// A home far outside the network: the run fails at snapping.
+		d.ApplicantsCSV = strings.TrimRight(d.ApplicantsCSV, "\n") + "\nFAR,0,10.0,10.0," + f.schools[0].ID + ",\n"
+		id, err := round.Create(ctx, db, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = round.Offline(nil).RunNow(ctx, db, id, round.KindMain, nil)
+		if err == nil || !strings.Contains(err.Error(), "applicants.csv:") {
+			t.Fatalf("err = %v", err)
+		}
+		runs, _ := round.Runs(ctx, db, id)
+		if runs[0].Status != round.StatusFailed || !strings.Contains(runs[0].Error, "outside the network") {
+			t.Fatalf("run: %+v", runs[0])
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_results"); n != 0 {
+			t.Fatalf("%d results from a failed run", n)
+		}
+	})
+}
+
+func TestPublishLinksAndRevoke(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		svc, _ := round.NewService(context.Background(), db, nil)
+		id, _ := runMain(t, db, svc, f)
+		ctx := system()
+		links, err := round.Publish(ctx, db, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(links) != len(f.apps) {
+			t.Fatalf("%d links, want %d", len(links), len(f.apps))
+		}
+		if len(links[0].Token) != 32 { // 24 bytes, base64url
+			t.Errorf("token %q", links[0].Token)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_links WHERE token_hash = ?", links[0].Token); n != 0 {
+			t.Error("the token itself is stored")
+		}
+		anon := context.Background()
+		v, err := round.ByToken(anon, db, links[0].Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Decision.ApplicantID != links[0].ApplicantID || v.Decision.Explanation.Text.SVEasy == "" {
+			t.Fatalf("view = %+v", v.Decision)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND entity = 'placement_decision' AND summary = 'read via link'"); n != 1 {
+			t.Errorf("%d audited link reads, want 1", n)
+		}
+		// Frozen: no more runs.
+		if _, err := svc.Start(ctx, id, round.KindMain, nil); app.Code(err) != app.ECONFLICT {
+			t.Errorf("run after publishing: %v", err)
+		}
+		if _, err := round.Revoke(ctx, db, id, links[0].ApplicantID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := round.ByToken(anon, db, links[0].Token); app.Code(err) != app.ENOTFOUND {
+			t.Errorf("revoked token: %v", err)
+		}
+		if _, err := round.ByToken(anon, db, links[1].Token); err != nil {
+			t.Errorf("another applicant's token after revoking one: %v", err)
+		}
+		if _, err := round.ByToken(anon, db, "nonsense"); app.Code(err) != app.ENOTFOUND {
+			t.Errorf("unknown token: %v", err)
+		}
+		// Reissuing revokes the old links.
+		again, err := round.Publish(ctx, db, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := round.ByToken(anon, db, links[1].Token); app.Code(err) != app.ENOTFOUND {
+			t.Errorf("old token after reissue: %v", err)
+		}
+		if _, err := round.ByToken(anon, db, again[1].Token); err != nil {
+			t.Errorf("new token: %v", err)
+		}
+	})
+}
+
+func TestWhatIfDiffEqualsDirectComparison(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		svc, _ := round.NewService(context.Background(), db, nil)
+		id, mainRun := runMain(t, db, svc, f)
+		ctx := system()
+		// Shrink the most demanded school.
+		r, _ := round.Get(ctx, db, id)
+		run, _ := round.GetRun(ctx, db, id, mainRun)
+		top := slices.MaxFunc(run.Cutoffs, func(a, b batch.Cutoff) int { return a.FirstChoice - b.FirstChoice })
+		caps := round.Capacities{top.SchoolID: {0: top.Capacity / 2}}
+		whatIf, err := svc.Start(ctx, id, round.KindWhatIf, caps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc.Wait()
+		if wr, _ := round.GetRun(ctx, db, id, whatIf); wr.BaseRunID == nil || *wr.BaseRunID != mainRun {
+			t.Fatalf("what-if base = %v, want %d", wr.BaseRunID, mainRun)
+		}
+		got, err := round.Diff(ctx, db, id, mainRun, whatIf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		schools, apps, rules, err := r.Inputs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := batch.Run(context.Background(), batch.Input{Graph: f.city.Graph, Schools: schools, Applicants: apps, Rules: rules}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := batch.Run(context.Background(), batch.Input{Graph: f.city.Graph, Schools: caps.Apply(schools), Applicants: apps, Rules: rules}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := batch.Diff(before, after)
+		if len(want) == 0 {
+			t.Fatal("halving the most wanted school changed nothing; the test proves nothing")
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d changes, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("change %d = %+v, want %+v", i, got[i], want[i])
+			}
+		}
+		// The what-if is not the result until accepted.
+		r, _ = round.Get(ctx, db, id)
+		if *r.ResultRunID != mainRun {
+			t.Fatal("the what-if replaced the result before it was accepted")
+		}
+		if err := round.Accept(ctx, db, id, whatIf); err != nil {
+			t.Fatal(err)
+		}
+		r, _ = round.Get(ctx, db, id)
+		if *r.ResultRunID != whatIf {
+			t.Fatal("accepting did not make the what-if the result")
+		}
+		if err := round.Discard(ctx, db, id, whatIf); app.Code(err) != app.ECONFLICT {
+			t.Errorf("discarding the standing result: %v", err)
+		}
+	})
+}
+
+func TestOnlyPlacementOfficersReadDecisions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		svc, _ := round.NewService(context.Background(), db, nil)
+		id, runID := runMain(t, db, svc, f)
+		for _, role := range []auth.Role{auth.RolePrincipal, auth.RoleBoard, auth.RoleAnalyst, auth.RoleAdmin} {
+			ctx := auth.WithPrincipal(context.Background(), &auth.Principal{UserID: 1, Role: role})
+			if _, err := round.Decisions(ctx, db, id, runID); app.Code(err) != app.ENOTFOUND {
+				t.Errorf("%s reads decisions: %v", role, err)
+			}
+			if _, err := round.Publish(ctx, db, id); app.Code(err) != app.ENOTFOUND {
+				t.Errorf("%s publishes: %v", role, err)
+			}
+		}
+	})
+}
+
+func TestDemandMapNeverShowsSmallCells(t *testing.T) {
+	city, schools, apps := batch.GenerateInputs(batch.GenOptions{City: walknet.CityOptions{Seed: 9, Rows: 20, Cols: 20, Schools: 5}, Applicants: 137, Years: []int{0}, Seed: 2})
+	_ = city
+	for _, cell := range []float64{100, 250, 400, 1000} {
+		m := round.Demand(apps, schools, cell, 5)
+		total := m.Hidden
+		for _, c := range m.Cells {
+			if c.Count < 5 {
+				t.Errorf("cell %v m: a cell shows %d < 5", cell, c.Count)
+			}
+			total += c.Count
+		}
+		if total != len(apps) {
+			t.Errorf("cell %v m: %d shown + hidden, want %d", cell, total, len(apps))
+		}
+		for i, a := range m.Cells {
+			for _, b := range m.Cells[:i] {
+				if a.MinLat < b.MaxLat-1e-12 && b.MinLat < a.MaxLat-1e-12 && a.MinLon < b.MaxLon-1e-12 && b.MinLon < a.MaxLon-1e-12 {
+					t.Fatalf("cell %v m: cells %+v and %+v overlap", cell, a, b)
+				}
+			}
+		}
+		// Every home lies in exactly the cell that counts it.
+		for _, c := range m.Cells {
+			n := 0
+			for _, a := range apps {
+				if a.Lat >= c.MinLat-1e-12 && a.Lat < c.MaxLat-1e-12 && a.Lon >= c.MinLon-1e-12 && a.Lon < c.MaxLon-1e-12 {
+					n++
+				}
+			}
+			if n != c.Count {
+				t.Errorf("cell %v m: %+v holds %d homes", cell, c, n)
+			}
+		}
+	}
+}
+
+func TestDemoRoundIsRun(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := demo.Load(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := round.List(ctx, db)
+		if err != nil || len(rs) != 1 || rs[0].Name != demo.PlacementRoundName || rs[0].ResultRunID == nil {
+			t.Fatalf("demo rounds: %v %v", rs, err)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_results WHERE run_id = ?", *rs[0].ResultRunID); n != demo.PlacementApplicants {
+			t.Fatalf("%d results, want %d", n, demo.PlacementApplicants)
+		}
+		schools, err := rs[0].Schools()
+		if err != nil || len(schools) != 8 {
+			t.Fatalf("demo schools from units: %d, %v", len(schools), err)
+		}
+	})
+}
+
+// BenchmarkDemoPlacement measures what the demo's placement round adds to
+// `styrkedjan demo`: generating and storing the network, the round and its
+// run, in one transaction (SQLite, on top of a loaded demo).
+func BenchmarkDemoPlacement(b *testing.B) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if err := demo.Load(ctx, db); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := store.InTx(system(), db, func(tx *store.Tx) error { return demo.LoadPlacement(system(), tx) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestCancelledRunIsFailedWithoutResults(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		id, err := round.Create(system(), db, f.draft())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var runID int64
+		if err := db.QueryRow(context.Background(), `INSERT INTO placement_runs (round_id, kind, status, instance, started_at)
+			VALUES (?, 'main', 'running', 'offline', ?) RETURNING id`, id, store.Now()).Scan(&runID); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(system())
+		cancel() // the server shuts down as the run begins
+		if err := round.Offline(nil).Execute(ctx, db, runID); err == nil {
+			t.Fatal("a cancelled run succeeded")
+		}
+		runs, err := round.Runs(system(), db, id)
+		if err != nil || len(runs) != 1 || runs[0].Status != round.StatusFailed {
+			t.Fatalf("runs: %+v, %v", runs, err)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_results"); n != 0 {
+			t.Fatalf("%d results from a cancelled run", n)
+		}
+		r, _ := round.Get(system(), db, id)
+		if r.ResultRunID != nil {
+			t.Fatal("a cancelled run became the result")
+		}
+	})
+}

@@ -1,0 +1,524 @@
+package round
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/audit"
+	"github.com/styrkedjan/styrkedjan/internal/placement"
+	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
+	"github.com/styrkedjan/styrkedjan/internal/placement/explain"
+	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+)
+
+// Run kinds and statuses.
+const (
+	KindMain   = "main"
+	KindWhatIf = "whatif"
+
+	StatusRunning   = "running"
+	StatusDone      = "done"
+	StatusFailed    = "failed"
+	StatusDiscarded = "discarded"
+)
+
+// ErrInterrupted is the error recorded on runs a crash or restart ended.
+const ErrInterrupted = "interrupted: the server stopped during the run"
+
+// A Run is one execution of a round.
+type Run struct {
+	ID         int64
+	RoundID    int64
+	Kind       string
+	Capacities Capacities
+	BaseRunID  *int64 // a what-if's comparison: the result when it started
+	Status     string
+	Stage      string
+	Done       int
+	Total      int
+	Error      string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	Summary    *batch.Summary
+	Cutoffs    []batch.Cutoff
+}
+
+// Running reports whether the run is still going.
+func (r *Run) Running() bool { return r.Status == StatusRunning }
+
+const runColumns = `id, round_id, kind, capacities, base_run_id, status, stage, done, total, error, started_at, finished_at,
+	summary_json, cutoffs_json FROM placement_runs`
+
+func scanRun(sc interface{ Scan(...any) error }) (*Run, error) {
+	var r Run
+	var caps, sum, cut string
+	if err := sc.Scan(&r.ID, &r.RoundID, &r.Kind, &caps, &r.BaseRunID, &r.Status, &r.Stage, &r.Done, &r.Total, &r.Error,
+		&r.StartedAt, &r.FinishedAt, &sum, &cut); err != nil {
+		return nil, err
+	}
+	r.Capacities = decodeCapacities(caps)
+	if sum != "" {
+		r.Summary = &batch.Summary{}
+		if err := json.Unmarshal([]byte(sum), r.Summary); err != nil {
+			return nil, fmt.Errorf("round: run %d summary: %w", r.ID, err)
+		}
+	}
+	if cut != "" {
+		if err := json.Unmarshal([]byte(cut), &r.Cutoffs); err != nil {
+			return nil, fmt.Errorf("round: run %d cut-offs: %w", r.ID, err)
+		}
+	}
+	return &r, nil
+}
+
+// GetRun returns a run of a round; anything else is app.NotFound.
+func GetRun(ctx context.Context, q store.Q, roundID, runID int64) (*Run, error) {
+	r, err := scanRun(q.QueryRow(ctx, "SELECT "+runColumns+" WHERE id = ? AND round_id = ?", runID, roundID))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, app.NotFound()
+	}
+	return r, err
+}
+
+// Runs lists a round's runs, newest first.
+func Runs(ctx context.Context, q store.Q, roundID int64) ([]*Run, error) {
+	rows, err := q.Query(ctx, "SELECT "+runColumns+" WHERE round_id = ? ORDER BY id DESC", roundID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Run
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, store.Normalize(err)
+		}
+		out = append(out, r)
+	}
+	return out, store.Normalize(rows.Err())
+}
+
+// FailInterrupted marks runs still 'running' that no live process owns
+// (any instance but keep) as failed, so they can be rerun. Call it at
+// startup; NewService does.
+func FailInterrupted(ctx context.Context, q store.Q, keep string) (int, error) {
+	res, err := q.Exec(ctx, `UPDATE placement_runs SET status = ?, error = ?, finished_at = ?
+		WHERE status = ? AND instance <> ?`, StatusFailed, ErrInterrupted, store.Now(), StatusRunning, keep)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// Service runs placement rounds in the background of a server process.
+type Service struct {
+	db       *store.DB
+	instance string
+	log      *slog.Logger
+	// CacheDir, when set, keeps walking-distance matrices on disk.
+	CacheDir string
+
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	graphs map[int64]*walknet.Graph // by network, the last two used
+	order  []int64
+	dists  map[int64]*batch.Distances // by round: what-ifs reuse the distances
+}
+
+// NewService starts a service for this process: runs another process left
+// running are marked failed first.
+func NewService(ctx context.Context, db *store.DB, log *slog.Logger) (*Service, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Service{db: db, instance: hex.EncodeToString(b), log: log, graphs: map[int64]*walknet.Graph{}}
+	n, err := FailInterrupted(ctx, db, s.instance)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		log.Warn("placement runs interrupted by a restart marked failed", "runs", n)
+	}
+	return s, nil
+}
+
+// Wait waits for the runs this service started.
+func (s *Service) Wait() { s.wg.Wait() }
+
+func (s *Service) graph(ctx context.Context, q store.Q, id int64) (*walknet.Graph, error) {
+	s.mu.Lock()
+	g := s.graphs[id]
+	s.mu.Unlock()
+	if g != nil {
+		return g, nil
+	}
+	g, _, err := LoadGraph(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.graphs[id]; !ok {
+		s.graphs[id] = g
+		s.order = append(s.order, id)
+		if len(s.order) > 2 {
+			delete(s.graphs, s.order[0])
+			s.order = s.order[1:]
+		}
+	}
+	return g, nil
+}
+
+// Start begins a run of the round in the background and returns its ID.
+// A published round and a round with a run in progress refuse
+// (app.ECONFLICT).
+func (s *Service) Start(ctx context.Context, roundID int64, kind string, caps Capacities) (int64, error) {
+	id, err := s.begin(ctx, s.db, roundID, kind, caps)
+	if err != nil {
+		return 0, err
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		bg := context.WithoutCancel(ctx)
+		if err := s.Execute(bg, s.db, id); err != nil {
+			s.log.Warn("placement run failed", "round", roundID, "run", id, "err", err)
+		}
+	}()
+	return id, nil
+}
+
+// RunNow runs the round to the end in the caller's goroutine and
+// transaction or database (the demo uses it).
+func (s *Service) RunNow(ctx context.Context, q store.Q, roundID int64, kind string, caps Capacities) (int64, error) {
+	id, err := s.begin(ctx, q, roundID, kind, caps)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.Execute(ctx, q, id)
+}
+
+func (s *Service) begin(ctx context.Context, q store.Q, roundID int64, kind string, caps Capacities) (int64, error) {
+	if err := requireOfficer(ctx); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := store.InTx(ctx, q, func(tx *store.Tx) error {
+		r, err := Get(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		if r.Published() {
+			return app.Errorf(app.ECONFLICT, "placementweb.err.published")
+		}
+		if kind == KindWhatIf && r.ResultRunID == nil {
+			return app.Errorf(app.ECONFLICT, "placementweb.err.no_result")
+		}
+		var running int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM placement_runs WHERE round_id = ? AND status = ?", roundID, StatusRunning).Scan(&running); err != nil {
+			return err
+		}
+		if running > 0 {
+			return app.Errorf(app.ECONFLICT, "placementweb.err.running")
+		}
+		var base *int64
+		if kind == KindWhatIf {
+			base = r.ResultRunID
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO placement_runs (round_id, kind, capacities, base_run_id, status, stage, instance, started_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, roundID, kind, caps.encode(), base, StatusRunning, "queued", s.instance, store.Now()).Scan(&id); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Create, "placement_run", strconv.FormatInt(id, 10), fmt.Sprintf("round %d, %s", roundID, kind))
+	})
+	return id, err
+}
+
+// Execute performs a started run: reads the round, runs the engine with
+// progress written to the run's row, and stores the results and the
+// summary in one transaction, so a kill leaves either all or nothing
+// (and a run marked running, which FailInterrupted fails at the next
+// start). A failure is recorded on the run.
+func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("round: run %d panicked: %v", runID, p)
+		}
+		if err != nil {
+			msg := err.Error()
+			if len(msg) > 4000 {
+				msg = msg[:4000]
+			}
+			_, _ = q.Exec(context.WithoutCancel(ctx), "UPDATE placement_runs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status = ?",
+				StatusFailed, msg, store.Now(), runID, StatusRunning)
+		}
+	}()
+	var roundID int64
+	var kind, caps string
+	if err := q.QueryRow(ctx, "SELECT round_id, kind, capacities FROM placement_runs WHERE id = ?", runID).Scan(&roundID, &kind, &caps); err != nil {
+		return err
+	}
+	r, err := Get(ctx, q, roundID)
+	if err != nil {
+		return err
+	}
+	schools, apps, rules, err := r.Inputs()
+	if err != nil {
+		return err
+	}
+	schools = decodeCapacities(caps).Apply(schools)
+	var last time.Time
+	var lastStage batch.Stage
+	progress := func(p batch.Progress) {
+		now := time.Now()
+		if p.Stage == lastStage && now.Sub(last) < 300*time.Millisecond {
+			return
+		}
+		last, lastStage = now, p.Stage
+		_, _ = q.Exec(ctx, "UPDATE placement_runs SET stage = ?, done = ?, total = ? WHERE id = ?", string(p.Stage), p.Done, p.Total, runID)
+	}
+	progress(batch.Progress{Stage: batch.StageLoading, Done: 0, Total: 1})
+	g, err := s.graph(ctx, q, r.NetworkID)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	known := s.dists[roundID]
+	s.mu.Unlock()
+	out, err := batch.Run(ctx, batch.Input{Graph: g, Schools: schools, Applicants: apps, Rules: rules, CacheDir: s.CacheDir, Distances: known}, progress)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.dists == nil || len(s.dists) >= 4 {
+		s.dists = map[int64]*batch.Distances{} // a few rounds at a time
+	}
+	s.dists[roundID] = out.Distances
+	s.mu.Unlock()
+	return store.InTx(ctx, q, func(tx *store.Tx) error {
+		if err := saveResults(ctx, tx, runID, out); err != nil {
+			return err
+		}
+		if kind == KindMain {
+			if _, err := tx.Exec(ctx, "UPDATE placement_rounds SET result_run_id = ?, updated_at = ? WHERE id = ? AND published_at IS NULL",
+				runID, store.Now(), roundID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func saveResults(ctx context.Context, tx *store.Tx, runID int64, out *batch.Output) error {
+	for i, p := range out.Result.Placements {
+		ex, err := json.Marshal(&out.Explanations[i])
+		if err != nil {
+			return err
+		}
+		m := p.Meters
+		if math.IsInf(m, 0) || math.IsNaN(m) || p.SchoolID == "" {
+			m = 0
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO placement_results (run_id, applicant_id, year, school_id, choice_rank, meters, fallback, explanation)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, runID, p.ApplicantID, p.Year, p.SchoolID, p.ChoiceRank, m, p.Fallback, string(ex)); err != nil {
+			return err
+		}
+	}
+	sum, err := json.Marshal(out.Summary)
+	if err != nil {
+		return err
+	}
+	cut, err := json.Marshal(out.Cutoffs)
+	if err != nil {
+		return err
+	}
+	res, err := tx.Exec(ctx, `UPDATE placement_runs SET status = ?, stage = ?, done = total, summary_json = ?, cutoffs_json = ?, finished_at = ?
+		WHERE id = ? AND status = ?`, StatusDone, string(batch.StageDone), string(sum), string(cut), store.Now(), runID, StatusRunning)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("round: run %d is no longer running", runID)
+	}
+	return nil
+}
+
+// Accept makes a finished what-if the round's result.
+func Accept(ctx context.Context, q store.Q, roundID, runID int64) error {
+	if err := requireOfficer(ctx); err != nil {
+		return err
+	}
+	return store.InTx(ctx, q, func(tx *store.Tx) error {
+		r, err := Get(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		run, err := GetRun(ctx, tx, roundID, runID)
+		if err != nil {
+			return err
+		}
+		if r.Published() {
+			return app.Errorf(app.ECONFLICT, "placementweb.err.published")
+		}
+		if run.Kind != KindWhatIf || run.Status != StatusDone {
+			return app.Errorf(app.ECONFLICT, "placementweb.err.not_acceptable")
+		}
+		if _, err := tx.Exec(ctx, "UPDATE placement_rounds SET result_run_id = ?, updated_at = ? WHERE id = ?", runID, store.Now(), roundID); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Update, "placement_round", strconv.FormatInt(roundID, 10), fmt.Sprintf("what-if run %d accepted", runID))
+	})
+}
+
+// Discard drops a what-if that is not the round's result, with its results.
+func Discard(ctx context.Context, q store.Q, roundID, runID int64) error {
+	if err := requireOfficer(ctx); err != nil {
+		return err
+	}
+	return store.InTx(ctx, q, func(tx *store.Tx) error {
+		r, err := Get(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		run, err := GetRun(ctx, tx, roundID, runID)
+		if err != nil {
+			return err
+		}
+		if run.Kind != KindWhatIf || run.Running() || (r.ResultRunID != nil && *r.ResultRunID == runID) {
+			return app.Errorf(app.ECONFLICT, "placementweb.err.not_discardable")
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM placement_results WHERE run_id = ?", runID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE placement_runs SET status = ? WHERE id = ?", StatusDiscarded, runID); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Update, "placement_round", strconv.FormatInt(roundID, 10), fmt.Sprintf("what-if run %d discarded", runID))
+	})
+}
+
+// A Decision is one applicant's stored result.
+type Decision struct {
+	ApplicantID string
+	Year        int
+	SchoolID    string
+	ChoiceRank  int
+	Meters      float64
+	Fallback    bool
+	Explanation explain.Explanation
+}
+
+func scanDecisions(ctx context.Context, q store.Q, where string, args ...any) ([]Decision, error) {
+	rows, err := q.Query(ctx, `SELECT applicant_id, year, school_id, choice_rank, meters, fallback, explanation
+		FROM placement_results WHERE `+where+` ORDER BY applicant_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Decision
+	for rows.Next() {
+		var d Decision
+		var ex string
+		if err := rows.Scan(&d.ApplicantID, &d.Year, &d.SchoolID, &d.ChoiceRank, &d.Meters, &d.Fallback, &ex); err != nil {
+			return nil, store.Normalize(err)
+		}
+		if err := json.Unmarshal([]byte(ex), &d.Explanation); err != nil {
+			return nil, fmt.Errorf("round: explanation of %s: %w", d.ApplicantID, err)
+		}
+		out = append(out, d)
+	}
+	return out, store.Normalize(rows.Err())
+}
+
+// Decisions returns every decision of a run, by applicant ID, for roles
+// with the placement permission; the read is audited.
+func Decisions(ctx context.Context, q store.Q, roundID, runID int64) ([]Decision, error) {
+	if err := requireOfficer(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := GetRun(ctx, q, roundID, runID); err != nil {
+		return nil, err
+	}
+	ds, err := scanDecisions(ctx, q, "run_id = ?", runID)
+	if err != nil {
+		return nil, err
+	}
+	return ds, audit.Log(ctx, q, audit.Read, "placement_results", strconv.FormatInt(runID, 10), fmt.Sprintf("round %d: %d decisions", roundID, len(ds)))
+}
+
+// DecisionOf returns one applicant's decision in a run; audited.
+func DecisionOf(ctx context.Context, q store.Q, roundID, runID int64, applicantID string) (*Decision, error) {
+	if err := requireOfficer(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := GetRun(ctx, q, roundID, runID); err != nil {
+		return nil, err
+	}
+	ds, err := scanDecisions(ctx, q, "run_id = ? AND applicant_id = ?", runID, applicantID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) == 0 {
+		return nil, app.NotFound()
+	}
+	return &ds[0], audit.Log(ctx, q, audit.Read, "placement_decision", fmt.Sprintf("%d/%s", roundID, applicantID), fmt.Sprintf("run %d", runID))
+}
+
+// outputOf rebuilds the part of a batch.Output that batch.Diff reads.
+func outputOf(ds []Decision) *batch.Output {
+	res := &placement.Result{Placements: make([]placement.Placement, len(ds))}
+	for i, d := range ds {
+		res.Placements[i] = placement.Placement{ApplicantID: d.ApplicantID, Year: d.Year, SchoolID: d.SchoolID,
+			ChoiceRank: d.ChoiceRank, Meters: d.Meters, Fallback: d.Fallback}
+	}
+	return &batch.Output{Result: res}
+}
+
+// Diff lists the pupils whose school or choice rank differs between two
+// runs of a round (batch.Diff over the stored results); audited.
+func Diff(ctx context.Context, q store.Q, roundID, beforeRun, afterRun int64) ([]batch.Change, error) {
+	if err := requireOfficer(ctx); err != nil {
+		return nil, err
+	}
+	for _, id := range []int64{beforeRun, afterRun} {
+		if _, err := GetRun(ctx, q, roundID, id); err != nil {
+			return nil, err
+		}
+	}
+	before, err := scanDecisions(ctx, q, "run_id = ?", beforeRun)
+	if err != nil {
+		return nil, err
+	}
+	after, err := scanDecisions(ctx, q, "run_id = ?", afterRun)
+	if err != nil {
+		return nil, err
+	}
+	ch := batch.Diff(outputOf(before), outputOf(after))
+	return ch, audit.Log(ctx, q, audit.Read, "placement_results", strconv.FormatInt(afterRun, 10),
+		fmt.Sprintf("round %d: %d changes against run %d", roundID, len(ch), beforeRun))
+}
+
+// Offline returns a service without a database of its own, for RunNow in
+// a caller's transaction (the demo, commands).
+func Offline(log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{instance: "offline", log: log, graphs: map[int64]*walknet.Graph{}}
+}

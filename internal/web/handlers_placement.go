@@ -1,0 +1,849 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
+	"github.com/styrkedjan/styrkedjan/internal/placement/round"
+)
+
+// School placement (issue 7): rounds with their inputs, runs in the
+// background with a progress bar, results (demand against capacity, a map
+// of demand, every pupil's explanation), what-ifs with changed capacities,
+// publishing through private links, and the guardian's decision page.
+// Only roles with auth.RunPlacement reach the staff pages.
+
+// placementServices holds one round.Service per database: created on
+// first use, which marks runs a crash left running as failed.
+var placementServices sync.Map // *store.DB → *round.Service
+
+func (s *Server) placementService(ctx context.Context) (*round.Service, error) {
+	if v, ok := placementServices.Load(s.db); ok {
+		return v.(*round.Service), nil
+	}
+	svc, err := round.NewService(ctx, s.db, s.log)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := placementServices.LoadOrStore(s.db, svc)
+	return v.(*round.Service), nil
+}
+
+// PlacementWait waits for the placement runs started through this server
+// (tests and shutdown).
+func (s *Server) PlacementWait() {
+	if v, ok := placementServices.Load(s.db); ok {
+		v.(*round.Service).Wait()
+	}
+}
+
+// placementMinGroup is the smallest demand cell the map shows.
+func (s *Server) placementMinGroup() int { return max(s.opts.MinGroup, 5) }
+
+const placementCellMeters = 400
+
+type placementHomePage struct {
+	Rounds   []placementRoundRow
+	Networks []round.Network
+}
+
+type placementRoundRow struct {
+	*round.Round
+	Status string // message ID
+}
+
+func (s *Server) placementHomeData(ctx context.Context) (placementHomePage, error) {
+	var pg placementHomePage
+	rs, err := round.List(ctx, s.db)
+	if err != nil {
+		return pg, err
+	}
+	for _, r := range rs {
+		st := "placementweb.status.draft"
+		switch {
+		case r.Published():
+			st = "placementweb.status.published"
+		case r.ResultRunID != nil:
+			st = "placementweb.status.result"
+		}
+		pg.Rounds = append(pg.Rounds, placementRoundRow{r, st})
+	}
+	pg.Networks, err = round.Networks(ctx, s.db)
+	return pg, err
+}
+
+func (s *Server) placementHome(w http.ResponseWriter, r *http.Request) error {
+	pg, err := s.placementHomeData(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.renderForm(w, r, "placement", formData{Values: map[string]string{}, Extra: pg}, nil)
+}
+
+// readUpload reads an optional uploaded file of at most limit bytes.
+func readUpload(r *http.Request, field string, limit int64) ([]byte, string, error) {
+	f, h, err := r.FormFile(field)
+	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, "", err
+	}
+	if int64(len(b)) > limit {
+		var v app.Validation
+		v.Add(field, "placementweb.err.too_large", map[string]any{"MB": limit >> 20})
+		return nil, "", v.Err()
+	}
+	return b, h.Filename, nil
+}
+
+func parseMultipart(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
+	err := r.ParseMultipartForm(32 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		return r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return app.Errorf(app.EINVALID, "placementweb.err.request_too_large")
+	}
+	return err
+}
+
+func (s *Server) uploadNetwork(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := parseMultipart(w, r, round.MaxNetworkBytes); err != nil {
+		return err
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	data, name, err := readUpload(r, "network_file", round.MaxNetworkBytes)
+	if err == nil {
+		_, err = round.SaveNetwork(ctx, s.db, name, data)
+	}
+	if err != nil {
+		pg, perr := s.placementHomeData(ctx)
+		if perr != nil {
+			return perr
+		}
+		return s.renderForm(w, r, "placement", formData{Values: map[string]string{}, Extra: pg}, err)
+	}
+	s.flash(r, "placementweb.network_saved")
+	http.Redirect(w, r, "/placement", http.StatusSeeOther)
+	return nil
+}
+
+type placementNewPage struct {
+	Networks []round.Network
+	// FieldErrors lists every error per field (a CSV may have many lines wrong).
+	FieldErrors map[string][]string
+}
+
+func (s *Server) placementNewForm(w http.ResponseWriter, r *http.Request) error {
+	nets, err := round.Networks(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	vals := map[string]string{"rules": round.DefaultRulesTOML(), "years": "0", "schools_source": round.SourceUnits}
+	if len(nets) > 0 {
+		vals["network"] = idStr(nets[0].ID)
+	}
+	return s.renderForm(w, r, "placement_new", formData{Values: vals, Extra: placementNewPage{Networks: nets}}, nil)
+}
+
+func (s *Server) createPlacementRound(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := parseMultipart(w, r, 2*round.MaxCSVBytes+round.MaxRulesBytes); err != nil {
+		return err
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	vals := map[string]string{}
+	for _, k := range []string{"name", "years", "rules", "network", "schools_source", "schools", "applicants"} {
+		vals[k] = r.PostFormValue(k)
+	}
+	var uploadErr error
+	for _, k := range []string{"schools", "applicants"} {
+		b, _, err := readUpload(r, k+"_file", round.MaxCSVBytes)
+		if err != nil {
+			uploadErr = err
+			continue
+		}
+		if b != nil {
+			vals[k] = string(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
+		}
+	}
+	if vals["schools_source"] == round.SourceUnits {
+		vals["schools"] = ""
+	}
+	err := uploadErr
+	var id int64
+	if err == nil {
+		id, err = round.Create(ctx, s.db, round.Draft{Name: vals["name"], Years: vals["years"], RulesTOML: vals["rules"],
+			NetworkID: vals["network"], SchoolsSource: vals["schools_source"], SchoolsCSV: vals["schools"], ApplicantsCSV: vals["applicants"]})
+	}
+	if err != nil {
+		nets, nerr := round.Networks(ctx, s.db)
+		if nerr != nil {
+			return nerr
+		}
+		pg := placementNewPage{Networks: nets, FieldErrors: map[string][]string{}}
+		if ae := (*app.Error)(nil); errors.As(err, &ae) {
+			l := s.pageLocalizer(r, "placement_new")
+			for _, f := range ae.Fields {
+				pg.FieldErrors[f.Field] = append(pg.FieldErrors[f.Field], l.T(f.MsgID, f.Data))
+			}
+		}
+		return s.renderForm(w, r, "placement_new", formData{Values: vals, Extra: pg}, err)
+	}
+	s.flash(r, "placementweb.round_created")
+	http.Redirect(w, r, fmt.Sprintf("/placement/rounds/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// placementRoundPage is the round page: inputs, runs, and the result.
+type placementRoundPage struct {
+	Round       *round.Round
+	Runs        []*round.Run
+	Result      *round.Run // the standing result
+	Running     *round.Run
+	Schools     []batch.School
+	Demand      []demandRow
+	DemandChart template.HTML
+	Map         template.HTML
+	MapData     round.DemandMap
+	MapCells    []mapCellRow
+	Links       int
+	Years       string
+	SchoolNames map[string]string
+	Attribution string
+	Facts       []fact // the result's summary
+	YearRows    []yearRow
+}
+
+// fact is one labelled figure of a summary.
+type fact struct{ Label, Value string }
+
+func pctStr(x float64) string {
+	return strconv.FormatFloat(math.Round(x*1000)/10, 'f', 1, 64) + " %"
+}
+
+func metersStr(m float64) string {
+	if m >= 1000 {
+		return strconv.FormatFloat(m/1000, 'f', 1, 64) + " km"
+	}
+	return strconv.FormatFloat(math.Round(m), 'f', 0, 64) + " m"
+}
+
+// summaryFacts lays out a run's summary for a definition list.
+func summaryFacts(l *i18n.Localizer, s *batch.Summary) []fact {
+	if s == nil {
+		return nil
+	}
+	t := s.Total
+	return []fact{
+		{l.T("placementweb.sum.applicants"), strconv.Itoa(t.Applicants)},
+		{l.T("placementweb.sum.first"), fmt.Sprintf("%d (%s)", t.FirstChoice, pctStr(t.FirstChoiceShare))},
+		{l.T("placementweb.sum.any"), fmt.Sprintf("%d (%s)", t.AnyChoice, pctStr(t.AnyChoiceShare))},
+		{l.T("placementweb.sum.fallbacks"), strconv.Itoa(t.Fallbacks)},
+		{l.T("placementweb.sum.unplaced"), strconv.Itoa(t.Unplaced)},
+		{l.T("placementweb.sum.beyond"), strconv.Itoa(t.BeyondNearHome)},
+		{l.T("placementweb.sum.distance"), l.T("placementweb.sum.distance_value", "Median", metersStr(t.Distance.Median),
+			"P90", metersStr(t.Distance.P90), "Max", metersStr(t.Distance.Max))},
+		{l.T("placementweb.sum.seed"), strconv.FormatInt(s.Rules.Seed, 10)},
+	}
+}
+
+type demandRow struct {
+	batch.Cutoff
+	Over bool // more first choices than places
+}
+
+type mapCellRow struct {
+	N        int
+	Lat, Lon string // the cell's centre
+	Count    int
+}
+
+// yearRow is one year group's line of the summary.
+type yearRow struct {
+	Label                                   string
+	Applicants, Fallbacks, Unplaced, Beyond int
+	First, Any, Median                      string
+}
+
+func (s *Server) loadRound(r *http.Request) (*round.Round, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return round.Get(r.Context(), s.db, id)
+}
+
+func (s *Server) placementRound(w http.ResponseWriter, r *http.Request) error {
+	return s.placementRoundWith(w, r, map[string]string{}, nil)
+}
+
+func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals map[string]string, formErr error) error {
+	ctx := r.Context()
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	l := s.pageLocalizer(r, "placement_round")
+	pg := placementRoundPage{Round: rd, Attribution: batch.Attribution, SchoolNames: map[string]string{}}
+	var ys []string
+	for _, y := range rd.Years {
+		ys = append(ys, yearLabel(l, y))
+	}
+	pg.Years = strings.Join(ys, ", ")
+	if pg.Runs, err = round.Runs(ctx, s.db, rd.ID); err != nil {
+		return err
+	}
+	for _, run := range pg.Runs {
+		if run.Running() {
+			pg.Running = run
+		}
+		if rd.ResultRunID != nil && run.ID == *rd.ResultRunID {
+			pg.Result = run
+		}
+	}
+	if pg.Schools, err = rd.Schools(); err != nil {
+		return err
+	}
+	for _, sc := range pg.Schools {
+		pg.SchoolNames[sc.ID] = sc.Name
+	}
+	if pg.Result != nil {
+		pg.Facts = summaryFacts(l, pg.Result.Summary)
+		if sm := pg.Result.Summary; sm != nil {
+			for _, y := range sm.Years {
+				pg.YearRows = append(pg.YearRows, yearRow{Label: yearLabel(l, y.Year), Applicants: y.Applicants,
+					Fallbacks: y.Fallbacks, Unplaced: y.Unplaced, Beyond: y.BeyondNearHome,
+					First: pctStr(y.FirstChoiceShare), Any: pctStr(y.AnyChoiceShare), Median: metersStr(y.Distance.Median)})
+			}
+		}
+		for _, c := range pg.Result.Cutoffs {
+			pg.Demand = append(pg.Demand, demandRow{c, c.FirstChoice > c.Capacity})
+		}
+		pg.DemandChart = demandChart(pg.Demand, l)
+		_, apps, _, err := rd.Inputs()
+		if err != nil {
+			return err
+		}
+		pg.MapData = round.Demand(apps, pg.Schools, placementCellMeters, s.placementMinGroup())
+		pg.Map = demandMap(pg.MapData, pg.Schools, l)
+		for i, c := range pg.MapData.Cells {
+			pg.MapCells = append(pg.MapCells, mapCellRow{N: i + 1, Lat: strconv.FormatFloat((c.MinLat+c.MaxLat)/2, 'f', 4, 64),
+				Lon: strconv.FormatFloat((c.MinLon+c.MaxLon)/2, 'f', 4, 64), Count: c.Count})
+		}
+	}
+	if pg.Links, err = round.ActiveLinks(ctx, s.db, rd.ID); err != nil {
+		return err
+	}
+	return s.renderForm(w, r, "placement_round", formData{Values: vals, Extra: pg}, formErr)
+}
+
+func yearLabel(l *i18n.Localizer, y int) string {
+	if y == 0 {
+		return l.T("placementweb.year_f")
+	}
+	return l.T("placementweb.year_n", "Year", y)
+}
+
+func (s *Server) startPlacementRun(w http.ResponseWriter, r *http.Request) error {
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	svc, err := s.placementService(r.Context())
+	if err != nil {
+		return err
+	}
+	id, err := svc.Start(r.Context(), rd.ID, round.KindMain, nil)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/placement/rounds/%d/runs/%d", rd.ID, id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) startPlacementWhatIf(w http.ResponseWriter, r *http.Request) error {
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	vals := map[string]string{"school": r.PostFormValue("school"), "year": r.PostFormValue("year"), "capacity": r.PostFormValue("capacity")}
+	schools, err := rd.Schools()
+	if err != nil {
+		return err
+	}
+	var v app.Validation
+	i := slices.IndexFunc(schools, func(sc batch.School) bool { return sc.ID == vals["school"] })
+	if i < 0 {
+		v.Add("school", "field.choose")
+	}
+	year, yok := round.ParseYears(vals["year"])
+	if !yok || len(year) != 1 || !slices.Contains(rd.Years, year[0]) {
+		v.Add("year", "placementweb.err.whatif_year")
+	}
+	places, perr := strconv.Atoi(strings.TrimSpace(vals["capacity"]))
+	if perr != nil || places < 0 || places > 10000 {
+		v.Add("capacity", "placementweb.err.capacity")
+	}
+	if err := v.Err(); err != nil {
+		return s.placementRoundWith(w, r, vals, err)
+	}
+	svc, err := s.placementService(r.Context())
+	if err != nil {
+		return err
+	}
+	caps := round.Capacities{schools[i].ID: {year[0]: places}}
+	id, err := svc.Start(r.Context(), rd.ID, round.KindWhatIf, caps)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/placement/rounds/%d/runs/%d", rd.ID, id), http.StatusSeeOther)
+	return nil
+}
+
+type placementRunPage struct {
+	Round       *round.Round
+	Run         *round.Run
+	Base        *round.Run // the result a what-if is compared with
+	Changes     []batch.Change
+	SchoolNames map[string]string
+	IsResult    bool
+	Percent     int
+	Facts       []fact
+	BaseFacts   []fact
+	Auto        bool // refresh the page while the run goes on
+}
+
+func (s *Server) placementRun(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	runID, err := pathID(r, "run")
+	if err != nil {
+		return err
+	}
+	run, err := round.GetRun(ctx, s.db, rd.ID, runID)
+	if err != nil {
+		return err
+	}
+	pg := placementRunPage{Round: rd, Run: run, SchoolNames: map[string]string{}, Auto: r.URL.Query().Get("auto") != "0"}
+	pg.IsResult = rd.ResultRunID != nil && *rd.ResultRunID == run.ID
+	if run.Total > 0 {
+		pg.Percent = min(100, run.Done*100/run.Total)
+	}
+	schools, err := rd.Schools()
+	if err != nil {
+		return err
+	}
+	for _, sc := range schools {
+		pg.SchoolNames[sc.ID] = sc.Name
+	}
+	if run.Kind == round.KindWhatIf && run.Status == round.StatusDone {
+		// Compare with the result the what-if started from.
+		if run.BaseRunID != nil {
+			if pg.Base, err = round.GetRun(ctx, s.db, rd.ID, *run.BaseRunID); err != nil {
+				return err
+			}
+		}
+		l := s.pageLocalizer(r, "placement_run")
+		pg.Facts = summaryFacts(l, run.Summary)
+		if pg.Base != nil {
+			pg.BaseFacts = summaryFacts(l, pg.Base.Summary)
+			if pg.Changes, err = round.Diff(ctx, s.db, rd.ID, pg.Base.ID, run.ID); err != nil {
+				return err
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "placement_run", pg)
+	return nil
+}
+
+func (s *Server) placementRunAction(accept bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		rd, err := s.loadRound(r)
+		if err != nil {
+			return err
+		}
+		runID, err := pathID(r, "run")
+		if err != nil {
+			return err
+		}
+		if accept {
+			err = round.Accept(r.Context(), s.db, rd.ID, runID)
+			s.flash(r, "placementweb.whatif_accepted")
+		} else {
+			err = round.Discard(r.Context(), s.db, rd.ID, runID)
+			s.flash(r, "placementweb.whatif_discarded")
+		}
+		if err != nil {
+			s.sessions.Remove(r.Context(), flashKey)
+			return err
+		}
+		http.Redirect(w, r, fmt.Sprintf("/placement/rounds/%d", rd.ID), http.StatusSeeOther)
+		return nil
+	}
+}
+
+type placementDecisionsPage struct {
+	Round       *round.Round
+	Decisions   []round.Decision
+	SchoolNames map[string]string
+}
+
+func (s *Server) placementDecisions(w http.ResponseWriter, r *http.Request) error {
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	if rd.ResultRunID == nil {
+		return app.NotFound()
+	}
+	ds, err := round.Decisions(r.Context(), s.db, rd.ID, *rd.ResultRunID)
+	if err != nil {
+		return err
+	}
+	pg := placementDecisionsPage{Round: rd, Decisions: ds, SchoolNames: map[string]string{}}
+	schools, err := rd.Schools()
+	if err != nil {
+		return err
+	}
+	for _, sc := range schools {
+		pg.SchoolNames[sc.ID] = sc.Name
+	}
+	s.render(w, r, http.StatusOK, "placement_decisions", pg)
+	return nil
+}
+
+// decisionText is one explanation as paragraphs, in one variant.
+type decisionText struct {
+	Lang, Label string
+	Paragraphs  []string
+}
+
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+type placementDecisionPage struct {
+	Round    *round.Round
+	Decision *round.Decision
+	Texts    []decisionText
+}
+
+func (s *Server) placementDecision(w http.ResponseWriter, r *http.Request) error {
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	if rd.ResultRunID == nil {
+		return app.NotFound()
+	}
+	d, err := round.DecisionOf(r.Context(), s.db, rd.ID, *rd.ResultRunID, r.PathValue("applicant"))
+	if err != nil {
+		return err
+	}
+	l := s.pageLocalizer(r, "placement_decision")
+	t := d.Explanation.Text
+	pg := placementDecisionPage{Round: rd, Decision: d, Texts: []decisionText{
+		{"sv", l.T("placementweb.text_sv"), paragraphs(t.SV)},
+		{"en", l.T("placementweb.text_en"), paragraphs(t.EN)},
+		{"sv", l.T("placementweb.text_easy"), paragraphs(t.SVEasy)},
+	}}
+	s.render(w, r, http.StatusOK, "placement_decision", pg)
+	return nil
+}
+
+func (s *Server) publishPlacement(w http.ResponseWriter, r *http.Request) error {
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	links, err := round.Publish(r.Context(), s.db, rd.ID)
+	if err != nil {
+		return err
+	}
+	base := strings.TrimSuffix(s.opts.PublicURL, "/")
+	if base == "" {
+		base = "http://" + r.Host
+	}
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	_ = cw.Write([]string{"applicant_id", "link"})
+	for _, ln := range links {
+		_ = cw.Write([]string{ln.ApplicantID, base + "/placement/d/" + ln.Token})
+	}
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="placering-%d-lankar.csv"`, rd.ID))
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+func (s *Server) revokePlacementLink(w http.ResponseWriter, r *http.Request) error {
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	id := r.PostFormValue("applicant_id")
+	if _, err := round.Revoke(r.Context(), s.db, rd.ID, id); err != nil {
+		return s.placementRoundWith(w, r, map[string]string{"applicant_id": id}, err)
+	}
+	s.flash(r, "placementweb.link_revoked")
+	http.Redirect(w, r, fmt.Sprintf("/placement/rounds/%d", rd.ID), http.StatusSeeOther)
+	return nil
+}
+
+type placementGuardianPage struct {
+	View       *round.GuardianView
+	Easy       bool
+	Paragraphs []string
+	Token      string
+}
+
+// placementGuardian is the guardian's page behind a private link: the
+// decision and its explanation in Swedish, English or easy Swedish.
+func (s *Server) placementGuardian(w http.ResponseWriter, r *http.Request) error {
+	token := r.PathValue("token")
+	v, err := round.ByToken(r.Context(), s.db, token)
+	if err != nil {
+		return err
+	}
+	l := s.pageLocalizer(r, "placement_guardian")
+	pg := placementGuardianPage{View: v, Token: token, Easy: r.URL.Query().Get("text") == "easy"}
+	t := v.Decision.Explanation.Text
+	switch {
+	case pg.Easy:
+		pg.Paragraphs = paragraphs(t.SVEasy)
+	case l.Lang == "en":
+		pg.Paragraphs = paragraphs(t.EN)
+	default:
+		pg.Paragraphs = paragraphs(t.SV)
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "placement_guardian", pg)
+	return nil
+}
+
+// API.
+
+type apiPlacementRound struct {
+	ID          int64          `json:"id"`
+	Name        string         `json:"name"`
+	Years       []int          `json:"years"`
+	Network     string         `json:"network"`
+	Status      string         `json:"status"` // draft, result, published
+	PublishedAt *time.Time     `json:"published_at,omitempty"`
+	Summary     *batch.Summary `json:"summary,omitempty"`
+	Cutoffs     []batch.Cutoff `json:"cutoffs,omitempty"`
+	Running     *apiRunState   `json:"running,omitempty"`
+}
+
+type apiRunState struct {
+	ID    int64  `json:"id"`
+	Stage string `json:"stage"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
+}
+
+func apiRound(rd *round.Round) apiPlacementRound {
+	a := apiPlacementRound{ID: rd.ID, Name: rd.Name, Years: rd.Years, Network: rd.NetworkName, Status: "draft", PublishedAt: rd.PublishedAt}
+	if a.Years == nil {
+		a.Years = []int{}
+	}
+	switch {
+	case rd.Published():
+		a.Status = "published"
+	case rd.ResultRunID != nil:
+		a.Status = "result"
+	}
+	return a
+}
+
+func (s *Server) apiPlacementRounds(w http.ResponseWriter, r *http.Request) error {
+	rs, err := round.List(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	out := []apiPlacementRound{}
+	for _, rd := range rs {
+		out = append(out, apiRound(rd))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiPlacementRound(w http.ResponseWriter, r *http.Request) error {
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	a := apiRound(rd)
+	runs, err := round.Runs(r.Context(), s.db, rd.ID)
+	if err != nil {
+		return err
+	}
+	for _, run := range runs {
+		if run.Running() {
+			a.Running = &apiRunState{ID: run.ID, Stage: run.Stage, Done: run.Done, Total: run.Total}
+		}
+		if rd.ResultRunID != nil && run.ID == *rd.ResultRunID {
+			a.Summary, a.Cutoffs = run.Summary, run.Cutoffs
+		}
+	}
+	return writeJSON(w, http.StatusOK, a)
+}
+
+// Drawing.
+
+const (
+	chartOver = "#a4262c" // over-subscribed: dark red, 6:1 against white
+	mapSchool = "#0b4f8a"
+)
+
+// demandChart draws first choices and places per school and year as bars;
+// the table beside it carries the same figures for screen readers.
+func demandChart(rows []demandRow, l *i18n.Localizer) template.HTML {
+	if len(rows) == 0 {
+		return ""
+	}
+	const w, rowH, left, right, top = 720, 26, 230, 60, 28
+	h := top + rowH*len(rows) + 8
+	peak := 1
+	for _, d := range rows {
+		peak = max(peak, d.FirstChoice, d.Capacity, d.Applicants)
+	}
+	scale := float64(w-left-right) / float64(peak)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	fmt.Fprintf(&b, `<rect x="%d" y="6" width="12" height="12" fill="%s"/><text x="%d" y="16" font-size="12" fill="%s">%s</text>`,
+		left, chartNow, left+16, chartInk, esc(l.T("placementweb.chart.first")))
+	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="12" y2="12" stroke="%s" stroke-width="3"/><text x="%d" y="16" font-size="12" fill="%s">%s</text>`,
+		left+200, left+214, chartInk, left+218, chartInk, esc(l.T("placementweb.chart.capacity")))
+	for i, d := range rows {
+		y := top + i*rowH
+		label := d.SchoolName
+		if r := []rune(label); len(r) > 30 {
+			label = string(r[:29]) + "…"
+		}
+		fill := chartNow
+		if d.Over {
+			fill = chartOver
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="%s">%s</text>`, left-6, y+16, chartInk, esc(label))
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>`, left, y+4, float64(d.FirstChoice)*scale, rowH-8, fill)
+		cx := float64(left) + float64(d.Capacity)*scale
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="3"/>`, cx, cx, y+1, y+rowH-1, chartInk)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" fill="%s">%d / %d</text>`,
+			math.Max(float64(left)+float64(d.FirstChoice)*scale, cx)+6, y+16, chartMuted, d.FirstChoice, d.Capacity)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// demandMap draws the demand cells (shade by count, number inside) and the
+// schools as points, projected equirectangularly. No cell under the
+// minimum group exists in m.
+func demandMap(m round.DemandMap, schools []batch.School, l *i18n.Localizer) template.HTML {
+	if len(m.Cells) == 0 && len(schools) == 0 || math.IsInf(m.MinLat, 0) {
+		return ""
+	}
+	const w, pad = 720, 20
+	for _, c := range m.Cells { // cells reach beyond the homes' extent
+		m.MinLat, m.MaxLat = math.Min(m.MinLat, c.MinLat), math.Max(m.MaxLat, c.MaxLat)
+		m.MinLon, m.MaxLon = math.Min(m.MinLon, c.MinLon), math.Max(m.MaxLon, c.MaxLon)
+	}
+	kx := math.Cos((m.MinLat + m.MaxLat) / 2 * math.Pi / 180)
+	spanX := math.Max((m.MaxLon-m.MinLon)*kx, 1e-6)
+	spanY := math.Max(m.MaxLat-m.MinLat, 1e-6)
+	scale := float64(w-2*pad) / spanX
+	h := int(spanY*scale) + 2*pad
+	if h > 900 {
+		scale *= float64(900-2*pad) / (spanY * scale)
+		h = 900
+	}
+	px := func(lon float64) float64 { return pad + (lon-m.MinLon)*kx*scale }
+	py := func(lat float64) float64 { return float64(h) - pad - (lat-m.MinLat)*scale }
+	peak := 1
+	for _, c := range m.Cells {
+		peak = max(peak, c.Count)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart map" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="%d" fill="#f4f6f8"/>`, w, h)
+	// Coarser (merged) cells first, so finer ones lie on top.
+	order := slices.Clone(m.Cells)
+	slices.SortStableFunc(order, func(a, b round.Cell) int {
+		return -cmpF((a.MaxLat-a.MinLat)*(a.MaxLon-a.MinLon), (b.MaxLat-b.MinLat)*(b.MaxLon-b.MinLon))
+	})
+	for _, c := range order {
+		x0, x1, y0, y1 := px(c.MinLon), px(c.MaxLon), py(c.MaxLat), py(c.MinLat)
+		op := 0.15 + 0.6*float64(c.Count)/float64(peak)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="%.2f" stroke="#ffffff"/>`,
+			x0, y0, x1-x0, y1-y0, chartPrev, op)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="%s">%d</text>`, (x0+x1)/2, (y0+y1)/2+4, chartInk, c.Count)
+	}
+	for _, sc := range schools {
+		x, y := px(sc.Lon), py(sc.Lat)
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="6" fill="%s" stroke="#ffffff" stroke-width="2"><title>%s</title></circle>`, x, y, mapSchool, esc(sc.Name))
+		if x > w*0.7 { // label to the left near the right edge
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="end" fill="%s">%s</text>`, x-8, y-6, chartInk, esc(sc.Name))
+		} else {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="%s">%s</text>`, x+8, y-6, chartInk, esc(sc.Name))
+		}
+	}
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="end" fill="%s">%s</text>`, w-4, h-4, chartMuted, esc(l.T("placementweb.map.attribution")))
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func cmpF(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,359 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/placement/round"
+)
+
+// demoRound is the demo's placement round.
+func (e *env) demoRound() *round.Round {
+	e.t.Helper()
+	rs, err := round.List(context.Background(), e.db)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Name == demo.PlacementRoundName {
+			return r
+		}
+	}
+	e.t.Fatal("no demo placement round")
+	return nil
+}
+
+// waitRun waits until a placement run is no longer running.
+func (e *env) waitRun(roundID, runID int64) *round.Run {
+	e.t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		run, err := round.GetRun(context.Background(), e.db, roundID, runID)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if !run.Running() {
+			return run
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("run %d still running", runID)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+var runPathRE = regexp.MustCompile(`^/placement/rounds/(\d+)/runs/(\d+)$`)
+
+func runIDs(t *testing.T, r response) (int64, int64) {
+	t.Helper()
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303\n%s", r.status, r.body)
+	}
+	m := runPathRE.FindStringSubmatch(r.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("redirect to %q", r.header.Get("Location"))
+	}
+	a, _ := strconv.ParseInt(m[1], 10, 64)
+	b, _ := strconv.ParseInt(m[2], 10, 64)
+	return a, b
+}
+
+func TestPlacementOnlyForPlacementOfficers(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		rd := e.demoRound()
+		pages := []string{"/placement", "/placement/rounds/new", fmt.Sprintf("/placement/rounds/%d", rd.ID),
+			fmt.Sprintf("/placement/rounds/%d/decisions", rd.ID), fmt.Sprintf("/placement/rounds/%d/decisions/A0001", rd.ID),
+			"/api/v1/placement/rounds", fmt.Sprintf("/api/v1/placement/rounds/%d", rd.ID)}
+		off := e.login(officer)
+		for _, p := range pages {
+			r := off.get(p)
+			if r.status != http.StatusOK {
+				t.Errorf("officer %s: %d", p, r.status)
+			}
+			if m := regexp.MustCompile(`placementweb\.[a-z_.]+`).FindString(r.body); m != "" {
+				t.Errorf("%s shows the message ID %s", p, m)
+			}
+		}
+		if r := off.get(pages[2]); !strings.Contains(r.body, "Fick sitt förstahandsval") {
+			t.Error("the round page has no summary")
+		}
+		for _, who := range []string{principalA, boardEmail, analyst, admin} {
+			c := e.login(who)
+			for _, p := range pages {
+				if r := c.get(p); r.status != http.StatusForbidden {
+					t.Errorf("%s %s: %d, want 403", who, p, r.status)
+				}
+			}
+			if r := c.post(fmt.Sprintf("/placement/rounds/%d/publish", rd.ID), nil); r.status != http.StatusForbidden {
+				t.Errorf("%s publishes: %d", who, r.status)
+			}
+		}
+		if r := e.client().get("/placement"); r.status != http.StatusSeeOther {
+			t.Errorf("anonymous /placement: %d", r.status)
+		}
+		if r := e.client().get("/api/v1/placement/rounds"); r.status != http.StatusUnauthorized {
+			t.Errorf("anonymous API: %d", r.status)
+		}
+		// The officer's nav has the entry; a principal's does not.
+		if !strings.Contains(off.get("/").body, `href="/placement"`) || strings.Contains(e.login(principalA).get("/").body, `href="/placement"`) {
+			t.Error("nav entry shown to the wrong people")
+		}
+		// Reading one decision is audited.
+		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'placement_decision' AND entity_id = ?", fmt.Sprintf("%d/A0001", rd.ID)); n != 1 {
+			t.Errorf("%d audit entries for reading A0001, want 1", n)
+		}
+	})
+}
+
+func TestPlacementInputErrorsKeepTheText(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		rd := e.demoRound()
+		c := e.login(officer)
+		apps := "applicant_id,year,lat,lon,choices,siblings\nX1,0,59.37,16.51,92000207;99999999,\nX2,0,59.37,16.51,92000207,\nX2,0,north,16.51,92000207,\n"
+		rules := "criteria = [\"relative_proximity\", \"lotery\"]\nseed = 7\n"
+		r := c.postMultipart("/placement/rounds", map[string]string{"name": "Prov <HT 2028>", "years": "0", "rules": rules,
+			"network": strconv.FormatInt(rd.NetworkID, 10), "schools_source": "units", "applicants": apps})
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422\n%s", r.status, r.body)
+		}
+		for _, want := range []string{"applicants.csv:2", "99999999", "applicants.csv:4", "duplicate applicant", "rules.toml:1", "lotery",
+			html.EscapeString(apps), html.EscapeString("Prov <HT 2028>"), html.EscapeString(rules), `class="error-summary"`, `aria-invalid="true"`} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("the page lacks %q", want)
+			}
+		}
+		// An uploaded file's text comes back in the text area too.
+		r = c.postMultipart("/placement/rounds", map[string]string{"name": "Prov", "years": "0", "rules": round.DefaultRulesTOML(),
+			"network": strconv.FormatInt(rd.NetworkID, 10), "schools_source": "file"},
+			[3]string{"schools_file", "schools.csv", "school_id,name,lat,lon,year,capacity\nS1,Skolan,59.37,16.51,0,-3\n"},
+			[3]string{"applicants_file", "applicants.csv", apps})
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "schools.csv:2") || !strings.Contains(r.body, "S1,Skolan,59.37,16.51,0,-3") {
+			t.Errorf("uploaded schools.csv with a negative capacity: %d", r.status)
+		}
+		if n := e.count("SELECT COUNT(*) FROM placement_rounds"); n != 1 {
+			t.Errorf("%d rounds after failed creates, want the demo's 1", n)
+		}
+		// A broken network upload is refused with the file named.
+		r = c.postMultipart("/placement/networks", nil, [3]string{"network_file", "broken.osm", "<osm><node id="})
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "broken.osm") {
+			t.Errorf("broken network: %d", r.status)
+		}
+	})
+}
+
+func TestPlacementRunWhatIfPublishAndGuardianLink(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		rd := e.demoRound()
+		c := e.login(officer)
+		// A new round on the demo network with the demo's applicants.
+		r := c.postMultipart("/placement/rounds", map[string]string{"name": "Förskoleklass HT 2028", "years": "F", "rules": round.DefaultRulesTOML(),
+			"network": strconv.FormatInt(rd.NetworkID, 10), "schools_source": "units", "applicants": rd.ApplicantsCSV})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("create: %d\n%s", r.status, r.body)
+		}
+		roundPath := r.header.Get("Location")
+		r = c.post(roundPath+"/run", nil)
+		id, runID := runIDs(t, r)
+		if page := c.get(r.header.Get("Location")); page.status != http.StatusOK {
+			t.Fatalf("run page: %d", page.status)
+		}
+		if run := e.waitRun(id, runID); run.Status != round.StatusDone {
+			t.Fatalf("run: %s %s", run.Status, run.Error)
+		}
+		page := c.get(roundPath)
+		for _, want := range []string{"© OpenStreetMap contributors, ODbL", `id="demand-caption"`, `id="cells-caption"`, `<svg class="chart map"`, "Hagaskolan"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("round page lacks %q", want)
+			}
+		}
+		checkMapCells(t, page.body, demo.PlacementApplicants)
+
+		// What-if: Hagaskolan gets 10 places.
+		r = c.post(roundPath+"/whatif", url.Values{"school": {"92000207"}, "year": {"0"}, "capacity": {"10"}})
+		_, whatIf := runIDs(t, r)
+		if run := e.waitRun(id, whatIf); run.Status != round.StatusDone {
+			t.Fatalf("what-if: %s %s", run.Status, run.Error)
+		}
+		want, err := round.Diff(ctxAs(e, officer), e.db, id, runID, whatIf)
+		if err != nil || len(want) == 0 {
+			t.Fatalf("diff: %d changes, %v", len(want), err)
+		}
+		wp := c.get(r.header.Get("Location"))
+		rows := regexp.MustCompile(`<tr>\s*<th scope="row">([A-Z0-9]+)</th>`).FindAllStringSubmatch(wp.body, -1)
+		if len(rows) != len(want) {
+			t.Fatalf("what-if page lists %d pupils, the diff has %d", len(rows), len(want))
+		}
+		for i, m := range rows {
+			if m[1] != want[i].ApplicantID {
+				t.Errorf("row %d = %s, want %s", i, m[1], want[i].ApplicantID)
+			}
+		}
+		if r := c.post(fmt.Sprintf("%s/runs/%d/accept", roundPath, whatIf), nil); r.status != http.StatusSeeOther {
+			t.Fatalf("accept: %d", r.status)
+		}
+		got, _ := round.Get(ctx, e.db, id)
+		if got.ResultRunID == nil || *got.ResultRunID != whatIf {
+			t.Fatal("the accepted what-if is not the result")
+		}
+		// The what-if form keeps its input on errors.
+		if r := c.post(roundPath+"/whatif", url.Values{"school": {"92000207"}, "year": {"0"}, "capacity": {"many"}}); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="many"`) {
+			t.Errorf("bad capacity: %d", r.status)
+		}
+
+		// Publish: a CSV of links.
+		r = c.post(roundPath+"/publish", nil)
+		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("publish: %d %s", r.status, r.header.Get("Content-Type"))
+		}
+		recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+		if err != nil || len(recs) != demo.PlacementApplicants+1 || recs[0][0] != "applicant_id" {
+			t.Fatalf("links CSV: %d rows, %v", len(recs), err)
+		}
+		applicant, link := recs[1][0], recs[1][1]
+		u, err := url.Parse(link)
+		if err != nil || !strings.HasPrefix(u.Path, "/placement/d/") {
+			t.Fatalf("link %q", link)
+		}
+		// The guardian, not signed in.
+		g := e.client()
+		gp := g.get(u.Path)
+		if gp.status != http.StatusOK {
+			t.Fatalf("guardian page: %d", gp.status)
+		}
+		if m := regexp.MustCompile(`placementweb\.[a-z_.]+`).FindString(gp.body + wp.body); m != "" {
+			t.Errorf("a page shows the message ID %s", m)
+		}
+		ds, _ := round.Decisions(ctxAs(e, officer), e.db, id, whatIf)
+		var mine round.Decision
+		for _, d := range ds {
+			if d.ApplicantID == applicant {
+				mine = d
+			}
+		}
+		first := paragraphsOf(mine.Explanation.Text.SV)[0]
+		if !strings.Contains(gp.body, html.EscapeString(first)) {
+			t.Errorf("guardian page lacks the explanation %q", first)
+		}
+		for _, d := range ds {
+			if d.ApplicantID != applicant && strings.Contains(gp.body, d.ApplicantID) {
+				t.Fatalf("guardian page of %s mentions %s", applicant, d.ApplicantID)
+			}
+		}
+		if easy := g.get(u.Path + "?text=easy"); easy.status != http.StatusOK || !strings.Contains(easy.body, html.EscapeString(paragraphsOf(mine.Explanation.Text.SVEasy)[0])) {
+			t.Error("easy Swedish missing")
+		}
+		g.post("/language", url.Values{"lang": {"en"}, "next": {u.Path}})
+		if en := g.get(u.Path); !strings.Contains(en.body, html.EscapeString(paragraphsOf(mine.Explanation.Text.EN)[0])) {
+			t.Error("English explanation missing")
+		}
+		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'placement_decision' AND summary = 'read via link'"); n != 3 {
+			t.Errorf("%d audited link reads, want 3", n)
+		}
+		// Published rounds are frozen.
+		if r := c.post(roundPath+"/run", nil); r.status != http.StatusConflict {
+			t.Errorf("run after publishing: %d", r.status)
+		}
+		// Revoke.
+		if r := c.post(roundPath+"/revoke", url.Values{"applicant_id": {applicant}}); r.status != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", r.status)
+		}
+		if r := g.get(u.Path); r.status != http.StatusNotFound {
+			t.Errorf("revoked link: %d", r.status)
+		}
+		if r := e.client().get("/placement/d/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); r.status != http.StatusNotFound {
+			t.Errorf("unknown link: %d", r.status)
+		}
+
+		// The API shows the summary and cut-offs.
+		var api struct {
+			Status  string `json:"status"`
+			Summary struct {
+				Total struct {
+					Applicants int `json:"applicants"`
+				} `json:"total"`
+			} `json:"summary"`
+			Cutoffs []struct {
+				SchoolID string `json:"school_id"`
+			} `json:"cutoffs"`
+		}
+		c.get(fmt.Sprintf("/api/v1/placement/rounds/%d", id)).json(t, &api)
+		if api.Status != "published" || api.Summary.Total.Applicants != demo.PlacementApplicants || len(api.Cutoffs) != 8 {
+			t.Errorf("API: %+v", api)
+		}
+	})
+}
+
+func ctxAs(e *env, email string) context.Context {
+	e.t.Helper()
+	p, err := authLoad(e, email)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func paragraphsOf(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return []string{"\x00none"}
+	}
+	return out
+}
+
+var cellRowRE = regexp.MustCompile(`<tr><th scope="row">\d+</th><td>[0-9.]+, [0-9.]+</td><td class="num">(\d+)</td></tr>`)
+
+// checkMapCells checks that the map's table shows no cell under 5 and
+// that shown and hidden pupils add up.
+func checkMapCells(t *testing.T, body string, total int) {
+	t.Helper()
+	cells := cellRowRE.FindAllStringSubmatch(body, -1)
+	if len(cells) == 0 {
+		t.Fatal("no map cells")
+	}
+	sum := 0
+	for _, m := range cells {
+		n, _ := strconv.Atoi(m[1])
+		if n < 5 {
+			t.Errorf("a map cell shows %d pupils", n)
+		}
+		sum += n
+	}
+	hidden := 0
+	if m := regexp.MustCompile(`(\d+) sökande bor där det är för glest`).FindStringSubmatch(body); m != nil {
+		hidden, _ = strconv.Atoi(m[1])
+	}
+	if sum+hidden != total {
+		t.Errorf("cells hold %d + %d hidden, want %d", sum, hidden, total)
+	}
+	// The SVG's numbers are the same cells.
+	svg := body[strings.Index(body, `<svg class="chart map"`):]
+	svg = svg[:strings.Index(svg, "</svg>")]
+	for _, m := range regexp.MustCompile(`text-anchor="middle" fill="[^"]+">(\d+)</text>`).FindAllStringSubmatch(svg, -1) {
+		if n, _ := strconv.Atoi(m[1]); n < 5 {
+			t.Errorf("the map draws a cell of %d", n)
+		}
+	}
+}
+
+func authLoad(e *env, email string) (context.Context, error) {
+	ctx := context.Background()
+	p, err := auth.LoadPrincipal(ctx, e.db, e.personID(email))
+	return auth.WithPrincipal(ctx, p), err
+}
