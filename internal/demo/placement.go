@@ -46,7 +46,7 @@ func LoadPlacement(ctx context.Context, tx *store.Tx) error {
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	nid, err := plround.SaveNetwork(ctx, tx, DemoNetworkName, osm.Bytes())
+	nid, err := plround.SaveGeneratedNetwork(ctx, tx, DemoNetworkName, osm.Bytes())
 	if err != nil {
 		return fmt.Errorf("demo network: %w", err)
 	}

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
@@ -28,29 +27,9 @@ import (
 // publishing through private links, and the guardian's decision page.
 // Only roles with auth.RunPlacement reach the staff pages.
 
-// placementServices holds one round.Service per database: created on
-// first use, which marks runs a crash left running as failed.
-var placementServices sync.Map // *store.DB → *round.Service
-
-func (s *Server) placementService(ctx context.Context) (*round.Service, error) {
-	if v, ok := placementServices.Load(s.db); ok {
-		return v.(*round.Service), nil
-	}
-	svc, err := round.NewService(ctx, s.db, s.log)
-	if err != nil {
-		return nil, err
-	}
-	v, _ := placementServices.LoadOrStore(s.db, svc)
-	return v.(*round.Service), nil
-}
-
 // PlacementWait waits for the placement runs started through this server
 // (tests and shutdown).
-func (s *Server) PlacementWait() {
-	if v, ok := placementServices.Load(s.db); ok {
-		v.(*round.Service).Wait()
-	}
-}
+func (s *Server) PlacementWait() { s.placement.Wait() }
 
 // placementMinGroup is the smallest demand cell the map shows.
 func (s *Server) placementMinGroup() int { return max(s.opts.MinGroup, 5) }
@@ -378,11 +357,7 @@ func (s *Server) startPlacementRun(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	svc, err := s.placementService(r.Context())
-	if err != nil {
-		return err
-	}
-	id, err := svc.Start(r.Context(), rd.ID, round.KindMain, nil)
+	id, err := s.placement.Start(r.Context(), rd.ID, round.KindMain, nil)
 	if err != nil {
 		return err
 	}
@@ -419,10 +394,7 @@ func (s *Server) startPlacementWhatIf(w http.ResponseWriter, r *http.Request) er
 	if err := v.Err(); err != nil {
 		return s.placementRoundWith(w, r, vals, err)
 	}
-	svc, err := s.placementService(r.Context())
-	if err != nil {
-		return err
-	}
+	svc := s.placement
 	caps := round.Capacities{schools[i].ID: {year[0]: places}}
 	id, err := svc.Start(r.Context(), rd.ID, round.KindWhatIf, caps)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -40,6 +41,7 @@ type Server struct {
 	views    *views
 
 	intakeLimiter *limiter
+	placement     *round.Service // placement runs in the background
 }
 
 // New builds the server and its routes.
@@ -63,8 +65,14 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 		log.Error("session", "err", err)
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 	}
+	// Placement runs a crash or kill left running are marked failed here,
+	// before the server takes requests, so they can be rerun.
+	placement, err := round.NewService(context.Background(), db, log)
+	if err != nil {
+		return nil, err
+	}
 	return &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v,
-		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1))}, nil
+		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1)), placement: placement}, nil
 }
 
 // SweepLoop deletes expired sessions and old login attempts every interval

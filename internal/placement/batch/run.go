@@ -39,6 +39,9 @@ type Input struct {
 	// Straight uses straight-line (haversine) distances between the given
 	// coordinates instead of walking distances; no network is needed.
 	Straight bool
+	// Generated marks a made-up example network (walknet.GenerateCity):
+	// explanations say so instead of crediting OpenStreetMap.
+	Generated bool
 	// CacheDir caches the distance matrix on disk when set.
 	CacheDir string
 	// Workers for the distance step; 0 uses every core.
@@ -184,8 +187,8 @@ func Run(ctx context.Context, in Input, progress func(Progress)) (*Output, error
 	out.Input.Graph = nil
 	out.Input.Distances = nil
 	ex := explain.New(catalog, names, in.Rules)
-	ex.Straight = in.Straight
-	if !in.Straight {
+	ex.Straight, ex.Generated = in.Straight, in.Generated
+	if !in.Straight && !in.Generated {
 		ex.Source = Attribution
 	}
 	if out.Explanations, err = explainAll(ctx, ex, res.Placements, in.Workers, report); err != nil {

@@ -104,8 +104,9 @@ type Explanation struct {
 	SchoolName  string     `json:"school_name,omitempty"`
 	ChoiceRank  int        `json:"choice_rank"` // 0 for a fallback or unplaced
 	Meters      float64    `json:"distance_m"`
-	Straight    bool       `json:"straight_line"`    // distances are straight lines, not walking
-	Source      string     `json:"source,omitempty"` // the map data's attribution
+	Straight    bool       `json:"straight_line"`               // distances are straight lines, not walking
+	Generated   bool       `json:"generated_network,omitempty"` // a made-up example network, not map data
+	Source      string     `json:"source,omitempty"`            // the map data's attribution
 	Fallback    bool       `json:"fallback"`
 	Unplaced    bool       `json:"unplaced"`
 	Priority    *Priority  `json:"priority,omitempty"` // at the placed school
@@ -119,11 +120,12 @@ type Explanation struct {
 
 // An Explainer explains the placements of one run.
 type Explainer struct {
-	names    map[string]string
-	rules    placement.Rules
-	sv, en   *i18n.Localizer
-	Straight bool   // the run used straight-line distances
-	Source   string // the map data's attribution, shown with walking distances
+	names     map[string]string
+	rules     placement.Rules
+	sv, en    *i18n.Localizer
+	Straight  bool   // the run used straight-line distances
+	Generated bool   // the network is a made-up example, not map data
+	Source    string // the map data's attribution, shown with walking distances
 }
 
 // New returns an explainer for a run under rules; names maps school IDs
@@ -135,7 +137,7 @@ func New(c *i18n.Catalog, names map[string]string, rules placement.Rules) *Expla
 // Explain builds the explanation of one placement, texts included.
 func (x *Explainer) Explain(p placement.Placement) Explanation {
 	e := Explanation{ApplicantID: p.ApplicantID, Year: p.Year, SchoolID: p.SchoolID, SchoolName: x.names[p.SchoolID],
-		ChoiceRank: p.ChoiceRank, Meters: p.Meters, Straight: x.Straight, Source: x.Source, Fallback: p.Fallback,
+		ChoiceRank: p.ChoiceRank, Meters: p.Meters, Straight: x.Straight, Generated: x.Generated, Source: x.Source, Fallback: p.Fallback,
 		Unplaced: p.SchoolID == "", Seed: x.rules.Seed, Declined: []Declined{}}
 	if p.Priority != nil {
 		pr := FromPriority(*p.Priority, x.names)
@@ -271,7 +273,10 @@ func (r *renderer) text() string {
 		}
 		r.para(r.t(id, "YearLabel", year, "Limit", r.meters(n.LimitMeters)))
 	}
-	if e.Source != "" {
+	switch {
+	case e.Generated:
+		r.para(r.t("placement.explain.source_generated"))
+	case e.Source != "":
 		r.para(r.t("placement.explain.source", "Source", e.Source))
 	}
 	if !e.Unplaced {

@@ -90,6 +90,17 @@ func formatOf(name string) walknet.Format {
 // that is not a readable walking network is refused at upload. The file
 // name decides the format (.osm.pbf, .pbf, .osm, .osm.gz).
 func SaveNetwork(ctx context.Context, q store.Q, name string, data []byte) (int64, error) {
+	return saveNetwork(ctx, q, name, data, false)
+}
+
+// SaveGeneratedNetwork stores a made-up example network (e.g. the demo's
+// walknet.GenerateCity): explanations of its runs say the distances come
+// from an example network, not from map data.
+func SaveGeneratedNetwork(ctx context.Context, q store.Q, name string, data []byte) (int64, error) {
+	return saveNetwork(ctx, q, name, data, true)
+}
+
+func saveNetwork(ctx context.Context, q store.Q, name string, data []byte, generated bool) (int64, error) {
 	var v app.Validation
 	name = app.CleanLine(name)
 	f, ferr := walknet.FormatOf(name)
@@ -115,8 +126,8 @@ func SaveNetwork(ctx context.Context, q store.Q, name string, data []byte) (int6
 	sum := sha256.Sum256(data)
 	var id int64
 	err = store.InTx(ctx, q, func(tx *store.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO placement_networks (name, format, size, sha256, data, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, name, formatName(f), len(data), hex.EncodeToString(sum[:]), data, store.Now()).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO placement_networks (name, format, size, sha256, data, generated, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, name, formatName(f), len(data), hex.EncodeToString(sum[:]), data, generated, store.Now()).Scan(&id); err != nil {
 			return err
 		}
 		return audit.Log(ctx, tx, audit.Create, "placement_network", strconv.FormatInt(id, 10), name)
@@ -144,13 +155,18 @@ func Networks(ctx context.Context, q store.Q) ([]Network, error) {
 
 // LoadGraph reads a stored network.
 func LoadGraph(ctx context.Context, q store.Q, id int64) (*walknet.Graph, string, error) {
-	var data []byte
-	var format, sum string
-	if err := q.QueryRow(ctx, "SELECT format, sha256, data FROM placement_networks WHERE id = ?", id).Scan(&format, &sum, &data); err != nil {
-		return nil, "", err
-	}
-	g, err := walknet.Read(ctx, bytes.NewReader(data), formatOf(format))
+	g, sum, _, err := loadGraph(ctx, q, id)
 	return g, sum, err
+}
+
+func loadGraph(ctx context.Context, q store.Q, id int64) (g *walknet.Graph, sum string, generated bool, err error) {
+	var data []byte
+	var format string
+	if err := q.QueryRow(ctx, "SELECT format, sha256, data, generated FROM placement_networks WHERE id = ?", id).Scan(&format, &sum, &data, &generated); err != nil {
+		return nil, "", false, store.Normalize(err)
+	}
+	g, err = walknet.Read(ctx, bytes.NewReader(data), formatOf(format))
+	return g, sum, generated, err
 }
 
 // A Round is one admission with its inputs.

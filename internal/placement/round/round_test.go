@@ -146,6 +146,10 @@ func TestCreateRunAndStoreResults(t *testing.T) {
 			if d.ApplicantID != p.ApplicantID || d.SchoolID != p.SchoolID || d.ChoiceRank != p.ChoiceRank || d.Explanation.Text.SV == "" {
 				t.Fatalf("stored %+v, engine %+v", d, p)
 			}
+			// An uploaded network is map data: the explanation credits it.
+			if !strings.Contains(d.Explanation.Text.SV, "OpenStreetMap") {
+				t.Fatalf("%s: the explanation does not credit OpenStreetMap:\n%s", d.ApplicantID, d.Explanation.Text.SV)
+			}
 		}
 		// Capacities hold per school.
 		for _, c := range run.Cutoffs {
@@ -493,6 +497,18 @@ func TestDemoRoundIsRun(t *testing.T) {
 		schools, err := rs[0].Schools()
 		if err != nil || len(schools) != 8 {
 			t.Fatalf("demo schools from units: %d, %v", len(schools), err)
+		}
+		// The demo network is made up: explanations say so and do not
+		// credit OpenStreetMap for streets it never mapped.
+		ds, err := round.Decisions(system(), db, rs[0].ID, *rs[0].ResultRunID)
+		if err != nil || len(ds) == 0 {
+			t.Fatalf("demo decisions: %d, %v", len(ds), err)
+		}
+		for _, d := range ds {
+			if !d.Explanation.Generated || strings.Contains(d.Explanation.Text.SV+d.Explanation.Text.EN, "OpenStreetMap") ||
+				!strings.Contains(d.Explanation.Text.SV, "påhittat exempelnät") {
+				t.Fatalf("%s: demo explanation:\n%s", d.ApplicantID, d.Explanation.Text.SV)
+			}
 		}
 	})
 }

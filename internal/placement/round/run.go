@@ -132,7 +132,7 @@ type Service struct {
 
 	wg     sync.WaitGroup
 	mu     sync.Mutex
-	graphs map[int64]*walknet.Graph // by network, the last two used
+	graphs map[int64]loadedGraph // by network, the last two used
 	order  []int64
 	dists  map[int64]*batch.Distances // by round: what-ifs reuse the distances
 }
@@ -147,7 +147,7 @@ func NewService(ctx context.Context, db *store.DB, log *slog.Logger) (*Service, 
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{db: db, instance: hex.EncodeToString(b), log: log, graphs: map[int64]*walknet.Graph{}}
+	s := &Service{db: db, instance: hex.EncodeToString(b), log: log, graphs: map[int64]loadedGraph{}}
 	n, err := FailInterrupted(ctx, db, s.instance)
 	if err != nil {
 		return nil, err
@@ -161,28 +161,34 @@ func NewService(ctx context.Context, db *store.DB, log *slog.Logger) (*Service, 
 // Wait waits for the runs this service started.
 func (s *Service) Wait() { s.wg.Wait() }
 
-func (s *Service) graph(ctx context.Context, q store.Q, id int64) (*walknet.Graph, error) {
+func (s *Service) graph(ctx context.Context, q store.Q, id int64) (*walknet.Graph, bool, error) {
 	s.mu.Lock()
-	g := s.graphs[id]
+	n, ok := s.graphs[id]
 	s.mu.Unlock()
-	if g != nil {
-		return g, nil
+	if ok {
+		return n.g, n.generated, nil
 	}
-	g, _, err := LoadGraph(ctx, q, id)
+	g, _, generated, err := loadGraph(ctx, q, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.graphs[id]; !ok {
-		s.graphs[id] = g
+		s.graphs[id] = loadedGraph{g, generated}
 		s.order = append(s.order, id)
 		if len(s.order) > 2 {
 			delete(s.graphs, s.order[0])
 			s.order = s.order[1:]
 		}
 	}
-	return g, nil
+	return g, generated, nil
+}
+
+// loadedGraph is a network read into memory.
+type loadedGraph struct {
+	g         *walknet.Graph
+	generated bool
 }
 
 // Start begins a run of the round in the background and returns its ID.
@@ -294,14 +300,14 @@ func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err erro
 		_, _ = q.Exec(ctx, "UPDATE placement_runs SET stage = ?, done = ?, total = ? WHERE id = ?", string(p.Stage), p.Done, p.Total, runID)
 	}
 	progress(batch.Progress{Stage: batch.StageLoading, Done: 0, Total: 1})
-	g, err := s.graph(ctx, q, r.NetworkID)
+	g, generated, err := s.graph(ctx, q, r.NetworkID)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	known := s.dists[roundID]
 	s.mu.Unlock()
-	out, err := batch.Run(ctx, batch.Input{Graph: g, Schools: schools, Applicants: apps, Rules: rules, CacheDir: s.CacheDir, Distances: known}, progress)
+	out, err := batch.Run(ctx, batch.Input{Graph: g, Generated: generated, Schools: schools, Applicants: apps, Rules: rules, CacheDir: s.CacheDir, Distances: known}, progress)
 	if err != nil {
 		return err
 	}
@@ -520,5 +526,5 @@ func Offline(log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{instance: "offline", log: log, graphs: map[int64]*walknet.Graph{}}
+	return &Service{instance: "offline", log: log, graphs: map[int64]loadedGraph{}}
 }

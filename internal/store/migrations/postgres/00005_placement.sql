@@ -12,6 +12,9 @@ CREATE TABLE placement_networks (
     size        BIGINT NOT NULL,
     sha256      TEXT NOT NULL,
     data        BYTEA NOT NULL,
+    -- generated: a made-up example network (the demo), not map data; its
+    -- explanations say so and carry no OpenStreetMap attribution.
+    generated   BOOLEAN NOT NULL DEFAULT FALSE,
     created_at  TIMESTAMPTZ NOT NULL
 );
 

@@ -12,6 +12,9 @@ CREATE TABLE placement_networks (
     size        INTEGER NOT NULL,
     sha256      TEXT NOT NULL,
     data        BLOB NOT NULL,
+    -- generated: a made-up example network (the demo), not map data; its
+    -- explanations say so and carry no OpenStreetMap attribution.
+    generated   BOOLEAN NOT NULL DEFAULT FALSE,
     created_at  TIMESTAMP NOT NULL
 );
 
