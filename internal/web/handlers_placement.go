@@ -19,6 +19,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
+	"github.com/styrkedjan/styrkedjan/internal/unitpicture/export"
 )
 
 // School placement (issue 7): rounds with their inputs, runs in the
@@ -225,15 +226,17 @@ type placementRoundPage struct {
 // fact is one labelled figure of a summary.
 type fact struct{ Label, Value string }
 
-func pctStr(x float64) string {
-	return strconv.FormatFloat(math.Round(x*1000)/10, 'f', 1, 64) + " %"
+// pctStr formats a share (0–1) as a percentage in lang ("85,0 %").
+func pctStr(x float64, lang string) string {
+	return export.Format(math.Round(x*1000)/10, 1, lang) + " %"
 }
 
-func metersStr(m float64) string {
+// metersStr formats a distance in lang ("1,2 km", "850 m").
+func metersStr(m float64, lang string) string {
 	if m >= 1000 {
-		return strconv.FormatFloat(m/1000, 'f', 1, 64) + " km"
+		return export.Format(m/1000, 1, lang) + " km"
 	}
-	return strconv.FormatFloat(math.Round(m), 'f', 0, 64) + " m"
+	return export.Format(math.Round(m), 0, lang) + " m"
 }
 
 // summaryFacts lays out a run's summary for a definition list.
@@ -244,13 +247,13 @@ func summaryFacts(l *i18n.Localizer, s *batch.Summary) []fact {
 	t := s.Total
 	return []fact{
 		{l.T("placementweb.sum.applicants"), strconv.Itoa(t.Applicants)},
-		{l.T("placementweb.sum.first"), fmt.Sprintf("%d (%s)", t.FirstChoice, pctStr(t.FirstChoiceShare))},
-		{l.T("placementweb.sum.any"), fmt.Sprintf("%d (%s)", t.AnyChoice, pctStr(t.AnyChoiceShare))},
+		{l.T("placementweb.sum.first"), fmt.Sprintf("%d (%s)", t.FirstChoice, pctStr(t.FirstChoiceShare, l.Lang))},
+		{l.T("placementweb.sum.any"), fmt.Sprintf("%d (%s)", t.AnyChoice, pctStr(t.AnyChoiceShare, l.Lang))},
 		{l.T("placementweb.sum.fallbacks"), strconv.Itoa(t.Fallbacks)},
 		{l.T("placementweb.sum.unplaced"), strconv.Itoa(t.Unplaced)},
 		{l.T("placementweb.sum.beyond"), strconv.Itoa(t.BeyondNearHome)},
-		{l.T("placementweb.sum.distance"), l.T("placementweb.sum.distance_value", "Median", metersStr(t.Distance.Median),
-			"P90", metersStr(t.Distance.P90), "Max", metersStr(t.Distance.Max))},
+		{l.T("placementweb.sum.distance"), l.T("placementweb.sum.distance_value", "Median", metersStr(t.Distance.Median, l.Lang),
+			"P90", metersStr(t.Distance.P90, l.Lang), "Max", metersStr(t.Distance.Max, l.Lang))},
 		{l.T("placementweb.sum.seed"), strconv.FormatInt(s.Rules.Seed, 10)},
 	}
 }
@@ -321,7 +324,7 @@ func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals
 			for _, y := range sm.Years {
 				pg.YearRows = append(pg.YearRows, yearRow{Label: yearLabel(l, y.Year), Applicants: y.Applicants,
 					Fallbacks: y.Fallbacks, Unplaced: y.Unplaced, Beyond: y.BeyondNearHome,
-					First: pctStr(y.FirstChoiceShare), Any: pctStr(y.AnyChoiceShare), Median: metersStr(y.Distance.Median)})
+					First: pctStr(y.FirstChoiceShare, l.Lang), Any: pctStr(y.AnyChoiceShare, l.Lang), Median: metersStr(y.Distance.Median, l.Lang)})
 			}
 		}
 		for _, c := range pg.Result.Cutoffs {
@@ -805,7 +808,6 @@ func demandMap(m round.DemandMap, schools []batch.School, l *i18n.Localizer) tem
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="%s">%s</text>`, x+8, y-6, chartInk, esc(sc.Name))
 		}
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="end" fill="%s">%s</text>`, w-4, h-4, chartMuted, esc(l.T("placementweb.map.attribution")))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }

@@ -173,10 +173,18 @@ func TestPlacementRunWhatIfPublishAndGuardianLink(t *testing.T) {
 			t.Fatalf("run: %s %s", run.Status, run.Error)
 		}
 		page := c.get(roundPath)
-		for _, want := range []string{"© OpenStreetMap contributors, ODbL", `id="demand-caption"`, `id="cells-caption"`, `<svg class="chart map"`, "Hagaskolan"} {
+		for _, want := range []string{`id="demand-caption"`, `id="cells-caption"`, `<svg class="chart map"`, "Hagaskolan"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("round page lacks %q", want)
 			}
+		}
+		// The demo network is made up: nothing on the page credits OpenStreetMap for it.
+		if strings.Contains(page.body, "OpenStreetMap contributors") {
+			t.Error("the round page credits OpenStreetMap for the demo's generated network")
+		}
+		// Swedish number format: "85,0 %", "1,0 km".
+		if !regexp.MustCompile(`\d,\d %`).MatchString(page.body) || regexp.MustCompile(`\d\.\d (%|km)`).MatchString(page.body) {
+			t.Error("shares and distances are not in Swedish number format")
 		}
 		checkMapCells(t, page.body, demo.PlacementApplicants)
 
@@ -356,4 +364,44 @@ func authLoad(e *env, email string) (context.Context, error) {
 	ctx := context.Background()
 	p, err := auth.LoadPrincipal(ctx, e.db, e.personID(email))
 	return auth.WithPrincipal(ctx, p), err
+}
+
+// A network an officer uploads is map data: its round page and every
+// explanation credit OpenStreetMap (ODbL), unlike the demo's made-up one.
+func TestPlacementUploadedNetworkIsCredited(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		rd := e.demoRound()
+		var data []byte
+		if err := e.db.QueryRow(context.Background(), "SELECT data FROM placement_networks WHERE id = ?", rd.NetworkID).Scan(&data); err != nil {
+			t.Fatal(err)
+		}
+		c := e.login(officer)
+		if r := c.postMultipart("/placement/networks", nil, [3]string{"network_file", "stad.osm.gz", string(data)}); r.status != http.StatusSeeOther {
+			t.Fatalf("upload: %d\n%s", r.status, r.body)
+		}
+		var nid int64
+		if err := e.db.QueryRow(context.Background(), "SELECT MAX(id) FROM placement_networks").Scan(&nid); err != nil || nid == rd.NetworkID {
+			t.Fatalf("uploaded network id %d (%v)", nid, err)
+		}
+		r := c.postMultipart("/placement/rounds", map[string]string{"name": "Uppladdat nät", "years": "F", "rules": round.DefaultRulesTOML(),
+			"network": strconv.FormatInt(nid, 10), "schools_source": "units", "applicants": rd.ApplicantsCSV})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("create: %d\n%s", r.status, r.body)
+		}
+		roundPath := r.header.Get("Location")
+		id, runID := runIDs(t, c.post(roundPath+"/run", nil))
+		if run := e.waitRun(id, runID); run.Status != round.StatusDone {
+			t.Fatalf("run: %s %s", run.Status, run.Error)
+		}
+		if page := c.get(roundPath); !strings.Contains(page.body, "© OpenStreetMap contributors, ODbL") {
+			t.Error("the round page on an uploaded network does not credit OpenStreetMap")
+		}
+		ds, err := round.Decisions(ctxAs(e, officer), e.db, id, runID)
+		if err != nil || len(ds) == 0 {
+			t.Fatalf("decisions: %d %v", len(ds), err)
+		}
+		if !strings.Contains(ds[0].Explanation.Text.SV, "OpenStreetMap") {
+			t.Errorf("explanation does not credit OpenStreetMap:\n%s", ds[0].Explanation.Text.SV)
+		}
+	})
 }

@@ -171,19 +171,21 @@ func loadGraph(ctx context.Context, q store.Q, id int64) (g *walknet.Graph, sum 
 
 // A Round is one admission with its inputs.
 type Round struct {
-	ID            int64
-	Name          string
-	Years         []int
-	RulesTOML     string
-	NetworkID     int64
-	NetworkName   string
-	SchoolsSource string
-	SchoolsCSV    string
-	ApplicantsCSV string
-	ResultRunID   *int64
-	PublishedAt   *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	ID          int64
+	Name        string
+	Years       []int
+	RulesTOML   string
+	NetworkID   int64
+	NetworkName string
+	// NetworkGenerated: the network is a made-up example (no map data to credit).
+	NetworkGenerated bool
+	SchoolsSource    string
+	SchoolsCSV       string
+	ApplicantsCSV    string
+	ResultRunID      *int64
+	PublishedAt      *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Published reports whether the result is frozen.
@@ -359,14 +361,14 @@ func Create(ctx context.Context, q store.Q, d Draft) (int64, error) {
 	return id, err
 }
 
-const roundColumns = `r.id, r.name, r.years, r.rules_toml, r.network_id, n.name, r.schools_source, r.schools_csv,
+const roundColumns = `r.id, r.name, r.years, r.rules_toml, r.network_id, n.name, n.generated, r.schools_source, r.schools_csv,
 	r.applicants_csv, r.result_run_id, r.published_at, r.created_at, r.updated_at
 	FROM placement_rounds r JOIN placement_networks n ON n.id = r.network_id`
 
 func scanRound(sc interface{ Scan(...any) error }) (*Round, error) {
 	var r Round
 	var years string
-	if err := sc.Scan(&r.ID, &r.Name, &years, &r.RulesTOML, &r.NetworkID, &r.NetworkName, &r.SchoolsSource, &r.SchoolsCSV,
+	if err := sc.Scan(&r.ID, &r.Name, &years, &r.RulesTOML, &r.NetworkID, &r.NetworkName, &r.NetworkGenerated, &r.SchoolsSource, &r.SchoolsCSV,
 		&r.ApplicantsCSV, &r.ResultRunID, &r.PublishedAt, &r.CreatedAt, &r.UpdatedAt); err != nil {
 		return nil, err
 	}
