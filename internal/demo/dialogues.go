@@ -3,6 +3,9 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
@@ -46,11 +49,39 @@ var dialogueUnits = []dialogueUnit{
 	{"93000303", "merit_value_9", "180", "Åtgärda bristerna i extra anpassningar och särskilt stöd", dialogue.StatusStarted, "Rutinen för extra anpassningar är ny sedan augusti.", "Elevhälsoteamet är fullt bemannat."},
 }
 
+// newAction is an action a unit's autumn dialogue agreed, following the
+// demo unit picture: a falling or weak indicator with a target a little
+// above the unit's latest value (2024/25, the baseline).
+type newAction struct {
+	title     string
+	indicator string
+	gain      float64 // the target: the latest value plus this
+}
+
+// htActions are the new actions of the autumn round, by unit code.
+var htActions = map[string]newAction{
+	"92000203": {"Kartläggning av läsförmågan och riktade läsinsatser i årskurs 4–6", "national_test_sve_6", 0.5}, // Sjöviken: falling
+	"92000202": {"Matematiklyftet även för lärarna i årskurs 1–3", "national_test_ma_6", 0.5},                     // Björkdalen: flat
+	"93000303": {"Extra lärarstöd och mattestuga i årskurs 7–9", "pass_all_subjects_9", 5},                        // Södra: falling
+}
+
+// HTActionUnits are the codes of the units whose autumn dialogue agreed a
+// new action.
+func HTActionUnits() []string {
+	out := make([]string, 0, len(htActions))
+	for code := range htActions {
+		out = append(out, code)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // LoadDialogues seeds the demo's quality dialogues: two rounds with every
 // grundskola principal (spring: strengths, challenges and an action per
 // unit with an indicator measured from DialogueBaseline; autumn: the
 // follow-up, with the actions' status and whether their indicators moved,
-// from the demo unit picture), a staff group dialogue, a guardian dialogue,
+// from the demo unit picture, and a few new actions, htActions), a staff
+// group dialogue, a guardian dialogue,
 // the national dialogue, a reading initiative, an injunction from
 // Skolinspektionen linked to an action, and a good example. Call it after
 // LoadUnitPicture. Idempotent: nothing happens when dialogues exist.
@@ -142,6 +173,9 @@ func LoadDialogues(ctx context.Context, db store.Q) error {
 			if round == 1 {
 				m.Wins = u.win
 				m.Actions = "Uppföljning av vårens åtgärd: " + u.action + "."
+				if na, ok := htActions[u.code]; ok {
+					m.Actions += " Ny åtgärd: " + na.title + "."
+				}
 			}
 			if err := dialogue.Record(ctx, db, did, m, true, dialogueDay(date)); err != nil {
 				return fmt.Errorf("demo minutes: %w", err)
@@ -169,6 +203,19 @@ func LoadDialogues(ctx context.Context, db store.Q) error {
 			aid := actionIDs[u.code]
 			if err := dialogue.AddComment(ctx, db, aid, u.comment, dialogueDay(date)); err != nil {
 				return err
+			}
+			if na, ok := htActions[u.code]; ok {
+				var latest float64
+				if err := db.QueryRow(ctx, `SELECT v.value FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id
+					WHERE i.key = ? AND v.unit_code = ? AND v.grp = 'all' AND v.value IS NOT NULL ORDER BY v.year_start DESC LIMIT 1`,
+					na.indicator, u.code).Scan(&latest); err != nil {
+					return fmt.Errorf("demo autumn action %s: %w", name, err)
+				}
+				target := strconv.FormatFloat(math.Round((latest+na.gain)*10)/10, 'f', 1, 64)
+				if _, err := dialogue.AddAction(ctx, db, did, dialogue.ActionInput{UnitID: id, Title: na.title, Owner: principalOf[u.code].name,
+					Due: "2027-06-15", Indicators: []dialogue.IndicatorInput{{Key: na.indicator, Target: target}}}, dialogueDay(date)); err != nil {
+					return fmt.Errorf("demo autumn action %s: %w", name, err)
+				}
 			}
 			if u.status != dialogue.StatusPlanned {
 				if err := dialogue.SetStatus(ctx, db, aid, u.status, dialogueDay(date)); err != nil {

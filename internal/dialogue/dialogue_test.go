@@ -3,6 +3,7 @@ package dialogue_test
 import (
 	"bytes"
 	"context"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"strconv"
@@ -596,6 +597,15 @@ func TestInitiativeEffect(t *testing.T) {
 		r := e.Result
 		if r.NTreated != 4 || r.NControl != 7 || !(r.Lower < 10 && 10 < r.Upper) || r.Verdict != stats.Up || e.Better != 1 {
 			t.Errorf("effect %+v, better %d", r, e.Better)
+		}
+		// The chart's means: their difference is each group's change, and
+		// the participants' means lie 10 above what the trend alone gives.
+		if !e.Treated.OK || !e.Control.OK ||
+			math.Abs(e.Treated.After-e.Treated.Before-r.TreatedChange) > 1e-9 || math.Abs(e.Control.After-e.Control.Before-r.ControlChange) > 1e-9 {
+			t.Errorf("means %+v %+v, changes %v %v", e.Treated, e.Control, r.TreatedChange, r.ControlChange)
+		}
+		if d := e.Treated.After - e.Treated.Before; d < 8 || d > 14 {
+			t.Errorf("the participants' change %v, want about 11.5", d)
 		}
 	})
 }

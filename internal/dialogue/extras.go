@@ -353,6 +353,47 @@ type Effect struct {
 	Better int
 	// Years are the school years with values of the indicator.
 	Years []string
+	// Treated and Control are each group's mean before and after the start
+	// (the mean of the unit means, over the units with values in both
+	// periods — the units the comparison counts), for the chart.
+	Treated, Control PeriodMeans
+}
+
+// PeriodMeans is a group's mean before and after an initiative's start;
+// OK is false when no unit of the group has values in both periods.
+type PeriodMeans struct {
+	Before, After float64
+	OK            bool
+}
+
+// periodMeans averages the unit means of the units with values both
+// before and after.
+func periodMeans(us []stats.UnitPeriods) PeriodMeans {
+	var m PeriodMeans
+	var n int
+	for _, u := range us {
+		if len(u.Before) == 0 || len(u.After) == 0 {
+			continue
+		}
+		m.Before += mean(u.Before)
+		m.After += mean(u.After)
+		n++
+	}
+	if n == 0 {
+		return PeriodMeans{}
+	}
+	m.Before /= float64(n)
+	m.After /= float64(n)
+	m.OK = true
+	return m
+}
+
+func mean(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
 }
 
 // InitiativeEffect compares the initiative's units with the organizer's
@@ -430,6 +471,7 @@ func InitiativeEffect(ctx context.Context, q store.Q, id int64) (*Effect, error)
 		}
 	}
 	e.Result, e.Err = stats.DiD(treated, control, EffectLevel)
+	e.Treated, e.Control = periodMeans(treated), periodMeans(control)
 	if e.Err == nil && e.Result.Verdict != stats.NoChange {
 		e.Better = e.Indicator.Better(e.Result.Estimate)
 	}

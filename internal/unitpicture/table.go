@@ -51,7 +51,17 @@ func (t *Table) Preview(n int) [][]string { return t.Rows[:min(n, len(t.Rows))] 
 type TableError struct {
 	File string
 	Line int
-	Msg  string
+	Msg  string // in English
+
+	// ID names the message in the catalogs (unitpicture.table.*) and Args
+	// is its template data, so pages can show it in the user's language.
+	ID   string
+	Args map[string]any
+}
+
+// tableError builds a TableError: the English text and its message.
+func tableError(name string, line int, msg, id string, args map[string]any) *TableError {
+	return &TableError{File: name, Line: line, Msg: msg, ID: id, Args: args}
 }
 
 func (e *TableError) Error() string {
@@ -70,7 +80,7 @@ func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 		return nil, err
 	}
 	if len(b) > MaxTableBytes {
-		return nil, &TableError{File: name, Msg: "the file is larger than 20 MB"}
+		return nil, tableError(name, 0, "the file is larger than 20 MB", "unitpicture.table.too_large", map[string]any{"MB": MaxTableBytes >> 20})
 	}
 	var raw [][]string
 	var lines []int
@@ -80,7 +90,7 @@ func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 	case KindXLSX:
 		raw, lines, err = readXLSX(b, name)
 	default:
-		return nil, &TableError{File: name, Msg: fmt.Sprintf("unknown kind %q (want csv or xlsx)", kind)}
+		return nil, tableError(name, 0, fmt.Sprintf("unknown kind %q (want csv or xlsx)", kind), "unitpicture.table.kind", map[string]any{"Kind": strconv.Quote(kind)})
 	}
 	if err != nil {
 		return nil, err
@@ -89,7 +99,7 @@ func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 		raw, lines = raw[1:], lines[1:]
 	}
 	if len(raw) == 0 {
-		return nil, &TableError{File: name, Msg: "the file has no header row"}
+		return nil, tableError(name, 0, "the file has no header row", "unitpicture.table.no_header", nil)
 	}
 	t := &Table{Name: name}
 	seen := map[string]bool{}
@@ -100,10 +110,10 @@ func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 			if blankFrom(raw[0], i) {
 				break
 			}
-			return nil, &TableError{File: name, Line: lines[0], Msg: fmt.Sprintf("column %d has no name", i+1)}
+			return nil, tableError(name, lines[0], fmt.Sprintf("column %d has no name", i+1), "unitpicture.table.column_no_name", map[string]any{"N": i + 1})
 		}
 		if seen[strings.ToLower(c)] {
-			return nil, &TableError{File: name, Line: lines[0], Msg: fmt.Sprintf("column %q appears twice", c)}
+			return nil, tableError(name, lines[0], fmt.Sprintf("column %q appears twice", c), "unitpicture.table.column_twice", map[string]any{"Column": strconv.Quote(c)})
 		}
 		seen[strings.ToLower(c)] = true
 		t.Columns = append(t.Columns, c)
@@ -113,7 +123,7 @@ func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 			continue
 		}
 		if len(t.Rows) >= MaxTableRows {
-			return nil, &TableError{File: name, Msg: fmt.Sprintf("more than %d rows", MaxTableRows)}
+			return nil, tableError(name, 0, fmt.Sprintf("more than %d rows", MaxTableRows), "unitpicture.table.too_many_rows", map[string]any{"Max": MaxTableRows})
 		}
 		cells := make([]string, len(t.Columns))
 		for j := range cells {
@@ -123,7 +133,8 @@ func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 		}
 		for j := len(t.Columns); j < len(row); j++ {
 			if strings.TrimSpace(row[j]) != "" {
-				return nil, &TableError{File: name, Line: lines[i+1], Msg: fmt.Sprintf("more cells than the header's %d columns", len(t.Columns))}
+				return nil, tableError(name, lines[i+1], fmt.Sprintf("more cells than the header's %d columns", len(t.Columns)),
+					"unitpicture.table.extra_cells", map[string]any{"N": len(t.Columns)})
 			}
 		}
 		t.Rows = append(t.Rows, cells)
@@ -146,7 +157,7 @@ func blankFrom(row []string, i int) bool {
 func readCSV(b []byte, name string) ([][]string, []int, error) {
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	if !utf8.Valid(b) {
-		return nil, nil, &TableError{File: name, Msg: "the file is not UTF-8 text (save it as CSV UTF-8)"}
+		return nil, nil, tableError(name, 0, "the file is not UTF-8 text (save it as CSV UTF-8)", "unitpicture.table.not_utf8", nil)
 	}
 	first, _, _ := strings.Cut(string(b), "\n")
 	sep := ';'
@@ -171,9 +182,12 @@ func readCSV(b []byte, name string) ([][]string, []int, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, nil, &TableError{File: name, Line: pe.Line, Msg: pe.Err.Error()}
+				if errors.Is(pe.Err, csv.ErrQuote) {
+					return nil, nil, tableError(name, pe.Line, pe.Err.Error(), "unitpicture.table.quote", nil)
+				}
+				return nil, nil, tableError(name, pe.Line, pe.Err.Error(), "unitpicture.table.syntax", map[string]any{"Detail": pe.Err.Error()})
 			}
-			return nil, nil, &TableError{File: name, Msg: err.Error()}
+			return nil, nil, tableError(name, 0, err.Error(), "unitpicture.table.cannot_read", map[string]any{"Detail": err.Error()})
 		}
 		line, _ := cr.FieldPos(0)
 		rows = append(rows, rec)
@@ -185,16 +199,16 @@ func readCSV(b []byte, name string) ([][]string, []int, error) {
 func readXLSX(b []byte, name string) ([][]string, []int, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
-		return nil, nil, &TableError{File: name, Msg: "not a readable XLSX file"}
+		return nil, nil, tableError(name, 0, "not a readable XLSX file", "unitpicture.table.not_xlsx", nil)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, nil, &TableError{File: name, Msg: "the workbook has no sheet"}
+		return nil, nil, tableError(name, 0, "the workbook has no sheet", "unitpicture.table.no_sheet", nil)
 	}
 	rows, err := f.GetRows(sheets[0])
 	if err != nil {
-		return nil, nil, &TableError{File: name, Msg: err.Error()}
+		return nil, nil, tableError(name, 0, err.Error(), "unitpicture.table.cannot_read", map[string]any{"Detail": err.Error()})
 	}
 	lines := make([]int, len(rows))
 	for i := range rows {
@@ -416,15 +430,18 @@ func ImportTable(ctx context.Context, db store.Q, p *auth.Principal, t *Table, m
 	}
 	d := &skolverket.Data{Report: skolverket.Report{RowsRead: len(t.Rows), Missing: map[skolverket.Status]int{}}}
 	var problems []skolverket.Problem
-	bad := func(line int, field, msg string) {
-		problems = append(problems, skolverket.Problem{Line: line, Field: field, Msg: msg})
+	// bad records a row problem: the English text and, for pages, the
+	// message unitpicture.table.<id> with the cell's value quoted.
+	bad := func(line int, field, format, id, value string) {
+		problems = append(problems, skolverket.Problem{Line: line, Field: field, Msg: fmt.Sprintf(format, value),
+			ID: "unitpicture.table." + id, Args: map[string]any{"Value": strconv.Quote(value)}})
 	}
 	units := map[string]bool{}
 	for i, row := range t.Rows {
 		line := t.Lines[i]
 		code := strings.ReplaceAll(row[col[m.UnitColumn]], " ", "")
 		if !unitCodeRE.MatchString(code) {
-			bad(line, m.UnitColumn, fmt.Sprintf("%q is not an 8-digit unit code", code))
+			bad(line, m.UnitColumn, "%q is not an 8-digit unit code", "unit_code", code)
 			continue
 		}
 		year := m.Year
@@ -433,7 +450,7 @@ func ImportTable(ctx context.Context, db store.Q, p *auth.Principal, t *Table, m
 		}
 		sy, ok := normYear(year)
 		if !ok {
-			bad(line, m.YearColumn, fmt.Sprintf("%q is not a school year like 2024/25", year))
+			bad(line, m.YearColumn, "%q is not a school year like 2024/25", "school_year", year)
 			continue
 		}
 		group := m.Group
@@ -442,7 +459,7 @@ func ImportTable(ctx context.Context, db store.Q, p *auth.Principal, t *Table, m
 		}
 		g, ok := normGroup(group)
 		if !ok {
-			bad(line, m.GroupColumn, fmt.Sprintf("%q is not a group (all, girls, boys)", group))
+			bad(line, m.GroupColumn, "%q is not a group (all, girls, boys)", "group", group)
 			continue
 		}
 		var pupils *int
@@ -450,7 +467,7 @@ func ImportTable(ctx context.Context, db store.Q, p *auth.Principal, t *Table, m
 			if s := row[col[m.PupilsColumn]]; s != "" && s != ".." && s != "." {
 				n, err := strconv.Atoi(strings.ReplaceAll(s, " ", ""))
 				if err != nil || n < 0 {
-					bad(line, m.PupilsColumn, fmt.Sprintf("%q is not a number of pupils", s))
+					bad(line, m.PupilsColumn, "%q is not a number of pupils", "pupils", s)
 					continue
 				}
 				pupils = &n
@@ -468,7 +485,7 @@ func ImportTable(ctx context.Context, db store.Q, p *auth.Principal, t *Table, m
 			val := skolverket.Value{UnitCode: code, Indicator: vc.Indicator, SchoolYear: sy, Group: g, Raw: raw, Pupils: pupils, Line: line}
 			x, st, ok := parseCell(raw)
 			if !ok {
-				bad(line, vc.Column, fmt.Sprintf("%q is not a number", raw))
+				bad(line, vc.Column, "%q is not a number", "number", raw)
 				continue
 			}
 			val.Value, val.Status = x, st

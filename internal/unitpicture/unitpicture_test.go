@@ -6,12 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/stats"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -692,4 +695,69 @@ func TestImportTable(t *testing.T) {
 			t.Error("junk read as XLSX")
 		}
 	})
+}
+
+// Every file and row problem of the own-data import has a message in both
+// catalogs; in English it is the text Error and the command line give, in
+// Swedish another, so pages show the user's language.
+func TestTableErrorMessages(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, en := cat.For("sv"), cat.For("en")
+	check := func(id string, args map[string]any, msg string) {
+		t.Helper()
+		if !cat.Has("sv", id) || !cat.Has("en", id) {
+			t.Errorf("%s is missing from a catalog", id)
+		}
+		if got := en.T(id, args); got != msg {
+			t.Errorf("%s in English: %q, want %q", id, got, msg)
+		}
+		if got := sv.T(id, args); got == msg || strings.Contains(got, "<no value>") {
+			t.Errorf("%s in Swedish: %q", id, got)
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range []struct{ in, kind string }{
+		{"", unitpicture.KindCSV}, {"a;;b\n1;2;3\n", unitpicture.KindCSV}, {"a;B;b\n", unitpicture.KindCSV},
+		{"a;b\n1;2;3\n", unitpicture.KindCSV}, {"a;b\n\xff;2\n", unitpicture.KindCSV}, {"not a workbook", unitpicture.KindXLSX},
+		{"a;b\n", "ods"}, {strings.Repeat("x", unitpicture.MaxTableBytes+1), unitpicture.KindCSV},
+		{"a;b\n" + strings.Repeat("1;2\n", unitpicture.MaxTableRows+1), unitpicture.KindCSV},
+	} {
+		_, err := unitpicture.ParseTable(strings.NewReader(c.in), "x.csv", c.kind)
+		te, ok := errors.AsType[*unitpicture.TableError](err)
+		if !ok || te.ID == "" {
+			t.Errorf("%.20q: %v has no message ID", c.in, err)
+			continue
+		}
+		seen[te.ID] = true
+		check(te.ID, te.Args, te.Msg)
+	}
+	if len(seen) != 9 {
+		t.Errorf("%d different messages, want 9: %v", len(seen), seen)
+	}
+	// The IDs table.go names, also those no file above reaches; each row
+	// problem's English format matches its catalog text.
+	src, err := os.ReadFile("table.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := regexp.MustCompile(`"(unitpicture\.table\.[a-z_0-9]+)"`).FindAllStringSubmatch(string(src), -1)
+	rows := regexp.MustCompile(`bad\(line, [^,]+, "((?:[^"\\]|\\.)*)", "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(ids) < 10 || len(rows) != 5 {
+		t.Fatalf("found %d IDs and %d row problems in table.go", len(ids), len(rows))
+	}
+	for _, m := range ids {
+		if !cat.Has("sv", m[1]) || !cat.Has("en", m[1]) {
+			t.Errorf("%s is missing from a catalog", m[1])
+		}
+	}
+	for _, m := range rows {
+		format, err := strconv.Unquote(`"` + m[1] + `"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("unitpicture.table."+m[2], map[string]any{"Value": strconv.Quote("x y")}, fmt.Sprintf(format, "x y"))
+	}
 }

@@ -108,6 +108,39 @@ func TestBrowserQualityDialogue(t *testing.T) {
 		t.Errorf("followed-up action: %q", got)
 	}
 	b.checkA11y("a followed-up action")
+	// Changing what was agreed: the edit form folds open; an empty title
+	// first (the error, the other text kept), then a new wording and target.
+	b.do("open the edit form", chromedp.Click(chromedp.CSS("#action-"+aid+" details.action-edit summary")))
+	evalJS[bool](b, `(() => { document.querySelectorAll("#action-`+aid+` details.action-edit form").forEach(f => f.noValidate = true); return true })()`)
+	if !evalJS[bool](b, `document.querySelector("#action-`+aid+` details.action-edit").open`) {
+		t.Fatal("the edit form did not fold open")
+	}
+	evalJS[bool](b, `(() => { document.querySelector('[id="f-a`+aid+`.edit_title"]').value = "";
+		document.querySelector('[id="f-a`+aid+`.edit_target_0"]').value = ""; return true })()`)
+	b.do("change the target", chromedp.SendKeys(chromedp.CSS(`[id="f-a`+aid+`.edit_target_0"]`), "96,5"))
+	b.click("#action-"+aid+" details.action-edit form:first-of-type button", 422)
+	if n := evalJS[int](b, `document.querySelectorAll('[aria-invalid="true"]').length`); n != 1 {
+		t.Errorf("%d invalid fields after the empty title, want 1", n)
+	}
+	if got := evalJS[string](b, `document.querySelector('[id="f-a`+aid+`.edit_target_0"]').value`); got != "96,5" {
+		t.Errorf("target after the error: %q", got)
+	}
+	if !evalJS[bool](b, `document.querySelector("#action-`+aid+` details.action-edit").open`) {
+		t.Error("the edit form is folded after the error")
+	}
+	b.checkA11y("an action edit with an error")
+	b.do("write the new title", chromedp.SendKeys(chromedp.CSS(`[id="f-a`+aid+`.edit_title"]`), "Närvaroteam i årskurs 3–6"))
+	b.click("#action-"+aid+" details.action-edit form:first-of-type button", 200)
+	if got := b.text("#action-" + aid + " h3"); got != "Närvaroteam i årskurs 3–6" {
+		t.Errorf("the edited title: %q", got)
+	}
+	if got := b.text("#action-" + aid + " table"); !strings.Contains(got, "96,5") {
+		t.Errorf("the edited target: %q", got)
+	}
+	if evalJS[bool](b, `document.querySelector("#minutes details").open`) {
+		t.Error("the held dialogue's minutes form is open")
+	}
+	b.checkA11y("an edited action")
 	b.open("/dialogues/initiatives", 200)
 	b.checkA11y("initiatives")
 	b.open("/dialogues/examples", 200)
@@ -124,6 +157,10 @@ func TestBrowserQualityDialogue(t *testing.T) {
 	b.open("/dialogues/findings", 200)
 	b.checkA11y("findings as board")
 	b.open("/dialogues/initiatives/1/effect", 200)
+	b.waitFor("the effect chart", `document.querySelector("figure.chart img").complete`)
+	if !evalJS[bool](b, `document.querySelector("figure.chart img").naturalWidth > 0`) {
+		t.Error("the effect chart did not load")
+	}
 	b.checkA11y("an initiative's effect")
 	b.open(path, 403)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -134,6 +135,62 @@ type dialogueView struct {
 	Earlier     []dialogue.Action // actions from earlier dialogues with the units, followed up here
 }
 
+// actionEditForm is the edit form of one agreed action: the posted text
+// after a refused edit, else the action as stored. Keys are the fields'
+// ids (and error keys), "a{id}." and the field name.
+type actionEditForm struct {
+	Open               bool // after a refused edit, so the form shows
+	Title, Owner, Due  string
+	TitleKey, OwnerKey string
+	DueKey             string
+	Rows               []actionEditRow
+}
+
+type actionEditRow struct {
+	N                                int
+	Indicator, Target, Year          string
+	IndicatorName, TargetName        string
+	YearName                         string
+	IndicatorKey, TargetKey, YearKey string
+}
+
+// EditForm returns the edit form of action a, from the posted values vals.
+func (v dialogueView) EditForm(a dialogue.Action, vals map[string]string) actionEditForm {
+	k := "a" + idStr(a.ID) + "."
+	f := actionEditForm{Open: vals[k+"editing"] == "1", TitleKey: k + dialogue.FieldEditTitle, OwnerKey: k + dialogue.FieldEditOwner,
+		DueKey: k + dialogue.FieldEditDue}
+	n := min(len(a.Indicators)+1, dialogue.MaxIndicators)
+	if f.Open {
+		f.Title, f.Owner, f.Due = vals[f.TitleKey], vals[f.OwnerKey], vals[f.DueKey]
+		for i := range dialogue.MaxIndicators + 1 {
+			if vals[k+dialogue.EditIndicator(i)] != "" && i >= n {
+				n = i + 1
+			}
+		}
+	} else {
+		f.Title, f.Owner, f.Due = a.Title, a.Owner, a.Due
+	}
+	for i := range n {
+		row := actionEditRow{N: i + 1, IndicatorName: dialogue.EditIndicator(i), TargetName: dialogue.EditTarget(i), YearName: dialogue.EditBaselineYear(i)}
+		row.IndicatorKey, row.TargetKey, row.YearKey = k+row.IndicatorName, k+row.TargetName, k+row.YearName
+		switch {
+		case f.Open:
+			row.Indicator, row.Target, row.Year = vals[row.IndicatorKey], vals[row.TargetKey], vals[row.YearKey]
+		case i < len(a.Indicators):
+			x := a.Indicators[i]
+			row.Indicator, row.Year = x.Key, x.BaselineYear
+			if x.Target != nil {
+				row.Target = strconv.FormatFloat(*x.Target, 'f', -1, 64) // exact, so an unchanged form keeps it
+				if v.Lang != "en" {
+					row.Target = strings.Replace(row.Target, ".", ",", 1)
+				}
+			}
+		}
+		f.Rows = append(f.Rows, row)
+	}
+	return f
+}
+
 func (s *Server) dialoguePage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderDialogue(w, r, map[string]string{}, nil)
 }
@@ -226,22 +283,35 @@ func (s *Server) dialogueAction(w http.ResponseWriter, r *http.Request) error {
 		if _, err = dialogue.AddAction(ctx, s.db, id, in, now); err == nil {
 			s.flash(r, "dialogue.done.action")
 		}
-	case "action_status", "action_comment":
+	case "action_status", "action_comment", "edit_action", "remove_action":
 		aid, _ := strconv.ParseInt(vals["target_action"], 10, 64)
 		anchor, prefix = "action-"+idStr(aid), "a"+idStr(aid)+"."
 		if err = s.belongs(r, id, aid); err == nil {
-			if vals["action"] == "action_status" {
+			switch vals["action"] {
+			case "action_status":
 				if err = dialogue.SetStatus(ctx, s.db, aid, vals["status"], now); err == nil {
 					s.flash(r, "dialogue.done.status")
 				}
-			} else if err = dialogue.AddComment(ctx, s.db, aid, vals["comment"], now); err == nil {
-				s.flash(r, "dialogue.done.comment")
+			case "action_comment":
+				if err = dialogue.AddComment(ctx, s.db, aid, vals["comment"], now); err == nil {
+					s.flash(r, "dialogue.done.comment")
+				}
+			case "edit_action":
+				in, posted := editInput(r)
+				maps.Copy(vals, prefixed(prefix, posted)) // keep the text as typed
+				vals[prefix+"editing"] = "1"
+				if err = dialogue.UpdateAction(ctx, s.db, aid, in, now); err == nil {
+					s.flash(r, "dialogue.done.action_edited")
+				}
+			case "remove_action":
+				if err = dialogue.RemoveAction(ctx, s.db, aid, now); err == nil {
+					anchor = "actions"
+					s.flash(r, "dialogue.done.action_removed")
+				}
 			}
 		}
-		if prefix != "" {
-			vals[prefix+"comment"] = vals["comment"]
-			delete(vals, "comment")
-		}
+		vals[prefix+"comment"] = vals["comment"]
+		delete(vals, "comment")
 	default:
 		err = app.Errorf(app.EINVALID, "err.invalid")
 	}
@@ -256,6 +326,31 @@ func (s *Server) dialogueAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/dialogues/"+idStr(id)+"#"+anchor, http.StatusSeeOther)
 	return nil
+}
+
+// editInput reads the edit form of an action: its fields as posted (by
+// field name) and the edit they make.
+func editInput(r *http.Request) (dialogue.ActionEdit, map[string]string) {
+	posted := map[string]string{}
+	for _, f := range []string{dialogue.FieldEditTitle, dialogue.FieldEditOwner, dialogue.FieldEditDue} {
+		posted[f] = r.PostFormValue(f)
+	}
+	in := dialogue.ActionEdit{Title: posted[dialogue.FieldEditTitle], Owner: posted[dialogue.FieldEditOwner], Due: posted[dialogue.FieldEditDue]}
+	for i := range dialogue.MaxIndicators + 1 {
+		x := dialogue.IndicatorInput{Key: r.PostFormValue(dialogue.EditIndicator(i)), Target: r.PostFormValue(dialogue.EditTarget(i)),
+			BaselineYear: r.PostFormValue(dialogue.EditBaselineYear(i))}
+		posted[dialogue.EditIndicator(i)], posted[dialogue.EditTarget(i)], posted[dialogue.EditBaselineYear(i)] = x.Key, x.Target, x.BaselineYear
+		in.Indicators = append(in.Indicators, x)
+	}
+	return in, posted
+}
+
+func prefixed(prefix string, m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[prefix+k] = v
+	}
+	return out
 }
 
 // belongs checks that an action is for one of the dialogue's units (the

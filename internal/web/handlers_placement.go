@@ -190,8 +190,9 @@ func (s *Server) createPlacementRound(w http.ResponseWriter, r *http.Request) er
 			return nerr
 		}
 		pg := placementNewPage{Networks: nets, FieldErrors: map[string][]string{}}
+		l := s.pageLocalizer(r, "placement_new")
+		err = round.LocalizeLineErrors(err, l.T) // file problems in the page's language
 		if ae := (*app.Error)(nil); errors.As(err, &ae) {
-			l := s.pageLocalizer(r, "placement_new")
 			for _, f := range ae.Fields {
 				pg.FieldErrors[f.Field] = append(pg.FieldErrors[f.Field], l.T(f.MsgID, f.Data))
 			}

@@ -127,18 +127,40 @@ func TestPlacementInputErrorsKeepTheText(t *testing.T) {
 		if r.status != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422\n%s", r.status, r.body)
 		}
-		for _, want := range []string{"applicants.csv:2", "99999999", "applicants.csv:4", "duplicate applicant", "rules.toml:1", "lotery",
+		// In Swedish (the default), each problem with its file and line.
+		for _, want := range []string{"applicants.csv, rad 2, tecken 18: choices: okänt skol-id &#34;99999999&#34;",
+			"applicants.csv, rad 4, tecken 1: applicant_id: eleven &#34;X2&#34; finns redan (första gången på rad 3)",
+			"applicants.csv, rad 4, tecken 6: lat: &#34;north&#34; är inte ett tal", "rules.toml, rad 1: criteria: okänt kriterium &#34;lotery&#34;",
 			html.EscapeString(apps), html.EscapeString("Prov <HT 2028>"), html.EscapeString(rules), `class="error-summary"`, `aria-invalid="true"`} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("the page lacks %q", want)
 			}
 		}
+		for _, english := range []string{"applicants.csv:2", "unknown school id", "duplicate applicant", "is not a number", "unknown criterion", "placement.input."} {
+			if strings.Contains(r.body, english) {
+				t.Errorf("the Swedish page shows %q", english)
+			}
+		}
+		// In English, the text the command line prints.
+		c.post("/language", url.Values{"lang": {"en"}, "next": {"/placement/rounds/new"}})
+		r = c.postMultipart("/placement/rounds", map[string]string{"name": "Prov", "years": "0", "rules": rules,
+			"network": strconv.FormatInt(rd.NetworkID, 10), "schools_source": "units", "applicants": apps})
+		for _, want := range []string{"applicants.csv:2:18: choices: unknown school id &#34;99999999&#34;",
+			"applicants.csv:4:1: applicant_id: duplicate applicant &#34;X2&#34; (first on line 3)", "rules.toml:1: criteria: unknown criterion &#34;lotery&#34;"} {
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, want) {
+				t.Errorf("the English page (%d) lacks %q", r.status, want)
+			}
+		}
+		if strings.Contains(r.body, "okänt skol-id") || strings.Contains(r.body, ", rad 2") {
+			t.Error("the English page shows Swedish file problems")
+		}
+		c.post("/language", url.Values{"lang": {"sv"}, "next": {"/placement/rounds/new"}})
 		// An uploaded file's text comes back in the text area too.
 		r = c.postMultipart("/placement/rounds", map[string]string{"name": "Prov", "years": "0", "rules": round.DefaultRulesTOML(),
 			"network": strconv.FormatInt(rd.NetworkID, 10), "schools_source": "file"},
 			[3]string{"schools_file", "schools.csv", "school_id,name,lat,lon,year,capacity\nS1,Skolan,59.37,16.51,0,-3\n"},
 			[3]string{"applicants_file", "applicants.csv", apps})
-		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "schools.csv:2") || !strings.Contains(r.body, "S1,Skolan,59.37,16.51,0,-3") {
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "schools.csv, rad 2, tecken 25: capacity: negativt värde för capacity: -3") || !strings.Contains(r.body, "S1,Skolan,59.37,16.51,0,-3") {
 			t.Errorf("uploaded schools.csv with a negative capacity: %d", r.status)
 		}
 		if n := e.count("SELECT COUNT(*) FROM placement_rounds"); n != 1 {

@@ -105,6 +105,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /dialogues/initiatives", page(s.signedIn(s.dialogueInitiatives)))
 	mux.Handle("POST /dialogues/initiatives", page(s.allow(auth.HoldDialogues, s.addInitiative)))
 	mux.Handle("GET /dialogues/initiatives/{id}/effect", page(s.signedIn(s.dialogueInitiative)))
+	mux.Handle("GET /dialogues/initiatives/{id}/effect.svg", page(s.signedIn(s.dialogueEffectChart)))
 	mux.Handle("GET /dialogues/findings", page(s.signedIn(s.dialogueFindings)))
 	mux.Handle("POST /dialogues/findings", page(s.allow(auth.HoldDialogues, s.addFinding)))
 	mux.Handle("GET /dialogues/examples", page(s.signedIn(s.dialogueExamples)))

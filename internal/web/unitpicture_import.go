@@ -107,7 +107,7 @@ func (s *Server) upImportPreview(w http.ResponseWriter, r *http.Request) error {
 	page.FileName, page.Kind = name, tableKind(name, data)
 	t, err := unitpicture.ParseTable(bytes.NewReader(data), name, page.Kind)
 	if err != nil {
-		return s.upImportRender(w, r, page, s.upTableError(err))
+		return s.upImportRender(w, r, page, s.upTableError(r, err))
 	}
 	page.Table, page.Preview, page.Data = t, t.Preview(unitpicture.PreviewRows), base64.StdEncoding.EncodeToString(data)
 	page.Values["name"] = strings.TrimSuffix(name, path.Ext(name))
@@ -204,7 +204,7 @@ func (s *Server) upImportCommit(w http.ResponseWriter, r *http.Request) error {
 	t, err := unitpicture.ParseTable(bytes.NewReader(data), page.FileName, page.Kind)
 	if err != nil {
 		page.Data = ""
-		return s.upImportRender(w, r, page, s.upTableError(err))
+		return s.upImportRender(w, r, page, s.upTableError(r, err))
 	}
 	page.Table, page.Preview = t, t.Preview(unitpicture.PreviewRows)
 	m, cols := mappingFromForm(page.Values, t)
@@ -214,8 +214,9 @@ func (s *Server) upImportCommit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if rep != nil {
+			l := s.pageLocalizer(r, "unitpicture_import")
 			for _, pr := range rep.Problems {
-				page.Problems = append(page.Problems, upProblem{Line: pr.Line, Column: pr.Field, Msg: pr.Msg})
+				page.Problems = append(page.Problems, upProblem{Line: pr.Line, Column: pr.Field, Msg: localMsg(l, pr.ID, pr.Args, pr.Msg)})
 			}
 		}
 		return s.upImportRender(w, r, page, mappingFieldErrors(err, cols, m, len(page.Problems)))
@@ -294,19 +295,30 @@ func mappingFieldErrors(err error, cols []int, m unitpicture.Mapping, problems i
 	return v.Err()
 }
 
-// upTableError explains a file that cannot be read, naming file and line.
-func (s *Server) upTableError(err error) error {
+// upTableError explains a file that cannot be read, naming file and line,
+// in the page's language.
+func (s *Server) upTableError(r *http.Request, err error) error {
 	var te *unitpicture.TableError
 	if !errors.As(err, &te) {
 		return err
 	}
+	msg := localMsg(s.pageLocalizer(r, "unitpicture_import"), te.ID, te.Args, te.Msg)
 	var v app.Validation
 	if te.Line > 0 {
-		v.Add("file", "upw.imp.err_file_line", map[string]any{"File": te.File, "Line": te.Line, "Msg": te.Msg})
+		v.Add("file", "upw.imp.err_file_line", map[string]any{"File": te.File, "Line": te.Line, "Msg": msg})
 	} else {
-		v.Add("file", "upw.imp.err_file", map[string]any{"File": te.File, "Msg": te.Msg})
+		v.Add("file", "upw.imp.err_file", map[string]any{"File": te.File, "Msg": msg})
 	}
 	return v.Err()
+}
+
+// localMsg is the message id with args in l's language, or the English
+// text msg when there is no id.
+func localMsg(l *i18n.Localizer, id string, args map[string]any, msg string) string {
+	if id == "" {
+		return msg
+	}
+	return l.T(id, args)
 }
 
 func upFileError(err error) error {

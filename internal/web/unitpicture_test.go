@@ -661,3 +661,64 @@ func TestUnitPictureAdjustedFallsBackToPublishedModel(t *testing.T) {
 		}
 	})
 }
+
+// TestUnitPictureImportErrorsInTheUsersLanguage: the problems of an own
+// data file are shown with their lines in Swedish, or in English when
+// chosen; nothing is imported.
+func TestUnitPictureImportErrorsInTheUsersLanguage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.login(analyst)
+		broken := "Skolenhetskod;Läsår;Trivsel;Antal elever\n" +
+			"92000201;2023/24;5,5;200\n" +
+			"9200020;2023/24;7,0;190\n" +
+			"92000203;2023/24;abc;150\n" +
+			"92000204;2023-2025;1;en del\n"
+		r := c.upload("/unitpicture/import/preview", "file", "trasig.csv", []byte(broken), nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("preview: %d\n%s", r.status, r.body)
+		}
+		form := url.Values{"data": {hiddenValue(t, r.body, "data")}, "file_name": {"trasig.csv"}, "kind": {"csv"}, "name": {"Trivsel"},
+			"unit_column": {"Skolenhetskod"}, "year_column": {"Läsår"}, "group": {"all"}, "pupils_column": {"Antal elever"},
+			"c2": {"new"}, "c2_key": {"wellbeing"}, "c2_name_sv": {"Trivsel"}, "c2_unit": {"percent"}, "c2_kind": {"share"}, "c2_direction": {"1"}}
+		row := func(line int, col, msg string) string {
+			return fmt.Sprintf(`<th scope="row">%d</th><td>%s</td><td>%s</td>`, line, col, msg)
+		}
+		commit := func(want, notWant []string) {
+			t.Helper()
+			r := c.post("/unitpicture/import/commit", form)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("commit: %d", r.status)
+			}
+			for _, w := range want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("the page lacks %q", w)
+				}
+			}
+			for _, w := range notWant {
+				if strings.Contains(r.body, w) {
+					t.Errorf("the page shows %q", w)
+				}
+			}
+		}
+		header := func(want, notWant string) {
+			t.Helper()
+			r := c.upload("/unitpicture/import/preview", "file", "dubbel.csv", []byte("Kod;Namn;kod\n1;2;3\n"), nil)
+			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, want) || strings.Contains(r.body, notWant) {
+				t.Errorf("duplicate header: %d, want %q and not %q", r.status, want, notWant)
+			}
+		}
+		english := []string{"is not an 8-digit unit code", "is not a number", "is not a school year", "is not a number of pupils", "unitpicture.table."}
+		commit([]string{row(3, "Skolenhetskod", "&#34;9200020&#34; är ingen åttasiffrig enhetskod"),
+			row(4, "Trivsel", "&#34;abc&#34; är inget tal"), row(5, "Läsår", "&#34;2023-2025&#34; är inget läsår som 2024/25")}, english)
+		header("Filen dubbel.csv kunde inte läsas, rad 1: kolumnen &#34;kod&#34; finns två gånger", "appears twice")
+
+		c.post("/language", url.Values{"lang": {"en"}, "next": {"/unitpicture/import"}})
+		commit([]string{row(3, "Skolenhetskod", "&#34;9200020&#34; is not an 8-digit unit code"),
+			row(4, "Trivsel", "&#34;abc&#34; is not a number"), row(5, "Läsår", "&#34;2023-2025&#34; is not a school year like 2024/25")},
+			[]string{"åttasiffrig", "inget tal", "inget läsår"})
+		header("line 1: column &#34;kod&#34; appears twice", "finns två gånger")
+		if n := countValues(t, e, "wellbeing"); n != 0 {
+			t.Errorf("%d values imported from a broken file", n)
+		}
+	})
+}

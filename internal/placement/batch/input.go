@@ -54,7 +54,14 @@ type LineError struct {
 	Line   int    // 1-based; 0 when the whole file is meant
 	Column int    // 1-based; 0 when unknown
 	Field  string // the column's name, when known
-	Msg    string
+	Msg    string // the English text, as the command line prints it
+
+	// ID names the message in the catalogs (placement.input.*) and Args is
+	// its template data, so pages can show it in the user's language; Msg
+	// is the same message in English. ID is empty for a message passed on
+	// from a parser, which pages then show as Msg.
+	ID   string
+	Args map[string]any
 }
 
 func (e *LineError) Error() string {
@@ -141,7 +148,8 @@ func newTable(r io.Reader, name string, header []string, errs *Errors) (*table, 
 	want := strings.Join(header, ",")
 	switch {
 	case errors.Is(err, io.EOF):
-		return nil, &LineError{File: name, Line: 1, Msg: "empty file: want the header " + want}
+		return nil, &LineError{File: name, Line: 1, Msg: "empty file: want the header " + want,
+			ID: "placement.input.empty_file", Args: map[string]any{"Header": want}}
 	case err != nil:
 		return nil, t.csvError(err)
 	}
@@ -149,11 +157,13 @@ func newTable(r io.Reader, name string, header []string, errs *Errors) (*table, 
 		got[i] = strings.ToLower(strings.TrimSpace(got[i]))
 	}
 	if !slices.Equal(got, header) {
-		msg := fmt.Sprintf("wrong header %q: want %s", strings.Join(got, ","), want)
+		le := &LineError{File: name, Line: 1, Msg: fmt.Sprintf("wrong header %q: want %s", strings.Join(got, ","), want),
+			ID: "placement.input.wrong_header", Args: map[string]any{"Got": strconv.Quote(strings.Join(got, ",")), "Header": want}}
 		if len(got) == 1 && strings.Contains(got[0], ";") {
-			msg = fmt.Sprintf("wrong header %q: the separator must be a comma; want %s", got[0], want)
+			le.Msg = fmt.Sprintf("wrong header %q: the separator must be a comma; want %s", got[0], want)
+			le.ID, le.Args = "placement.input.wrong_separator", map[string]any{"Got": strconv.Quote(got[0]), "Header": want}
 		}
-		return nil, &LineError{File: name, Line: 1, Msg: msg}
+		return nil, le
 	}
 	return t, nil
 }
@@ -161,9 +171,28 @@ func newTable(r io.Reader, name string, header []string, errs *Errors) (*table, 
 func (t *table) csvError(err error) *LineError {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &LineError{File: t.name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
+		le := &LineError{File: t.name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
+		le.ID, le.Args = csvMessage(pe.Err)
+		return le
 	}
-	return &LineError{File: t.name, Msg: "cannot read: " + err.Error()}
+	return cannotRead(t.name, err)
+}
+
+// csvMessage names the message of an error from encoding/csv.
+func csvMessage(err error) (string, map[string]any) {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return "placement.input.bare_quote", nil
+	case errors.Is(err, csv.ErrQuote):
+		return "placement.input.quote", nil
+	}
+	return "placement.input.syntax", map[string]any{"Detail": err.Error()}
+}
+
+// cannotRead is a file that could not be read at all.
+func cannotRead(name string, err error) *LineError {
+	return &LineError{File: name, Msg: "cannot read: " + err.Error(),
+		ID: "placement.input.cannot_read", Args: map[string]any{"Detail": err.Error()}}
 }
 
 // row is one record with its position.
@@ -193,7 +222,8 @@ func (t *table) next() *row {
 			continue // a blank line
 		}
 		if len(rec) != len(t.header) {
-			t.errs.add(&LineError{File: t.name, Line: line, Msg: fmt.Sprintf("%d fields, want %d (%s)", len(rec), len(t.header), strings.Join(t.header, ","))})
+			t.errs.add(&LineError{File: t.name, Line: line, Msg: fmt.Sprintf("%d fields, want %d (%s)", len(rec), len(t.header), strings.Join(t.header, ",")),
+				ID: "placement.input.field_count", Args: map[string]any{"Got": len(rec), "Want": len(t.header), "Header": strings.Join(t.header, ",")}})
 			continue
 		}
 		for i := range rec {
@@ -203,14 +233,16 @@ func (t *table) next() *row {
 	}
 }
 
-func (r *row) fail(i int, format string, args ...any) {
+// fail records a problem with field i: the message id and its data for
+// pages, and the English text (format and args) for the command line.
+func (r *row) fail(i int, id string, data map[string]any, format string, args ...any) {
 	_, col := r.t.r.FieldPos(i)
-	r.t.errs.add(&LineError{File: r.t.name, Line: r.line, Column: col, Field: r.t.header[i], Msg: fmt.Sprintf(format, args...)})
+	r.t.errs.add(&LineError{File: r.t.name, Line: r.line, Column: col, Field: r.t.header[i], Msg: fmt.Sprintf(format, args...), ID: id, Args: data})
 }
 
 func (r *row) str(i int) (string, bool) {
 	if r.fields[i] == "" {
-		r.fail(i, "empty")
+		r.fail(i, "placement.input.empty", nil, "empty")
 		return "", false
 	}
 	return r.fields[i], true
@@ -219,14 +251,14 @@ func (r *row) str(i int) (string, bool) {
 func (r *row) int(i, min, max int) (int, bool) {
 	n, err := strconv.Atoi(r.fields[i])
 	if err != nil {
-		r.fail(i, "%q is not a whole number", r.fields[i])
+		r.fail(i, "placement.input.not_whole_number", map[string]any{"Value": strconv.Quote(r.fields[i])}, "%q is not a whole number", r.fields[i])
 		return 0, false
 	}
 	if n < min || n > max {
 		if min == 0 && n < 0 {
-			r.fail(i, "negative %s %d", r.t.header[i], n)
+			r.fail(i, "placement.input.negative", map[string]any{"Field": r.t.header[i], "N": n}, "negative %s %d", r.t.header[i], n)
 		} else {
-			r.fail(i, "%d is out of range %d–%d", n, min, max)
+			r.fail(i, "placement.input.out_of_range", map[string]any{"N": n, "Min": min, "Max": max}, "%d is out of range %d–%d", n, min, max)
 		}
 		return 0, false
 	}
@@ -236,11 +268,11 @@ func (r *row) int(i, min, max int) (int, bool) {
 func (r *row) coord(i int, limit float64) (float64, bool) {
 	f, err := strconv.ParseFloat(r.fields[i], 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		r.fail(i, "%q is not a number (use a decimal point)", r.fields[i])
+		r.fail(i, "placement.input.not_number", map[string]any{"Value": strconv.Quote(r.fields[i])}, "%q is not a number (use a decimal point)", r.fields[i])
 		return 0, false
 	}
 	if f < -limit || f > limit {
-		r.fail(i, "%v is out of range ±%v", f, limit)
+		r.fail(i, "placement.input.coord_out_of_range", map[string]any{"Value": fmt.Sprint(f), "Limit": fmt.Sprint(limit)}, "%v is out of range ±%v", f, limit)
 		return 0, false
 	}
 	return f, true
@@ -294,12 +326,14 @@ func ReadSchools(r io.Reader, name string) ([]School, error) {
 		s := &out[i]
 		switch {
 		case s.Name != nm:
-			rw.fail(1, "school %q is called %q on line %d", id, s.Name, s.Line)
+			rw.fail(1, "placement.input.school_renamed", map[string]any{"School": strconv.Quote(id), "Name": strconv.Quote(s.Name), "Line": s.Line},
+				"school %q is called %q on line %d", id, s.Name, s.Line)
 		case s.Lat != lat || s.Lon != lon:
-			rw.fail(2, "school %q has other coordinates on line %d", id, s.Line)
+			rw.fail(2, "placement.input.school_moved", map[string]any{"School": strconv.Quote(id), "Line": s.Line},
+				"school %q has other coordinates on line %d", id, s.Line)
 		default:
 			if _, dup := s.Capacity[year]; dup {
-				rw.fail(4, "school %q has year %d twice", id, year)
+				rw.fail(4, "placement.input.school_year_twice", map[string]any{"School": strconv.Quote(id), "Year": year}, "school %q has year %d twice", id, year)
 			} else {
 				s.Capacity[year] = capacity
 			}
@@ -309,7 +343,7 @@ func ReadSchools(r io.Reader, name string) ([]School, error) {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, &LineError{File: name, Msg: "no schools"}
+		return nil, &LineError{File: name, Msg: "no schools", ID: "placement.input.no_schools"}
 	}
 	return out, nil
 }
@@ -337,7 +371,7 @@ func ReadApplicants(r io.Reader, name string, schools []School) ([]Applicant, er
 		ok := ok1 && ok2 && ok3 && ok4
 		if ok1 {
 			if l, dup := lines[id]; dup {
-				rw.fail(0, "duplicate applicant %q (first on line %d)", id, l)
+				rw.fail(0, "placement.input.duplicate_applicant", map[string]any{"Applicant": strconv.Quote(id), "Line": l}, "duplicate applicant %q (first on line %d)", id, l)
 				ok = false
 			} else {
 				lines[id] = rw.line
@@ -347,19 +381,19 @@ func ReadApplicants(r io.Reader, name string, schools []School) ([]Applicant, er
 		for k, c := range choices {
 			switch {
 			case c == "":
-				rw.fail(4, "empty school id in %q", rw.fields[4])
+				rw.fail(4, "placement.input.empty_school_id", map[string]any{"Value": strconv.Quote(rw.fields[4])}, "empty school id in %q", rw.fields[4])
 				ok = false
 			case !known[c]:
-				rw.fail(4, "unknown school id %q", c)
+				rw.fail(4, "placement.input.unknown_school", map[string]any{"School": strconv.Quote(c)}, "unknown school id %q", c)
 				ok = false
 			case slices.Contains(choices[:k], c):
-				rw.fail(4, "school %q chosen twice", c)
+				rw.fail(4, "placement.input.chosen_twice", map[string]any{"School": strconv.Quote(c)}, "school %q chosen twice", c)
 				ok = false
 			}
 		}
 		for _, c := range siblings {
 			if c == "" || !known[c] {
-				rw.fail(5, "unknown school id %q", c)
+				rw.fail(5, "placement.input.unknown_school", map[string]any{"School": strconv.Quote(c)}, "unknown school id %q", c)
 				ok = false
 			}
 		}
@@ -388,7 +422,7 @@ func ReadPoints(r io.Reader, name string) ([]Point, error) {
 		lon, ok3 := rw.coord(2, 180)
 		if ok1 {
 			if l, dup := lines[id]; dup {
-				rw.fail(0, "duplicate id %q (first on line %d)", id, l)
+				rw.fail(0, "placement.input.duplicate_id", map[string]any{"Value": strconv.Quote(id), "Line": l}, "duplicate id %q (first on line %d)", id, l)
 				continue
 			}
 			lines[id] = rw.line
@@ -401,7 +435,7 @@ func ReadPoints(r io.Reader, name string) ([]Point, error) {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, &LineError{File: name, Msg: "no points"}
+		return nil, &LineError{File: name, Msg: "no points", ID: "placement.input.no_points"}
 	}
 	return out, nil
 }

@@ -3,9 +3,11 @@ package batch
 import (
 	"errors"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement"
 )
 
@@ -159,4 +161,105 @@ func readRulesFile(t *testing.T, path string) (placement.Rules, error) {
 	}
 	defer f.Close()
 	return ReadRules(f, path)
+}
+
+// lineErrors returns the line errors in err.
+func lineErrors(t *testing.T, err error) []*LineError {
+	t.Helper()
+	if errs, ok := errors.AsType[*Errors](err); ok {
+		return errs.List
+	}
+	if le, ok := errors.AsType[*LineError](err); ok {
+		return []*LineError{le}
+	}
+	t.Fatalf("%v is no line error", err)
+	return nil
+}
+
+// Every problem in an input file has a message ID that both catalogs
+// define; the English text is the one the command line prints, and the
+// Swedish one differs from it, so pages show the user's language.
+func TestLineErrorMessages(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, en := cat.For("sv"), cat.For("en")
+	schools, err := ReadSchools(strings.NewReader(goodSchools), "schools.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := "school_id,name,lat,lon,year,capacity\n"
+	ah := "applicant_id,year,lat,lon,choices,siblings\n"
+	var errs []error
+	for _, in := range []string{"", "id,name\n", "school_id;name;lat;lon;year;capacity\n", sh,
+		sh + "A,x,57.7,11.9,0,10\nA,x,57.7,11.9,1,-3\nA,y,57.7,11.9,2,1\nA,x,57.8,11.9,3,1\nA,x,57.7,11.9,0,12\n",
+		sh + ",x,\"57,7\",11.9,F,10\nB,x,97.7,11.9,11,10\nB,x\"y,57.7,11.9,0,10\nC,x,57.7\n\"D,x\n"} {
+		_, err := ReadSchools(strings.NewReader(in), "schools.csv")
+		errs = append(errs, err)
+	}
+	_, err = ReadApplicants(strings.NewReader(ah+"p1,1,57.7,11.9,A;X;;A,Q\np1,x,57.7,east,B,\n"), "applicants.csv", schools)
+	errs = append(errs, err)
+	for _, in := range []string{"criteria = [\"sibling\"\n", "seed = \"x\"\n", "criteria = [\"wealth\"]\nsiblings = 1\nsibling_years = [12]\nalternative = \"far\"\n[[near_home]]\nfrom = 0\n",
+		"criteria = [\"lottery\", \"lottery\"]\n"} {
+		_, err := ReadRules(strings.NewReader(in), "rules.toml")
+		errs = append(errs, err)
+	}
+	for _, in := range []string{"id,lat,lon\n", "id,lat,lon\np,1,2\np,1,2\n"} {
+		_, err := ReadPoints(strings.NewReader(in), "points.csv")
+		errs = append(errs, err)
+	}
+	city, ss, as := riverCity(t)
+	as[3].Lat += 0.05
+	_, err = Run(t.Context(), Input{Graph: city.Graph, Schools: ss, Applicants: as, Rules: placement.DefaultRules()}, nil)
+	errs = append(errs, err)
+
+	seen := map[string]bool{}
+	for _, err := range errs {
+		for _, le := range lineErrors(t, err) {
+			if le.ID == "" {
+				t.Errorf("%v: no message ID", le)
+				continue
+			}
+			seen[le.ID] = true
+			if !cat.Has("sv", le.ID) || !cat.Has("en", le.ID) {
+				t.Errorf("%s is missing from a catalog", le.ID)
+			}
+			if got := en.T(le.ID, le.Args); got != le.Msg {
+				t.Errorf("%s in English: %q, the command line says %q", le.ID, got, le.Msg)
+			}
+			at := map[string]any{"File": le.File, "Line": le.Line, "Column": le.Column, "Field": le.Field, "Msg": le.Msg}
+			if got := en.T("placement.input.at", at); got != le.Error() {
+				t.Errorf("placement.input.at in English: %q, want %q", got, le.Error())
+			}
+			if got := sv.T(le.ID, le.Args); got == le.Msg || strings.Contains(got, "<no value>") {
+				t.Errorf("%s in Swedish: %q", le.ID, got)
+			}
+		}
+	}
+	// The IDs the code names (here and in the round package) are all in
+	// both catalogs, also those no input above reaches.
+	for _, f := range []string{"input.go", "rules.go", "run.go", "../round/round.go"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := regexp.MustCompile(`"(placement\.input\.[a-z_]+)"`).FindAllStringSubmatch(string(src), -1)
+		if f == "input.go" && len(ids) < 20 {
+			t.Fatalf("only %d message IDs found in %s", len(ids), f)
+		}
+		for _, m := range ids {
+			if !cat.Has("sv", m[1]) || !cat.Has("en", m[1]) {
+				t.Errorf("%s (in %s) is missing from a catalog", m[1], f)
+			}
+			data := map[string]any{"File": "f.csv", "Line": 2, "Msg": "m"}
+			if en.T(m[1], data) == sv.T(m[1], data) {
+				t.Errorf("%s is not translated: %q", m[1], sv.T(m[1], data))
+			}
+		}
+	}
+	t.Logf("%d message IDs reached", len(seen))
+	if len(seen) < 25 {
+		t.Errorf("the inputs above reach only %d message IDs: %v", len(seen), seen)
+	}
 }

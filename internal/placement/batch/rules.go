@@ -45,33 +45,33 @@ func ParseCriterion(s string) (placement.Criterion, bool) {
 func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 	src, err := io.ReadAll(r)
 	if err != nil {
-		return placement.Rules{}, &LineError{File: name, Msg: "cannot read: " + err.Error()}
+		return placement.Rules{}, cannotRead(name, err)
 	}
 	var f rulesFile
 	md, err := toml.Decode(string(src), &f)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return placement.Rules{}, &LineError{File: name, Line: pe.Position.Line, Column: pe.Position.Col, Msg: pe.Message}
+			return placement.Rules{}, tomlError(name, pe.Position.Line, pe.Position.Col, pe.Message)
 		}
 		var ppe *toml.ParseError
 		if errors.As(err, &ppe) {
-			return placement.Rules{}, &LineError{File: name, Line: ppe.Position.Line, Column: ppe.Position.Col, Msg: ppe.Message}
+			return placement.Rules{}, tomlError(name, ppe.Position.Line, ppe.Position.Col, ppe.Message)
 		}
 		// Type errors come as text: "toml: line N (last key "k"): ...".
-		le := &LineError{File: name, Msg: strings.TrimPrefix(err.Error(), "toml: ")}
+		le := tomlError(name, 0, 0, strings.TrimPrefix(err.Error(), "toml: "))
 		if m := typeErrRE.FindStringSubmatch(err.Error()); m != nil {
 			le.Line, _ = strconv.Atoi(m[1])
-			le.Field, le.Msg = m[2], m[3]
+			le.Field, le.Msg, le.Args["Detail"] = m[2], m[3], m[3]
 		}
 		return placement.Rules{}, le
 	}
 	errs := &Errors{}
-	fail := func(key string, format string, args ...any) {
-		errs.add(&LineError{File: name, Line: keyLine(src, key, 1), Field: key, Msg: fmt.Sprintf(format, args...)})
+	fail := func(key, id string, data map[string]any, format string, args ...any) {
+		errs.add(&LineError{File: name, Line: keyLine(src, key, 1), Field: key, Msg: fmt.Sprintf(format, args...), ID: id, Args: data})
 	}
 	for _, k := range md.Undecoded() {
-		errs.add(&LineError{File: name, Line: keyLine(src, k[len(k)-1], 1), Field: k.String(), Msg: "unknown key"})
+		errs.add(&LineError{File: name, Line: keyLine(src, k[len(k)-1], 1), Field: k.String(), Msg: "unknown key", ID: "placement.input.unknown_key"})
 	}
 	rules := placement.DefaultRules()
 	if md.IsDefined("criteria") {
@@ -79,7 +79,8 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 		for _, s := range f.Criteria {
 			c, ok := ParseCriterion(s)
 			if !ok {
-				fail("criteria", "unknown criterion %q (use sibling, relative_proximity, absolute_proximity, lottery)", s)
+				fail("criteria", "placement.input.unknown_criterion", map[string]any{"Value": strconv.Quote(s)},
+					"unknown criterion %q (use sibling, relative_proximity, absolute_proximity, lottery)", s)
 				continue
 			}
 			rules.Criteria = append(rules.Criteria, c)
@@ -87,7 +88,7 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 	}
 	for _, y := range f.SiblingYears {
 		if y < 0 || y > MaxYear {
-			fail("sibling_years", "year %d is out of range 0–%d", y, MaxYear)
+			fail("sibling_years", "placement.input.year_out_of_range", map[string]any{"Year": y, "Max": MaxYear}, "year %d is out of range 0–%d", y, MaxYear)
 		}
 	}
 	rules.SiblingYears = f.SiblingYears
@@ -97,7 +98,7 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 	case "nearest_with_room":
 		rules.Alternative = placement.NearestWithRoom
 	default:
-		fail("alternative", "%q: use nearest or nearest_with_room", f.Alternative)
+		fail("alternative", "placement.input.alternative", map[string]any{"Value": strconv.Quote(f.Alternative)}, "%q: use nearest or nearest_with_room", f.Alternative)
 	}
 	if f.Seed != nil {
 		rules.Seed = *f.Seed
@@ -105,20 +106,27 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 	for i, n := range f.NearHome {
 		key := fmt.Sprintf("near_home[%d]", i+1)
 		if n.From == nil || n.To == nil || n.Meters == nil {
-			errs.add(&LineError{File: name, Line: keyLine(src, "[[near_home]]", i+1), Field: key, Msg: "give from, to and meters"})
+			errs.add(&LineError{File: name, Line: keyLine(src, "[[near_home]]", i+1), Field: key, Msg: "give from, to and meters", ID: "placement.input.near_home_incomplete"})
 			continue
 		}
 		rules.NearHome = append(rules.NearHome, placement.NearHomeLimit{From: *n.From, To: *n.To, Meters: *n.Meters})
 	}
 	if len(errs.List) == 0 {
 		if err := rules.Validate(); err != nil {
-			errs.add(&LineError{File: name, Msg: strings.TrimPrefix(err.Error(), "placement: ")})
+			msg := strings.TrimPrefix(err.Error(), "placement: ")
+			errs.add(&LineError{File: name, Msg: msg, ID: "placement.input.rules_invalid", Args: map[string]any{"Detail": msg}})
 		}
 	}
 	if err := errs.err(); err != nil {
 		return placement.Rules{}, err
 	}
 	return rules, nil
+}
+
+// tomlError is a rules file the TOML decoder refused; its text stays
+// English inside a message in the page's language.
+func tomlError(name string, line, col int, msg string) *LineError {
+	return &LineError{File: name, Line: line, Column: col, Msg: msg, ID: "placement.input.toml", Args: map[string]any{"Detail": msg}}
 }
 
 // keyLine finds the line of the n-th (1-based) line in src that sets key

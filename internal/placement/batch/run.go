@@ -9,6 +9,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -317,11 +318,13 @@ func distances(ctx context.Context, in Input, report func(Stage, int, int)) (*Di
 				continue
 			}
 			f, line := file(i)
-			msg := e.Error()
+			le := &LineError{File: f, Line: line, Msg: e.Error(), ID: "placement.input.network", Args: map[string]any{"Detail": e.Error()}}
 			if errors.Is(e, walknet.ErrOutside) {
-				msg = fmt.Sprintf("(%.6f, %.6f) is outside the network: no walkable way within %g m", ps[i].Lat, ps[i].Lon, maxSnap)
+				lat, lon, max := fmt.Sprintf("%.6f", ps[i].Lat), fmt.Sprintf("%.6f", ps[i].Lon), fmt.Sprintf("%g", maxSnap)
+				le.Msg = fmt.Sprintf("(%s, %s) is outside the network: no walkable way within %s m", lat, lon, max)
+				le.ID, le.Args = "placement.input.outside_network", map[string]any{"Lat": lat, "Lon": lon, "Max": max}
 			}
-			errs.add(&LineError{File: f, Line: line, Msg: msg})
+			errs.add(le)
 		}
 		return sn
 	}
@@ -378,7 +381,8 @@ func checkReachable(in Input, d *Distances) error {
 	for _, a := range in.Applicants {
 		for _, c := range a.Choices {
 			if _, ok := d.Meters(a.ID, c); !ok {
-				errs.add(&LineError{File: a.File, Line: a.Line, Field: "choices", Msg: fmt.Sprintf("school %q cannot be reached on foot from the home (not connected in the network)", c)})
+				errs.add(&LineError{File: a.File, Line: a.Line, Field: "choices", Msg: fmt.Sprintf("school %q cannot be reached on foot from the home (not connected in the network)", c),
+					ID: "placement.input.unreachable", Args: map[string]any{"School": strconv.Quote(c)}})
 			}
 		}
 	}

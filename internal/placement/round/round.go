@@ -240,16 +240,55 @@ func lineErrors(v *app.Validation, field string, err error) {
 	switch {
 	case errors.As(err, &errs):
 		for _, l := range errs.List {
-			v.Add(field, "placementweb.err.line", map[string]any{"Msg": l.Error()})
+			addLineError(v, field, l)
 		}
 		if errs.More > 0 {
 			v.Add(field, "placementweb.err.more", map[string]any{"Count": errs.More})
 		}
 	case errors.As(err, &le):
-		v.Add(field, "placementweb.err.line", map[string]any{"Msg": le.Error()})
+		addLineError(v, field, le)
 	default:
 		v.Add(field, "placementweb.err.line", map[string]any{"Msg": err.Error()})
 	}
+}
+
+// addLineError adds one line error as placement.input.at with its
+// position. Its own message goes in the data as MsgID and MsgArgs, which
+// the page translates into Msg first (see LocalizeLineErrors); Msg holds
+// the English text for a message without ID.
+func addLineError(v *app.Validation, field string, le *batch.LineError) {
+	data := map[string]any{"File": le.File, "Line": le.Line, "Column": le.Column, "Field": le.Field, "Msg": le.Msg}
+	if le.ID != "" {
+		data["MsgID"], data["MsgArgs"] = le.ID, le.Args
+	}
+	v.Add(field, "placement.input.at", data)
+}
+
+// LocalizeLineErrors returns err with the messages of its line errors
+// translated by t (a localizer's T), so that placement.input.at shows them
+// in the page's language. Other errors come back as they are.
+func LocalizeLineErrors(err error, t func(id string, args ...any) string) error {
+	var ae *app.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	out := *ae
+	out.Fields = make([]app.FieldError, len(ae.Fields))
+	for i, f := range ae.Fields {
+		out.Fields[i] = f
+		id, ok := f.Data["MsgID"].(string)
+		if f.MsgID != "placement.input.at" || !ok {
+			continue
+		}
+		data := make(map[string]any, len(f.Data))
+		for k, v := range f.Data {
+			data[k] = v
+		}
+		args, _ := f.Data["MsgArgs"].(map[string]any)
+		data["Msg"] = t(id, args)
+		out.Fields[i].Data = data
+	}
+	return &out
 }
 
 // validate checks a draft the way a run will read it, and returns the
@@ -333,7 +372,9 @@ func validate(ctx context.Context, q store.Q, d *Draft) ([]int, int64, error) {
 		for _, a := range apps {
 			if years != nil && !slices.Contains(years, a.Year) {
 				if bad < batch.MaxErrors {
-					v.Add("applicants", "placementweb.err.line", map[string]any{"Msg": fmt.Sprintf("%s:%d: year: %d is not a year group of this round (%s)", a.File, a.Line, a.Year, formatYears(years))})
+					addLineError(&v, "applicants", &batch.LineError{File: a.File, Line: a.Line, Field: "year",
+						Msg: fmt.Sprintf("%d is not a year group of this round (%s)", a.Year, formatYears(years)),
+						ID:  "placement.input.year_not_in_round", Args: map[string]any{"Year": a.Year, "Years": formatYears(years)}})
 				}
 				bad++
 			}

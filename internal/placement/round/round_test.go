@@ -226,6 +226,10 @@ func fmtData(m map[string]any) string {
 		return ""
 	}
 	s, _ := m["Msg"].(string)
+	if f, ok := m["File"].(string); ok { // placement.input.at keeps the position apart
+		line, _ := m["Line"].(int)
+		s = f + ":" + strconv.Itoa(line) + ": " + s
+	}
 	return s + "\n"
 }
 

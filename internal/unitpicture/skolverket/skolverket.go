@@ -79,7 +79,13 @@ type Value struct {
 // was skipped or partly read.
 type Problem struct {
 	Line       int
-	Field, Msg string
+	Field, Msg string // Msg is in English
+
+	// ID names the message in the i18n catalogs and Args is its template
+	// data, so pages can show it in the user's language; empty when only
+	// Msg exists.
+	ID   string         `json:",omitempty"`
+	Args map[string]any `json:",omitempty"`
 }
 
 // Report summarises a read.
