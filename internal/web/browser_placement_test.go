@@ -37,7 +37,7 @@ func TestBrowserPlacement(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#f-applicants"), bad),
 	)
 	b.click(`main form[action="/placement/rounds"] button[type="submit"]`, 422)
-	if got := b.text(".error-summary"); !strings.Contains(got, "applicants.csv:") || !strings.Contains(got, "92009999") {
+	if got := b.text(".error-summary"); !strings.Contains(got, "applicants.csv, rad ") || !strings.Contains(got, "okänt skol-id") || !strings.Contains(got, "92009999") {
 		t.Errorf("error summary: %q", got)
 	}
 	if got := evalJS[string](b, `document.querySelector("#f-name").value`); got != "Förskoleklass HT 2028" {
