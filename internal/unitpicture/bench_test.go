@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -72,7 +71,7 @@ func benchDB(b *testing.B, dialect store.Dialect) *store.DB {
 	ctx := context.Background()
 	dbURL := "sqlite:" + filepath.Join(os.TempDir(), "styrkedjan-unitpicture-bench-"+benchVersion+".db")
 	if dialect == store.Postgres {
-		dbURL = pgSchema(b, "styrkedjan_upbench_"+benchVersion)
+		dbURL = storetest.SchemaURL(b, "styrkedjan_upbench_"+benchVersion)
 	}
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -110,24 +109,6 @@ func benchDB(b *testing.B, dialect store.Dialect) *store.DB {
 	}
 	benchDBs.m[dialect] = db
 	return db
-}
-
-func pgSchema(b *testing.B, schema string) string {
-	base := os.Getenv(storetest.EnvPostgres)
-	ctx := context.Background()
-	admin, err := store.Open(ctx, base)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
-		b.Fatal(err)
-	}
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // generate fills the database: the demo organizer, the catalogue plus own

@@ -87,7 +87,7 @@ func benchDB(b *testing.B, dialect store.Dialect) *store.DB {
 	ctx := context.Background()
 	dbURL := "sqlite:" + filepath.Join(os.TempDir(), "styrkedjan-bench-"+benchDataVersion+".db")
 	if dialect == store.Postgres {
-		dbURL = benchSchema(b, "styrkedjan_bench_"+benchDataVersion)
+		dbURL = storetest.SchemaURL(b, "styrkedjan_bench_"+benchDataVersion)
 	}
 	db, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -118,29 +118,6 @@ func benchDB(b *testing.B, dialect store.Dialect) *store.DB {
 	}
 	benchDBs.byDialect[dialect] = db
 	return db
-}
-
-// benchSchema creates a PostgreSQL schema if it does not exist and returns
-// a URL whose search_path points at it.
-func benchSchema(b *testing.B, schema string) string {
-	base := os.Getenv(storetest.EnvPostgres)
-	ctx := context.Background()
-	admin, err := store.Open(ctx, base)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
-		b.Fatal(err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		b.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // benchServer serves the real handler over db.
@@ -356,7 +333,7 @@ func BenchmarkIntakeAPI(b *testing.B) {
 		rnd := make([]byte, 6)
 		_, _ = rand.Read(rnd)
 		schema := "bench_intake_" + hex.EncodeToString(rnd)
-		dbURL := benchSchema(b, schema)
+		dbURL := storetest.SchemaURL(b, schema)
 		b.Cleanup(func() {
 			if admin, err := store.Open(ctx, os.Getenv(storetest.EnvPostgres)); err == nil {
 				_, _ = admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")

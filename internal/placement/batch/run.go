@@ -19,6 +19,10 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
 )
 
+// loadCatalog parses the embedded message catalogs once per process: every
+// run (and every what-if in the web application) explains with the same texts.
+var loadCatalog = sync.OnceValues(i18n.Load)
+
 // Attribution is the licence notice for distances computed on
 // OpenStreetMap data; it goes wherever results are shipped or shown.
 const Attribution = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
@@ -151,7 +155,7 @@ func Run(ctx context.Context, in Input, progress func(Progress)) (*Output, error
 	if err := in.Rules.Validate(); err != nil {
 		return nil, err
 	}
-	catalog, err := i18n.Load()
+	catalog, err := loadCatalog()
 	if err != nil {
 		return nil, err
 	}

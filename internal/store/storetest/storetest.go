@@ -50,18 +50,10 @@ func PostgresURL(t *testing.T) string {
 	if base == "" {
 		t.Skip(EnvPostgres + " not set")
 	}
-	ctx := context.Background()
-	admin, err := store.Open(ctx, base)
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	defer admin.Close()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
+	dbURL := SchemaURL(t, schema)
 	t.Cleanup(func() {
 		db, err := store.Open(context.Background(), base)
 		if err != nil {
@@ -70,9 +62,31 @@ func PostgresURL(t *testing.T) string {
 		defer db.Close()
 		_, _ = db.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 	})
+	return dbURL
+}
+
+// SchemaURL creates the PostgreSQL schema if it does not exist yet and
+// returns a URL whose search_path points at it. The schema is kept, so
+// benchmarks can cache large generated data in it between runs; tests
+// use PostgresURL, which drops its schema afterwards.
+func SchemaURL(tb testing.TB, schema string) string {
+	tb.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		tb.Skip(EnvPostgres + " not set")
+	}
+	ctx := context.Background()
+	admin, err := store.Open(ctx, base)
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
+		tb.Fatalf("create schema %s: %v", schema, err)
+	}
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatalf("parse %s: %v", EnvPostgres, err)
+		tb.Fatalf("parse %s: %v", EnvPostgres, err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
