@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
-	"github.com/styrkedjan/styrkedjan/internal/unitpicture/export"
 )
 
 // School placement (issue 7): rounds with their inputs, runs in the

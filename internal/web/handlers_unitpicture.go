@@ -14,9 +14,9 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
-	"github.com/styrkedjan/styrkedjan/internal/unitpicture/export"
 )
 
 // The unit picture's pages (issue 5): the indicator view, the unit

@@ -17,9 +17,9 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
-	"github.com/styrkedjan/styrkedjan/internal/unitpicture/export"
 )
 
 // Charts of the unit picture, drawn with gonum/plot and its SVG backend.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
-	"github.com/styrkedjan/styrkedjan/internal/unitpicture/export"
 )
 
 // The tables of the unit-picture views, built once from the view models
