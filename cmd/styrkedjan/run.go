@@ -17,6 +17,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/config"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -358,6 +359,9 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	defer db.Close()
 	applied, err := db.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if err := dialogue.Seed(ctx, db, store.Now()); err != nil {
 		return err
 	}
 	cur, _, err := db.SchemaVersion(ctx)

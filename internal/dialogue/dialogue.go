@@ -285,12 +285,9 @@ func lines(s string) []string {
 	return out
 }
 
-// Types returns the dialogue types, seeding the four built-in ones first
-// when there are none.
+// Types returns the dialogue types. It only reads: the built-in types are
+// stored by Seed.
 func Types(ctx context.Context, db store.Q) ([]Type, error) {
-	if err := Seed(ctx, db, store.Now()); err != nil {
-		return nil, err
-	}
 	rows, err := db.Query(ctx, "SELECT "+typeCols+" FROM dialogue_types ORDER BY id")
 	if err != nil {
 		return nil, err
@@ -307,7 +304,10 @@ func Types(ctx context.Context, db store.Q) ([]Type, error) {
 	return out, rows.Err()
 }
 
-// Seed stores the built-in dialogue types when none exist (idempotent).
+// Seed stores the four built-in dialogue types when none exist
+// (idempotent). It runs once where a database is made ready: after the
+// migrations (`styrkedjan migrate`), at server start (web.New) and when the
+// demo is loaded; reads never write.
 func Seed(ctx context.Context, db store.Q, now time.Time) error {
 	var n int
 	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM dialogue_types").Scan(&n); err != nil || n > 0 {

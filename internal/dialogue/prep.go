@@ -9,7 +9,6 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
-	"github.com/styrkedjan/styrkedjan/internal/complaint/report"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/stats"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -41,7 +40,7 @@ type CategoryCount struct {
 type ComplaintSummary struct {
 	From, To     string
 	Total, Prior int
-	Rise         bool // a rise unlikely to be chance (report.Alpha, report.MinRise, stats.RiseP)
+	Rise         bool // a rise unlikely to be chance (stats.Rise, the board report's rule)
 	Categories   []CategoryCount
 }
 
@@ -211,7 +210,7 @@ func complaintSummary(ctx context.Context, q store.Q, unitID int64, date string,
 	sortCategories(s.Categories)
 	days := end.Sub(from).Hours() / 24
 	pdays := from.Sub(prior).Hours() / 24
-	s.Rise = s.Total >= report.MinRise && s.Total > s.Prior && stats.RiseP(s.Total, days, s.Prior, pdays) < report.Alpha
+	s.Rise = stats.Rise(s.Total, days, s.Prior, pdays)
 	return s, nil
 }
 

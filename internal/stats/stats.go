@@ -89,6 +89,21 @@ func logChoose(n, k int) float64 {
 	return a - b - c
 }
 
+// The rule for flagging a rise in complaints, shared by the board report
+// and the dialogue preparation pack: the count is at least RiseMin, higher
+// than before, and a rise this large would happen in fewer than RiseAlpha
+// of the cases if the underlying rate had not changed (RiseP).
+const (
+	RiseAlpha = 0.05
+	RiseMin   = 5
+)
+
+// Rise applies the rule to count a over exposure ea against count b over
+// exposure eb (for example the days of each period).
+func Rise(a int, ea float64, b int, eb float64) bool {
+	return a >= RiseMin && a > b && RiseP(a, ea, b, eb) < RiseAlpha
+}
+
 // RiseP is the one-sided p-value of the hypothesis that the rate behind
 // count a (over exposure ea, for example days or pupil-years) is no higher
 // than the rate behind count b (over exposure eb). It is the exact

@@ -115,3 +115,22 @@ func BenchmarkBinomialTailLarge(b *testing.B) {
 		BinomialTail(26000, 51000, 0.5)
 	}
 }
+
+// The rise rule: enough cases, more than before, and unlikely by chance.
+func TestRise(t *testing.T) {
+	for _, c := range []struct {
+		a, b int
+		want bool
+	}{
+		{15, 5, true},  // p ≈ 0.021
+		{12, 5, false}, // p ≈ 0.07
+		{4, 0, false},  // p = 0.0625 and below RiseMin
+		{5, 0, true},   // p = 0.031, at RiseMin
+		{40, 40, false},
+		{3, 10, false},
+	} {
+		if got := Rise(c.a, 365, c.b, 365); got != c.want {
+			t.Errorf("Rise(%d vs %d) = %v, want %v (p = %v)", c.a, c.b, got, c.want, RiseP(c.a, 365, c.b, 365))
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -64,6 +65,10 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		log.Error("session", "err", err)
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+	}
+	// The built-in dialogue types, once, before the server takes requests.
+	if err := dialogue.Seed(context.Background(), db, store.Now()); err != nil {
+		return nil, err
 	}
 	// Placement runs a crash or kill left running are marked failed here,
 	// before the server takes requests, so they can be rerun.

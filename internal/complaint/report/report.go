@@ -31,13 +31,13 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/workdays"
 )
 
-// The rule for flagging a rise: the count is at least MinRise and a rise
-// this large from the comparison period would happen in fewer than Alpha
-// of the cases if the underlying rate had not changed (stats.RiseP, with
-// the number of days in each period as exposure).
+// The rule for flagging a rise is stats.Rise's: the count is at least
+// MinRise and a rise this large from the comparison period would happen in
+// fewer than Alpha of the cases if the underlying rate had not changed
+// (stats.RiseP, with the number of days in each period as exposure).
 const (
-	Alpha   = 0.05
-	MinRise = 5
+	Alpha   = stats.RiseAlpha
+	MinRise = stats.RiseMin
 )
 
 // Keys of the unit rows that are not units.
