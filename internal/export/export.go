@@ -1,19 +1,17 @@
-// Package export writes the unit picture's tables as CSV and XLSX. A Table
-// is plain cells: the web layer builds them from the view models (where
-// suppression has already been applied) and renders the same tables as
-// HTML, so a page, its CSV and its XLSX always show the same figures.
+// Package export is the one document kit: tables written as CSV and XLSX,
+// and documents written as PDF (pdf.go). A Table is plain cells: the
+// capabilities and the web layer build them from their view models (where
+// suppression has already been applied), so a page, its CSV, its XLSX and
+// its PDF show the same figures. Capabilities decide what goes in a file;
+// this package decides how it is written.
 package export
 
 import (
 	"encoding/csv"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Cell is one table cell: a number (Num set) or a text. A suppressed or
@@ -22,6 +20,9 @@ type Cell struct {
 	Text     string   // shown when Num is nil; the formatted number otherwise
 	Num      *float64 // the number, for spreadsheets
 	Decimals int      // decimals to show
+	Format   string   // the spreadsheet number format, e.g. "#,##0", "0.0%"; "" follows Decimals
+	Bool     *bool    // a yes/no value: a boolean in spreadsheets, Text elsewhere
+	Bold     bool     // bold in spreadsheets and documents
 	Href     string   // a link on pages (not exported)
 	Mark     string   // a CSS class on pages, e.g. "up", "down", "muted" (not exported)
 }
@@ -33,6 +34,7 @@ type Table struct {
 	Columns []string
 	Numeric []bool // per column: right-aligned numbers
 	Rows    [][]Cell
+	Total   []Cell // nil: no total row; otherwise written last, in bold
 	Note    string // the source and date, or a caveat; exported as a last line in XLSX
 }
 
@@ -106,116 +108,4 @@ func csvSafe(s string) string {
 		}
 	}
 	return s
-}
-
-// WriteXLSX writes the tables as one workbook, a sheet per table, with
-// numbers as numbers and a note line under each table.
-func WriteXLSX(w io.Writer, tables []Table, title string) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	formats := map[int]int{}
-	numStyle := func(dec int) (int, error) {
-		if id, ok := formats[dec]; ok {
-			return id, nil
-		}
-		code := "0"
-		if dec > 0 {
-			code += "." + strings.Repeat("0", dec)
-		}
-		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
-		formats[dec] = id
-		return id, err
-	}
-	used := map[string]bool{}
-	for i, t := range tables {
-		name := sheetName(t.Title, used)
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-		for c, h := range t.Columns {
-			ref, _ := excelize.CoordinatesToCellName(c+1, 1)
-			if err := f.SetCellStr(name, ref, h); err != nil {
-				return err
-			}
-		}
-		if len(t.Columns) > 0 {
-			end, _ := excelize.CoordinatesToCellName(len(t.Columns), 1)
-			if err := f.SetCellStyle(name, "A1", end, bold); err != nil {
-				return err
-			}
-		}
-		for r, row := range t.Rows {
-			for c, cell := range row {
-				ref, _ := excelize.CoordinatesToCellName(c+1, r+2)
-				if cell.Num != nil {
-					if err := f.SetCellFloat(name, ref, *cell.Num, -1, 64); err != nil {
-						return err
-					}
-					st, err := numStyle(cell.Decimals)
-					if err != nil {
-						return err
-					}
-					if err := f.SetCellStyle(name, ref, ref, st); err != nil {
-						return err
-					}
-				} else if err := f.SetCellStr(name, ref, cell.Text); err != nil {
-					return err
-				}
-			}
-		}
-		if t.Note != "" {
-			ref, _ := excelize.CoordinatesToCellName(1, len(t.Rows)+3)
-			if err := f.SetCellStr(name, ref, t.Note); err != nil {
-				return err
-			}
-		}
-		for c := range t.Columns {
-			col, _ := excelize.ColumnNumberToName(c + 1)
-			width := 12.0
-			if c == 0 {
-				width = 30
-			}
-			if err := f.SetColWidth(name, col, col, width); err != nil {
-				return err
-			}
-		}
-		if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-	}
-	f.SetActiveSheet(0)
-	_ = f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "Styrkedjan"})
-	return f.Write(w)
-}
-
-// sheetName makes a valid, unique sheet name: at most 31 characters,
-// none of []:*?/\.
-func sheetName(s string, used map[string]bool) string {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`[]:*?/\`, r) {
-			return '-'
-		}
-		return r
-	}, s)
-	s = strings.Trim(s, "' ")
-	if s == "" {
-		s = "Tabell"
-	}
-	if utf8.RuneCountInString(s) > 28 {
-		s = string([]rune(s)[:28])
-	}
-	name := s
-	for i := 2; used[strings.ToLower(name)]; i++ {
-		name = fmt.Sprintf("%s %d", s, i)
-	}
-	used[strings.ToLower(name)] = true
-	return name
 }
