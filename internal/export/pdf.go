@@ -289,6 +289,16 @@ func (d *Doc) Table(t Table, st TableStyle) {
 			}
 			lines = max(lines, len(texts[i]))
 		}
+		// A row never runs over more than a page: cut what a page cannot hold.
+		_, pageH := d.f.GetPageSize()
+		if most := int((pageH - 2*pdfMargin - pdfFooterRoom - 30) / lineH); lines > most {
+			for i := range texts {
+				if len(texts[i]) > most {
+					texts[i] = append(texts[i][:most-1], d.fit(texts[i][most-1]+d.tr("…"), widths[i]-1.5))
+				}
+			}
+			lines = most
+		}
 		h := float64(lines)*lineH + 1.6
 		if d.Ensure(h) {
 			header()

@@ -1,16 +1,14 @@
 package meeting
 
 import (
-	"bytes"
 	"context"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
-
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -33,69 +31,49 @@ func ExportPDF(ctx context.Context, q store.Q, id int64, now time.Time, t Transl
 	return b, audit.Log(ctx, q, audit.Export, "meeting", strconv.FormatInt(id, 10), "agenda PDF of "+strconv.Itoa(a.Cases())+" cases")
 }
 
-// A4 landscape, in millimetres.
-const (
-	pdfMargin = 15.0
-	pdfLine   = 4.6 // line height of table text
-)
-
-// Column widths; each table fills the 267 mm between the margins.
+// Column widths in millimetres; each table fills the 267 mm between the
+// margins of A4 landscape.
 var (
 	overviewCols = []float64{107, 30, 30, 30, 30, 40}
 	caseCols     = []float64{32, 21, 22, 36, 24, 21, 30, 81}
 	followupCols = []float64{117, 50, 40, 25, 35}
 )
 
-type pdfDoc struct {
-	*fpdf.Fpdf
-	tr func(string) string // UTF-8 to the core fonts' Windows-1252
-	t  Translate
+// tableStyle is how the agenda's tables are drawn: wrapped cells in a grid.
+func tableStyle(widths []float64) export.TableStyle {
+	return export.TableStyle{Widths: widths, Wrap: true, Grid: true, FontSize: 9}
 }
 
-// PDF renders the agenda: title, period, the overview with counts and
-// presented marks, each section's cases and notes, the meeting's notes
-// and the follow-ups. Core fonts only; text outside Windows-1252 shows as
-// dots.
-func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
-	f := fpdf.New("L", "mm", "A4", "")
-	d := &pdfDoc{Fpdf: f, tr: f.UnicodeTranslatorFromDescriptor(""), t: t}
-	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
-	f.SetAutoPageBreak(true, pdfMargin)
-	f.SetTitle(a.Title, true)
-	f.SetCreator("Styrkedjan", true)
-	f.SetLang(lang)
-	f.SetCreationDate(now)
-	f.SetModificationDate(now)
-	f.AliasNbPages("{nb}")
-	f.SetFooterFunc(func() {
-		f.SetY(-10)
-		f.SetFont("Helvetica", "", 8)
-		f.SetTextColor(90, 90, 90)
-		title := []rune(a.Title)
-		if len(title) > 80 {
-			title = append(title[:79], '…')
-		}
-		left := string(title) + " – " + t("meeting.pdf.printed", "When", now.In(complaint.Stockholm).Format("2006-01-02 15:04"))
-		f.CellFormat(200, 4, d.tr(left), "", 0, "L", false, 0, "")
-		f.CellFormat(0, 4, d.tr(t("meeting.pdf.page", "Page", f.PageNo(), "Pages", "{nb}")), "", 0, "R", false, 0, "")
-		f.SetTextColor(0, 0, 0)
-	})
-	f.AddPage()
+func texts(cells ...string) []export.Cell {
+	out := make([]export.Cell, len(cells))
+	for i, c := range cells {
+		out[i] = export.Text(c)
+	}
+	return out
+}
 
-	f.SetFont("Helvetica", "B", 16)
-	d.para(8, a.Title)
-	f.SetFont("Helvetica", "", 10)
-	d.para(5, t("meeting.held_on")+": "+a.HeldOn+"    "+t("meeting.period")+": "+t("meeting.period_value", "From", a.From, "To", a.To))
-	f.SetFont("Helvetica", "", 9)
-	d.para(4.5, t("meeting.about", "Date", a.AsOf))
-	f.Ln(3)
+// PDF renders the agenda with the document kit: title, period, the
+// overview with counts and presented marks, each section's cases and
+// notes, the meeting's notes and the follow-ups. Core fonts only; text
+// outside Windows-1252 shows as dots.
+func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
+	title := []rune(a.Title)
+	if len(title) > 80 {
+		title = append(title[:79], '…')
+	}
+	d := export.NewPDF(export.PDFOptions{Landscape: true, Title: a.Title, Lang: lang, Created: now,
+		FooterLeft: string(title) + " – " + t("meeting.pdf.printed", "When", now.In(complaint.Stockholm).Format("2006-01-02 15:04")),
+		PageLabel: func(page int, pages string) string {
+			return t("meeting.pdf.page", "Page", page, "Pages", pages)
+		}})
+	d.Title(a.Title)
+	d.Para(t("meeting.held_on")+": "+a.HeldOn+"    "+t("meeting.period")+": "+t("meeting.period_value", "From", a.From, "To", a.To), 10, "")
+	d.Para(t("meeting.about", "Date", a.AsOf), 9, "")
+	d.Space(3)
 
 	// The overview.
-	d.heading(t("meeting.overview"))
-	f.SetFont("Helvetica", "B", 9)
-	d.row(overviewCols, true, t("meeting.col.unit"), t("meeting.col.new"), t("meeting.col.open"), t("meeting.col.overdue"),
-		t("meeting.col.closed"), t("meeting.col.presented"))
-	f.SetFont("Helvetica", "", 9)
+	overview := export.Table{Title: t("meeting.overview"), Columns: []string{t("meeting.col.unit"), t("meeting.col.new"), t("meeting.col.open"),
+		t("meeting.col.overdue"), t("meeting.col.closed"), t("meeting.col.presented")}, Numeric: []bool{false, true, true, true, true}}
 	for _, s := range a.Sections {
 		presented := "–"
 		name := t("meeting.organizer")
@@ -106,78 +84,61 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 				presented = t("meeting.yes")
 			}
 		}
-		d.row(overviewCols, false, name, itoa(s.Counts.New), itoa(s.Counts.Open), itoa(s.Counts.Overdue), itoa(s.Counts.Closed), presented)
+		overview.Rows = append(overview.Rows, texts(name, itoa(s.Counts.New), itoa(s.Counts.Open), itoa(s.Counts.Overdue), itoa(s.Counts.Closed), presented))
 	}
-	f.SetFont("Helvetica", "B", 9)
-	d.row(overviewCols, false, t("meeting.total"), itoa(a.Total.New), itoa(a.Total.Open), itoa(a.Total.Overdue), itoa(a.Total.Closed), "")
+	overview.Total = texts(t("meeting.total"), itoa(a.Total.New), itoa(a.Total.Open), itoa(a.Total.Overdue), itoa(a.Total.Closed), "")
+	d.Table(overview, tableStyle(overviewCols))
 
 	// Each unit, then the organizer's section.
+	header := []string{t("meeting.col.reference"), t("meeting.col.submitted"), t("meeting.col.kind"), t("meeting.col.category"),
+		t("meeting.col.status"), t("meeting.col.answer_due"), t("meeting.col.period"), t("meeting.col.summary")}
 	for _, s := range a.Sections {
-		f.Ln(4)
-		if f.GetY() > 150 { // keep a heading with its first rows
-			f.AddPage()
-		}
+		d.Space(4)
+		d.Ensure(40) // keep a heading with its first rows
 		if s.Unit == nil {
-			d.heading(t("meeting.organizer"))
-			f.SetFont("Helvetica", "", 9)
-			d.para(4.5, t("meeting.organizer_about"))
+			d.Heading(t("meeting.organizer"), 12)
+			d.Para(t("meeting.organizer_about"), 9, "")
 		} else {
-			d.heading(s.Unit.Name)
-			f.SetFont("Helvetica", "", 9)
+			d.Heading(s.Unit.Name, 12)
 			if s.Unit.PresentedAt != nil {
-				d.para(4.5, t("meeting.presented", "When", s.Unit.PresentedAt.In(complaint.Stockholm).Format("2006-01-02 15:04"), "Name", s.Unit.PresentedBy))
+				d.Para(t("meeting.presented", "When", s.Unit.PresentedAt.In(complaint.Stockholm).Format("2006-01-02 15:04"), "Name", s.Unit.PresentedBy), 9, "")
 			} else {
-				d.para(4.5, t("meeting.not_presented"))
+				d.Para(t("meeting.not_presented"), 9, "")
 			}
 		}
-		d.para(4.5, t("meeting.counts", "New", s.Counts.New, "Open", s.Counts.Open, "Overdue", s.Counts.Overdue, "Closed", s.Counts.Closed))
+		d.Para(t("meeting.counts", "New", s.Counts.New, "Open", s.Counts.Open, "Overdue", s.Counts.Overdue, "Closed", s.Counts.Closed), 9, "")
 		if len(s.Cases) == 0 {
-			d.para(4.5, t("meeting.nothing"))
+			d.Para(t("meeting.nothing"), 9, "")
 		} else {
-			f.Ln(1)
-			f.SetFont("Helvetica", "B", 9)
-			header := []string{t("meeting.col.reference"), t("meeting.col.submitted"), t("meeting.col.kind"), t("meeting.col.category"),
-				t("meeting.col.status"), t("meeting.col.answer_due"), t("meeting.col.period"), t("meeting.col.summary")}
-			d.row(caseCols, true, header...)
-			f.SetFont("Helvetica", "", 9)
+			d.Space(1)
+			cases := export.Table{Columns: header}
 			for _, r := range s.Cases {
-				if d.wouldBreak(caseCols, r.cells(a, t, lang)) {
-					f.AddPage()
-					f.SetFont("Helvetica", "B", 9)
-					d.row(caseCols, true, header...)
-					f.SetFont("Helvetica", "", 9)
-				}
-				d.row(caseCols, false, r.cells(a, t, lang)...)
+				cases.Rows = append(cases.Rows, texts(r.cells(a, t, lang)...))
 			}
+			d.Table(cases, tableStyle(caseCols))
 		}
 		if s.Unit != nil && s.Unit.Notes != "" {
-			f.Ln(1)
-			f.SetFont("Helvetica", "B", 9)
-			d.para(4.5, t("meeting.unit_notes"))
-			f.SetFont("Helvetica", "", 9)
-			d.para(4.5, s.Unit.Notes)
+			d.Space(1)
+			d.Para(t("meeting.unit_notes"), 9, "B")
+			d.Para(s.Unit.Notes, 9, "")
 		}
 	}
 
-	f.Ln(4)
-	d.heading(t("meeting.notes"))
-	f.SetFont("Helvetica", "", 9)
+	d.Space(4)
+	d.Heading(t("meeting.notes"), 12)
 	if a.Notes == "" {
-		d.para(4.5, t("meeting.no_notes"))
+		d.Para(t("meeting.no_notes"), 9, "")
 	} else {
-		d.para(4.5, a.Notes)
+		d.Para(a.Notes, 9, "")
 	}
 
-	f.Ln(4)
-	d.heading(t("meeting.followups"))
+	d.Space(4)
+	d.Heading(t("meeting.followups"), 12)
 	if len(a.Followups) == 0 {
-		f.SetFont("Helvetica", "", 9)
-		d.para(4.5, t("meeting.followup.none"))
+		d.Para(t("meeting.followup.none"), 9, "")
 	} else {
-		f.SetFont("Helvetica", "B", 9)
-		d.row(followupCols, true, t("meeting.followup.text"), t("meeting.followup.unit"), t("meeting.followup.owner"),
-			t("meeting.followup.due"), t("meeting.followup.status"))
-		f.SetFont("Helvetica", "", 9)
+		followups := export.Table{Columns: []string{t("meeting.followup.text"), t("meeting.followup.unit"), t("meeting.followup.owner"),
+			t("meeting.followup.due"), t("meeting.followup.status")}}
 		for _, fu := range a.Followups {
 			unit := fu.UnitName
 			if fu.UnitID == nil {
@@ -187,15 +148,11 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 			if fu.DoneAt != nil {
 				status = t("meeting.followup.done", "When", fu.DoneAt.In(complaint.Stockholm).Format(time.DateOnly))
 			}
-			d.row(followupCols, false, fu.Text, unit, fu.Owner, fu.Due, status)
+			followups.Rows = append(followups.Rows, texts(fu.Text, unit, fu.Owner, fu.Due, status))
 		}
+		d.Table(followups, tableStyle(followupCols))
 	}
-
-	var buf bytes.Buffer
-	if err := f.Output(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return d.Bytes()
 }
 
 // cells are a case's table cells in the PDF, as on the page.
@@ -237,59 +194,6 @@ func (r Row) Tags(t Translate) []string {
 		out = append(out, t("meeting.tag.closed"))
 	}
 	return out
-}
-
-func (d *pdfDoc) heading(s string) {
-	d.SetFont("Helvetica", "B", 12)
-	d.para(6.5, s)
-	d.Ln(1)
-}
-
-// para writes wrapped text across the page.
-func (d *pdfDoc) para(h float64, s string) {
-	d.MultiCell(0, h, d.tr(strings.ReplaceAll(s, "\t", " ")), "", "L", false)
-}
-
-// lines wraps each cell to its column.
-func (d *pdfDoc) lines(widths []float64, cells []string) ([][][]byte, float64) {
-	out := make([][][]byte, len(cells))
-	n := 1
-	for i, c := range cells {
-		out[i] = d.SplitLines([]byte(d.tr(strings.ReplaceAll(c, "\t", " "))), widths[i])
-		n = max(n, len(out[i]))
-	}
-	return out, float64(n)*pdfLine + 1.6
-}
-
-func (d *pdfDoc) wouldBreak(widths []float64, cells []string) bool {
-	_, h := d.lines(widths, cells)
-	_, pageH := d.GetPageSize()
-	return d.GetY()+h > pageH-pdfMargin
-}
-
-// row draws a table row with wrapped cells of equal height; a header row
-// is shaded. A row too low for the page starts a new one.
-func (d *pdfDoc) row(widths []float64, header bool, cells ...string) {
-	lines, h := d.lines(widths, cells)
-	if d.wouldBreak(widths, cells) {
-		d.AddPage()
-	}
-	style := "D"
-	if header {
-		d.SetFillColor(230, 230, 230)
-		style = "FD"
-	}
-	d.SetDrawColor(150, 150, 150)
-	x, y := pdfMargin, d.GetY()
-	for i, w := range widths {
-		d.Rect(x, y, w, h, style)
-		for j, l := range lines[i] {
-			d.SetXY(x, y+0.8+float64(j)*pdfLine)
-			d.CellFormat(w, pdfLine, string(l), "", 0, "L", false, 0, "")
-		}
-		x += w
-	}
-	d.SetXY(pdfMargin, y+h)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
