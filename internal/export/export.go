@@ -65,7 +65,7 @@ func Format(x float64, decimals int, lang string) string {
 // WriteCSV writes t as CSV for spreadsheet programs in lang: UTF-8 with a
 // byte-order mark; in Swedish separated by semicolons with decimal commas
 // (as Skolverket's own files and Swedish Excel), in English by commas.
-// The first line is the header.
+// The first line is the header; the total row, if any, is the last.
 func WriteCSV(w io.Writer, t Table, lang string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
@@ -78,7 +78,11 @@ func WriteCSV(w io.Writer, t Table, lang string) error {
 		return err
 	}
 	rec := make([]string, len(t.Columns))
-	for _, row := range t.Rows {
+	rows := t.Rows
+	if t.Total != nil {
+		rows = append(rows[:len(rows):len(rows)], t.Total)
+	}
+	for _, row := range rows {
 		for i := range rec {
 			rec[i] = ""
 			if i < len(row) {
