@@ -247,7 +247,7 @@ func (d *Doc) Table(t Table, st TableStyle) {
 		split := make([][][]byte, n)
 		lines := 1
 		for i, c := range t.Columns {
-			split[i] = d.f.SplitLines([]byte(d.text(c)), widths[i]-1)
+			split[i] = d.f.SplitLines([]byte(d.text(c)), widths[i])
 			lines = max(lines, len(split[i]))
 		}
 		h := float64(lines)*headSize*0.45 + 1.6
