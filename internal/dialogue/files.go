@@ -11,6 +11,7 @@ import (
 	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
 )
 
@@ -42,7 +43,7 @@ func newPDF(title, lang string, now time.Time, t Translate) *pdfDoc {
 	f.SetFooterFunc(func() {
 		f.SetY(-10)
 		f.SetFont("Helvetica", "", 8)
-		f.CellFormat(120, 4, d.text(t("dialogue.pdf.printed", "When", now.In(stockholm).Format("2006-01-02 15:04"))), "", 0, "L", false, 0, "")
+		f.CellFormat(120, 4, d.text(t("dialogue.pdf.printed", "When", civil.DateTime(now))), "", 0, "L", false, 0, "")
 		f.CellFormat(0, 4, d.text(t("dialogue.pdf.page", "Page", f.PageNo(), "Pages", "{nb}")), "", 0, "R", false, 0, "")
 	})
 	f.AddPage()

@@ -10,6 +10,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/styrkedjan/styrkedjan/internal/audit"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
@@ -75,7 +76,7 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 		if len(title) > 80 {
 			title = append(title[:79], '…')
 		}
-		left := string(title) + " – " + t("meeting.pdf.printed", "When", now.In(complaint.Stockholm).Format("2006-01-02 15:04"))
+		left := string(title) + " – " + t("meeting.pdf.printed", "When", civil.DateTime(now))
 		f.CellFormat(200, 4, d.tr(left), "", 0, "L", false, 0, "")
 		f.CellFormat(0, 4, d.tr(t("meeting.pdf.page", "Page", f.PageNo(), "Pages", "{nb}")), "", 0, "R", false, 0, "")
 		f.SetTextColor(0, 0, 0)
@@ -125,7 +126,7 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 			d.heading(s.Unit.Name)
 			f.SetFont("Helvetica", "", 9)
 			if s.Unit.PresentedAt != nil {
-				d.para(4.5, t("meeting.presented", "When", s.Unit.PresentedAt.In(complaint.Stockholm).Format("2006-01-02 15:04"), "Name", s.Unit.PresentedBy))
+				d.para(4.5, t("meeting.presented", "When", civil.DateTime(*s.Unit.PresentedAt), "Name", s.Unit.PresentedBy))
 			} else {
 				d.para(4.5, t("meeting.not_presented"))
 			}
@@ -185,7 +186,7 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 			}
 			status := t("meeting.followup.pending")
 			if fu.DoneAt != nil {
-				status = t("meeting.followup.done", "When", fu.DoneAt.In(complaint.Stockholm).Format(time.DateOnly))
+				status = t("meeting.followup.done", "When", civil.Date(*fu.DoneAt))
 			}
 			d.row(followupCols, false, fu.Text, unit, fu.Owner, fu.Due, status)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
@@ -40,7 +41,7 @@ func (f dialogueFmt) Ptr(x *float64) string {
 func (dialogueFmt) Has(p unitpicture.Point) bool { return p.Has() }
 
 // Today is today's date in Stockholm.
-func (dialogueFmt) Today() string { return time.Now().In(stockholm).Format(time.DateOnly) }
+func (dialogueFmt) Today() string { return civil.Date(time.Now()) }
 
 type dialoguesPage struct {
 	dialogueFmt
@@ -61,7 +62,7 @@ func noBoard(r *http.Request) error {
 }
 
 func (s *Server) dialogues(w http.ResponseWriter, r *http.Request) error {
-	fd := formData{Values: map[string]string{"held_on": time.Now().In(stockholm).Format(time.DateOnly)}}
+	fd := formData{Values: map[string]string{"held_on": civil.Date(time.Now())}}
 	return s.dialoguesList(w, r, fd, nil)
 }
 

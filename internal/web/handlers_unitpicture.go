@@ -14,6 +14,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture/export"
@@ -386,7 +387,7 @@ func (s *Server) upSteerPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.pageLocalizer(r, "unitpicture_steer")
 	page := upPage{Steer: res, TableList: steerTables(res, l)}
-	return s.upView(w, r, "unitpicture_steer", "att-styra-efter-"+res.GeneratedAt.In(stockholm).Format("2006-01-02"), page, format)
+	return s.upView(w, r, "unitpicture_steer", "att-styra-efter-"+civil.Date(res.GeneratedAt), page, format)
 }
 
 // ---- Indicators ----
@@ -491,7 +492,7 @@ func sourceNote(sources []string, at time.Time, l *i18n.Localizer) string {
 	for i, s := range sources {
 		names[i] = sourceName(s, l)
 	}
-	return l.T("upw.source_note", "Sources", strings.Join(names, ", "), "Date", at.In(stockholm).Format("2006-01-02"))
+	return l.T("upw.source_note", "Sources", strings.Join(names, ", "), "Date", civil.Date(at))
 }
 
 func sourceName(s string, l *i18n.Localizer) string {

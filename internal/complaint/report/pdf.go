@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/go-pdf/fpdf"
 
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
 
@@ -222,7 +221,7 @@ func (r *Report) WritePDF(w io.Writer, l *i18n.Localizer) error {
 		if r.AnalysisUpdated != nil {
 			f.Ln(1)
 			f.SetTextColor(74, 83, 96)
-			d.para(l.T("report.analysis_updated", "Date", r.AnalysisUpdated.In(complaint.Stockholm).Format(time.DateOnly)), 8, "I")
+			d.para(l.T("report.analysis_updated", "Date", civil.Date(*r.AnalysisUpdated)), 8, "I")
 			f.SetTextColor(27, 31, 36)
 		}
 	}

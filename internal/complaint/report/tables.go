@@ -3,9 +3,8 @@ package report
 import (
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
 
@@ -95,7 +94,7 @@ func riseCell(r Row, l *i18n.Localizer) cell {
 
 // Source is the line under every table: where the figures come from and when.
 func (r *Report) Source(l *i18n.Localizer) string {
-	return l.T("report.source", "Date", r.Generated.In(complaint.Stockholm).Format(time.DateOnly))
+	return l.T("report.source", "Date", civil.Date(r.Generated))
 }
 
 // KindLabel names the kind filter.

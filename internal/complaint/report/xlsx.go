@@ -9,7 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
 
@@ -142,7 +142,7 @@ func (x *xlsx) summary(sheet string) {
 	line(l.T("report.meta.period"), r.Period.String())
 	line(l.T("report.meta.previous"), r.Previous.String())
 	line(l.T("report.meta.kind"), r.KindLabel(l))
-	line(l.T("report.meta.generated"), r.Generated.In(complaint.Stockholm).Format("2006-01-02 15:04"))
+	line(l.T("report.meta.generated"), civil.DateTime(r.Generated))
 	line(l.T("report.meta.source"), r.Source(l))
 	line(l.T("report.meta.version"), r.SuppressionNote(l))
 	line(l.T("report.meta.marks"), l.T("report.marks", "Mark", SuppressedMark))
