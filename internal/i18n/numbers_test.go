@@ -34,7 +34,7 @@ func TestNumber(t *testing.T) {
 		{"sv", -0.04, 1, "0,0"},                // rounds to zero: no sign
 		{"en", -0.4, 0, "0"},
 		{"sv", 0.05, 1, "0,1"},
-		{"sv", 2.5, 0, "3"},    // half away from zero
+		{"sv", 2.5, 0, "3"}, // half away from zero
 		{"sv", -2.5, 0, m + "3"},
 		{"sv", 0.125, 2, "0,13"}, // 0.125 is exact: half away from zero
 		{"sv", 1.005, 2, "1,00"}, // 1.005 is 1.00499999999999989… in binary
