@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/civil"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/xuri/excelize/v2"
@@ -122,7 +123,7 @@ func TestTrendsAndReportMatchTheCases(t *testing.T) {
 		}
 
 		// The pages show the same total.
-		formatted := report.FormatInt(total, "sv")
+		formatted := i18n.Int("sv", total)
 		for _, path := range []string{"/complaints/trends?", "/complaints/report?"} {
 			r := c.get(path + q)
 			if r.status != http.StatusOK || !strings.Contains(r.body, formatted) || !strings.Contains(r.body, "Ärenden per kategori") {

@@ -690,7 +690,7 @@ func TestFilesOpen(t *testing.T) {
 			continue
 		}
 		want := []string{catalog.For(lang).T("report.title"), "Exempelby kommun", catalog.For(lang).T("report.by_category"),
-			report.FormatInt(r.Total.Count.N(), lang), period.From}
+			i18n.Int(lang, r.Total.Count.N()), period.From}
 		if lang == "sv" {
 			want = append(want, "Ökningen av ärenden om måltider förklaras av bytet av leverantör.", "Källa: Styrkedjan", "Särskilt stöd")
 		}
