@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/styrkedjan/styrkedjan/internal/civil"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
 )
 
@@ -111,18 +113,14 @@ func (d *pdfDoc) bytes() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// FormatValue formats an indicator value for lang (decimal comma in
-// Swedish), with the indicator's decimals.
+// FormatValue formats an indicator value for lang with i18n.Number: one
+// decimal, none for whole numbers above 100 (counts).
 func FormatValue(x float64, lang string) string {
-	s := strconv.FormatFloat(x, 'f', 1, 64)
-	if strings.HasSuffix(s, ".0") && x == float64(int64(x)) && x > 100 {
-		s = strings.TrimSuffix(s, ".0")
+	decimals := 1
+	if x == math.Trunc(x) && x > 100 {
+		decimals = 0
 	}
-	if lang != "en" {
-		s = strings.Replace(s, ".", ",", 1)
-		s = strings.Replace(s, "-", "−", 1)
-	}
-	return s
+	return i18n.Number(lang, x, decimals)
 }
 
 func point(p unitpicture.Point, lang string, t Translate) string {

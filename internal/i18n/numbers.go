@@ -56,20 +56,18 @@ func numberStyleFor(lang string) numberStyle {
 // finite reports whether x can be written as a number.
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-// digits writes |x| rounded to decimals (≥ 0) and whether the result is
+// digits writes |x| rounded to decimals (< 0: as many as x needs) and whether the result is
 // zero, with mark as decimal mark and group between thousands ("" for
 // none).
 func digits(x float64, decimals int, mark, group string) (s string, zero bool) {
-	if decimals < 0 {
-		decimals = 0
-	}
 	// Halves round away from zero (2.5 → 3, 0.125 → 0.13), as people
-	// round; strconv alone would round exact halves to even.
+	// round; strconv alone would round exact halves to even. Negative
+	// decimals write the shortest text that reads back as x exactly.
 	a := math.Abs(x)
-	if p := math.Pow10(decimals); a*p < 1e15 {
+	if p := math.Pow10(decimals); decimals >= 0 && a*p < 1e15 {
 		a = math.Round(a*p) / p
 	}
-	raw := strconv.FormatFloat(a, 'f', decimals, 64)
+	raw := strconv.FormatFloat(a, 'f', max(decimals, -1), 64)
 	whole, frac, _ := strings.Cut(raw, ".")
 	zero = strings.Trim(raw, "0.") == ""
 	var b strings.Builder
@@ -155,7 +153,8 @@ func Distance(lang string, metres float64) string {
 	return Number(lang, metres/kilometre, kmDecimals) + kilometreUnit
 }
 
-// Plain writes x with decimals and the language's decimal mark but no
+// Plain writes x with decimals (< 0: exactly, as many as x needs) and the
+// language's decimal mark but no
 // thousands separator and a hyphen-minus, so that spreadsheet programs
 // read the text back as a number (CSV cells); NaN and ±Inf are "".
 func Plain(lang string, x float64, decimals int) string {

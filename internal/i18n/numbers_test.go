@@ -39,7 +39,8 @@ func TestNumber(t *testing.T) {
 		{"sv", 0.125, 2, "0,13"}, // 0.125 is exact: half away from zero
 		{"sv", 1.005, 2, "1,00"}, // 1.005 is 1.00499999999999989… in binary
 		{"sv", 12.3, 3, "12,300"},
-		{"sv", 7, -1, "7"}, // negative decimals mean none
+		{"sv", 7, -1, "7"}, // negative decimals: exact, as many as needed
+		{"sv", 7.125, -1, "7,125"},
 		{"ar", 12.5, 1, "12,5"},
 		{"so", 12345.5, 1, "12" + g + "345,5"},
 		{"fa", -3.25, 2, m + "3,25"},
@@ -119,6 +120,10 @@ func TestDistance(t *testing.T) {
 		{"sv", -420, m + "420 m"},
 		{"sv", -1500, m + "1,50 km"},
 		{"sv", -0.3, "0 m"},
+		{"en", -0.2, "0 m"},
+		{"sv", -120.2, m + "120 m"},
+		{"sv", 1234.5, "1,23 km"},
+		{"en", 1234.5, "1.23 km"},
 		{"sv", math.Inf(1), "–"}, // unreachable
 		{"en", math.NaN(), "–"},
 	} {
@@ -137,6 +142,8 @@ func TestPlain(t *testing.T) {
 		{i18n.Plain("sv", -1.5, 1), "-1,5"},
 		{i18n.Plain("sv", -0.01, 1), "0,0"},
 		{i18n.Plain("sv", math.NaN(), 1), ""},
+		{i18n.Plain("sv", 62.35, -1), "62,35"},
+		{i18n.Plain("en", -0.1, -1), "-0.1"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

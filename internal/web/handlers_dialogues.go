@@ -13,6 +13,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
 )
@@ -181,10 +182,7 @@ func (v dialogueView) EditForm(a dialogue.Action, vals map[string]string) action
 			x := a.Indicators[i]
 			row.Indicator, row.Year = x.Key, x.BaselineYear
 			if x.Target != nil {
-				row.Target = strconv.FormatFloat(*x.Target, 'f', -1, 64) // exact, so an unchanged form keeps it
-				if v.Lang != "en" {
-					row.Target = strings.Replace(row.Target, ".", ",", 1)
-				}
+				row.Target = i18n.Plain(v.Lang, *x.Target, -1) // exact, so an unchanged form keeps it
 			}
 		}
 		f.Rows = append(f.Rows, row)

@@ -542,7 +542,7 @@ func renderUpTables(ts []export.Table, l *i18n.Localizer) template.HTML {
 
 // Num formats a value of ind for a template.
 func (upPage) Num(x float64, ind unitpicture.Indicator, lang string) string {
-	return export.Format(x, upDecimals(ind), lang)
+	return i18n.Number(lang, x, upDecimals(ind))
 }
 
 // Dir is the message ID of ind's better direction.
@@ -573,8 +573,5 @@ func (upPage) Fmt(v any, decimals int, lang string) string {
 	default:
 		return "–"
 	}
-	if s := export.Format(x, decimals, lang); s != "" {
-		return s
-	}
-	return "–"
+	return i18n.Number(lang, x, decimals)
 }
