@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Europe/Stockholm without the system's zoneinfo (internal/civil embeds it too)
 )
 
 func main() {

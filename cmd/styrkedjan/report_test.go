@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/complaint/report"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -38,7 +38,7 @@ func TestReportCommand(t *testing.T) {
 		if err := demo.GenerateCases(ctx, db, 200, 8); err != nil {
 			t.Fatal(err)
 		}
-		today := time.Now().In(complaint.Stockholm)
+		today := time.Now().In(civil.Zone)
 		from, to := today.AddDate(0, -6, 0).Format(time.DateOnly), today.Format(time.DateOnly)
 		start, end := (report.Period{From: from, To: to}).Bounds()
 		var complaints int

@@ -10,6 +10,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
@@ -19,7 +20,7 @@ import (
 )
 
 // Wednesday 1 April 2026, 10:00 in Stockholm: the day before Easter's long weekend.
-var wed = time.Date(2026, 4, 1, 10, 0, 0, 0, complaint.Stockholm)
+var wed = time.Date(2026, 4, 1, 10, 0, 0, 0, civil.Zone)
 
 type fixture struct {
 	t  *testing.T
@@ -141,12 +142,12 @@ func TestDeadlinesInWorkingDays(t *testing.T) {
 			t.Errorf("Easter: ack %s answer %s, want 2026-04-07 and 2026-04-17", r.AckDue, r.AnswerDue)
 		}
 		// Before midsummer: Fri 19 June is midsummer eve.
-		r = f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 6, 18, 9, 0, 0, 0, complaint.Stockholm))
+		r = f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 6, 18, 9, 0, 0, 0, civil.Zone))
 		if r.AckDue != "2026-06-23" {
 			t.Errorf("midsummer: ack %s, want 2026-06-23", r.AckDue)
 		}
 		// Before Christmas: 24, 25 and 31 December and 1 January are off.
-		r = f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 12, 23, 9, 0, 0, 0, complaint.Stockholm))
+		r = f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 12, 23, 9, 0, 0, 0, civil.Zone))
 		if r.AckDue != "2026-12-29" {
 			t.Errorf("Christmas: ack %s, want 2026-12-29", r.AckDue)
 		}
@@ -157,7 +158,7 @@ func TestDeadlinesInWorkingDays(t *testing.T) {
 		if err := complaint.SaveSettings(context.Background(), db, complaint.Settings{AckDays: 5, AnswerDays: 15, RemindDays: 2}); err != nil {
 			t.Fatal(err)
 		}
-		r = f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 11, 2, 9, 0, 0, 0, complaint.Stockholm))
+		r = f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 11, 2, 9, 0, 0, 0, civil.Zone))
 		if r.AckDue != "2026-11-09" || r.AnswerDue != "2026-11-23" {
 			t.Errorf("custom norms: ack %s answer %s", r.AckDue, r.AnswerDue)
 		}
@@ -203,7 +204,7 @@ func TestReferencesAreGaplessUnderConcurrency(t *testing.T) {
 			}
 		}
 		// A new year starts a new series.
-		r := f.submit(f.submission(ekbacka, "teaching"), time.Date(2027, 1, 4, 9, 0, 0, 0, complaint.Stockholm))
+		r := f.submit(f.submission(ekbacka, "teaching"), time.Date(2027, 1, 4, 9, 0, 0, 0, civil.Zone))
 		if r.Reference != "BUN 2027/00001" {
 			t.Errorf("new year: %s", r.Reference)
 		}
@@ -492,16 +493,16 @@ func TestRemindersAndEscalation(t *testing.T) {
 			t.Errorf("on day 0: %d reminders, %d escalations", rem, esc)
 		}
 		// Monday 6 April is a holiday; the next working day is the 7th: remind.
-		if rem, esc := sweep(time.Date(2026, 4, 3, 9, 0, 0, 0, complaint.Stockholm)); rem != 1 || esc != 0 {
+		if rem, esc := sweep(time.Date(2026, 4, 3, 9, 0, 0, 0, civil.Zone)); rem != 1 || esc != 0 {
 			t.Errorf("before the ack deadline: %d, %d", rem, esc)
 		}
-		if rem, _ := sweep(time.Date(2026, 4, 3, 10, 0, 0, 0, complaint.Stockholm)); rem != 0 {
+		if rem, _ := sweep(time.Date(2026, 4, 3, 10, 0, 0, 0, civil.Zone)); rem != 0 {
 			t.Error("reminded twice")
 		}
-		if rem, esc := sweep(time.Date(2026, 4, 8, 9, 0, 0, 0, complaint.Stockholm)); rem != 0 || esc != 1 {
+		if rem, esc := sweep(time.Date(2026, 4, 8, 9, 0, 0, 0, civil.Zone)); rem != 0 || esc != 1 {
 			t.Errorf("ack overdue: %d, %d", rem, esc)
 		}
-		if _, esc := sweep(time.Date(2026, 4, 9, 9, 0, 0, 0, complaint.Stockholm)); esc != 0 {
+		if _, esc := sweep(time.Date(2026, 4, 9, 9, 0, 0, 0, civil.Zone)); esc != 0 {
 			t.Error("escalated twice")
 		}
 		var toOfficer int
@@ -511,17 +512,17 @@ func TestRemindersAndEscalation(t *testing.T) {
 		}
 		// Acknowledging clears the acknowledgement's reminder and escalation:
 		// the answer deadline (17 April) gets its own.
-		if err := complaint.Act(f.as(principalA), db, r.ID, complaint.Action{Kind: complaint.EventAcknowledged}, time.Date(2026, 4, 9, 8, 0, 0, 0, complaint.Stockholm), nil); err != nil {
+		if err := complaint.Act(f.as(principalA), db, r.ID, complaint.Action{Kind: complaint.EventAcknowledged}, time.Date(2026, 4, 9, 8, 0, 0, 0, civil.Zone), nil); err != nil {
 			t.Fatal(err)
 		}
-		if rem, esc := sweep(time.Date(2026, 4, 16, 9, 0, 0, 0, complaint.Stockholm)); rem != 1 || esc != 0 {
+		if rem, esc := sweep(time.Date(2026, 4, 16, 9, 0, 0, 0, civil.Zone)); rem != 1 || esc != 0 {
 			t.Errorf("before the answer deadline: %d, %d", rem, esc)
 		}
-		if rem, esc := sweep(time.Date(2026, 4, 20, 9, 0, 0, 0, complaint.Stockholm)); rem != 0 || esc != 1 {
+		if rem, esc := sweep(time.Date(2026, 4, 20, 9, 0, 0, 0, civil.Zone)); rem != 0 || esc != 1 {
 			t.Errorf("answer overdue: %d, %d", rem, esc)
 		}
 		// A delay notice moves the answer date and tells the filer.
-		if err := complaint.Act(f.as(principalA), db, r.ID, complaint.Action{Kind: complaint.EventDelayNotice}, time.Date(2026, 4, 20, 10, 0, 0, 0, complaint.Stockholm), composer{}); err != nil {
+		if err := complaint.Act(f.as(principalA), db, r.ID, complaint.Action{Kind: complaint.EventDelayNotice}, time.Date(2026, 4, 20, 10, 0, 0, 0, civil.Zone), composer{}); err != nil {
 			t.Fatal(err)
 		}
 		c, _ := complaint.Get(f.as(principalA), db, r.ID)
@@ -543,9 +544,9 @@ func TestWorkListOrdersOverdueFirst(t *testing.T) {
 		f := setup(t, db)
 		praise := f.submission(ekbacka, "teaching")
 		praise.Kind = complaint.KindPraise
-		early := f.submit(f.submission(ekbacka, "teaching"), wed)                                                    // answer due 17 April
-		late := f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 4, 20, 9, 0, 0, 0, complaint.Stockholm)) // due in May
-		ack := f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 4, 28, 9, 0, 0, 0, complaint.Stockholm))  // ack due 30 April
+		early := f.submit(f.submission(ekbacka, "teaching"), wed)                                           // answer due 17 April
+		late := f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 4, 20, 9, 0, 0, 0, civil.Zone)) // due in May
+		ack := f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 4, 28, 9, 0, 0, 0, civil.Zone))  // ack due 30 April
 		noAnswer := f.submit(praise, wed)
 		ctx := f.as(principalA)
 		for _, id := range []int64{noAnswer.ID, late.ID} {

@@ -14,20 +14,12 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/workdays"
 )
-
-// Stockholm is the time zone of deadlines and registration years.
-var Stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
 
 // Receipt is what the filer gets back.
 type Receipt struct {
@@ -74,7 +66,7 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 			return err
 		}
 		handler, reason := Route(&s, dir)
-		local := now.In(Stockholm)
+		local := now.In(civil.Zone)
 		number, err := nextNumber(ctx, tx, o.RegPrefix, local.Year())
 		if err != nil {
 			return err

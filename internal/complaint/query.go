@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
@@ -183,9 +182,6 @@ func WorkList(ctx context.Context, q store.Q, f Filter, today string) ([]*Case, 
 	}
 	return out, total, audit.Log(ctx, q, audit.Read, "complaint", "", "work list of "+strconv.Itoa(len(out)))
 }
-
-// Today is the current date in Stockholm, YYYY-MM-DD.
-func Today(now time.Time) string { return now.In(Stockholm).Format(time.DateOnly) }
 
 // FilerCase is what the filer sees through the follow-up link.
 type FilerCase struct {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/workdays"
@@ -21,7 +22,7 @@ func Sweep(ctx context.Context, db *store.DB, now time.Time, compose Composer) (
 	if err != nil {
 		return 0, 0, err
 	}
-	local := now.In(Stockholm)
+	local := now.In(civil.Zone)
 	today := local.Format(time.DateOnly)
 	soon := workdays.Add(local, settings.RemindDays).Format(time.DateOnly)
 	dir, err := LoadDirectory(ctx, db)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -68,7 +69,7 @@ func Anonymize(ctx context.Context, db *store.DB, now time.Time) (int, error) {
 				}
 			}
 			return audit.Log(ctx, tx, audit.Update, "complaint", "",
-				fmt.Sprintf("retention: personal data removed from %d cases closed before %s", len(ids), cutoff.In(Stockholm).Format(time.DateOnly)))
+				fmt.Sprintf("retention: personal data removed from %d cases closed before %s", len(ids), civil.Date(cutoff)))
 		})
 		if err != nil {
 			return total, err

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
@@ -18,13 +19,13 @@ func TestRetentionRemovesPersonalDataAndKeepsStatistics(t *testing.T) {
 		old := f.submission(ekbacka, "meals")
 		old.Name, old.Email, old.WhatHappened = "Anna Andersson", "anna@example.se", "Min son Kalle fick ingen mat."
 		old.Attachments = []complaint.Attachment{complaint.NewAttachment("intyg.pdf", pdf)}
-		closedLongAgo := f.submit(old, time.Date(2024, 3, 4, 9, 0, 0, 0, complaint.Stockholm))
-		recent := f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 3, 2, 9, 0, 0, 0, complaint.Stockholm))
-		open := f.submit(f.submission(bjorkdalen, "teaching"), time.Date(2024, 3, 4, 9, 0, 0, 0, complaint.Stockholm))
+		closedLongAgo := f.submit(old, time.Date(2024, 3, 4, 9, 0, 0, 0, civil.Zone))
+		recent := f.submit(f.submission(ekbacka, "teaching"), time.Date(2026, 3, 2, 9, 0, 0, 0, civil.Zone))
+		open := f.submit(f.submission(bjorkdalen, "teaching"), time.Date(2024, 3, 4, 9, 0, 0, 0, civil.Zone))
 		for _, c := range []struct {
 			id int64
 			at time.Time
-		}{{closedLongAgo.ID, time.Date(2024, 4, 2, 9, 0, 0, 0, complaint.Stockholm)}, {recent.ID, time.Date(2026, 3, 20, 9, 0, 0, 0, complaint.Stockholm)}} {
+		}{{closedLongAgo.ID, time.Date(2024, 4, 2, 9, 0, 0, 0, civil.Zone)}, {recent.ID, time.Date(2026, 3, 20, 9, 0, 0, 0, civil.Zone)}} {
 			if err := complaint.Act(f.as(officer), db, c.id, complaint.Action{Kind: complaint.EventAnswered, Body: "Svar till Anna."}, c.at, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +47,7 @@ func TestRetentionRemovesPersonalDataAndKeepsStatistics(t *testing.T) {
 		}
 		before := stats()
 
-		now := time.Date(2026, 4, 15, 3, 0, 0, 0, complaint.Stockholm)
+		now := time.Date(2026, 4, 15, 3, 0, 0, 0, civil.Zone)
 		if n, err := complaint.Anonymize(ctx, db, now); err != nil || n != 0 {
 			t.Fatalf("without a retention period: %d, %v", n, err)
 		}

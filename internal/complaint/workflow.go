@@ -9,6 +9,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/workdays"
@@ -181,7 +182,7 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 		if err != nil {
 			return err
 		}
-		due := workdays.Add(now.In(Stockholm), settings.AnswerDays).Format(time.DateOnly)
+		due := workdays.Add(now.In(civil.Zone), settings.AnswerDays).Format(time.DateOnly)
 		*detail = due
 		return exec(`UPDATE complaints SET status = ?, outcome = '', closed_at = NULL, answered_at = NULL, answer_due = ?,
 			reminded_at = NULL, escalated_at = NULL WHERE id = ?`, string(Investigating), due)
@@ -214,7 +215,7 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 		if err != nil {
 			return err
 		}
-		due := workdays.Add(now.In(Stockholm), settings.AnswerDays).Format(time.DateOnly)
+		due := workdays.Add(now.In(civil.Zone), settings.AnswerDays).Format(time.DateOnly)
 		*detail = due
 		return exec("UPDATE complaints SET answer_due = ?, reminded_at = NULL, escalated_at = NULL WHERE id = ?", due)
 	case EventReported:

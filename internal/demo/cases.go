@@ -11,6 +11,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -128,7 +129,7 @@ func newGenerator(ctx context.Context, q store.Q, seed int64, now time.Time) (*g
 	if g.dir, err = complaint.LoadDirectory(ctx, q); err != nil {
 		return nil, err
 	}
-	local := now.In(complaint.Stockholm)
+	local := now.In(civil.Zone)
 	g.today = local.Format(time.DateOnly)
 	g.soon = workdays.Add(local, g.settings.RemindDays).Format(time.DateOnly)
 	if g.units, err = queryList[int64](ctx, q, "SELECT id FROM units WHERE active ORDER BY id"); err != nil {
@@ -180,7 +181,7 @@ func (g *generator) submissionTimes(n int) []time.Time {
 	out := make([]time.Time, 0, n)
 	for len(out) < n {
 		t := g.now.Add(-time.Duration(g.rng.Int64N(span)))
-		local := t.In(complaint.Stockholm)
+		local := t.In(civil.Zone)
 		w := 1.0
 		switch local.Month() {
 		case time.July:
@@ -264,7 +265,7 @@ func (g *generator) newCase(t time.Time) *genCase {
 	sub := complaint.Submission{UnitScope: c.scope, UnitID: c.unitID, Category: c.category, ConcernsPrincipal: c.concernsPrincipal}
 	handler, reason := complaint.Route(&sub, g.dir)
 	c.handler = handler
-	local := t.In(complaint.Stockholm)
+	local := t.In(civil.Zone)
 	c.ackDue = g.due(local, g.settings.AckDays)
 	c.answerDue = g.due(local, g.settings.AnswerDays)
 	c.status = complaint.Registered
@@ -393,7 +394,7 @@ func (g *generator) sweep(c *genCase) {
 		if registered && c.ackDue < g.today {
 			missed = c.ackDue
 		}
-		d, _ := time.ParseInLocation(time.DateOnly, missed, complaint.Stockholm)
+		d, _ := civil.Parse(missed)
 		at := earlier(later(d.AddDate(0, 0, 1).Add(7*time.Hour).UTC(), last.Add(time.Minute)), g.now)
 		c.remindedAt, c.escalatedAt = at, at
 		c.event(at, 0, "system", complaint.EventEscalated, "internal", "", c.answerDue)
@@ -526,7 +527,7 @@ func (g *generator) insert(ctx context.Context, tx *store.Tx, batch []*genCase) 
 	// row is locked until commit, and a rollback gives the block back.
 	perYear := map[int]int{}
 	for _, c := range batch {
-		perYear[c.submitted.In(complaint.Stockholm).Year()]++
+		perYear[c.submitted.In(civil.Zone).Year()]++
 	}
 	next := map[int]int{}
 	for year, k := range perYear {
@@ -540,7 +541,7 @@ func (g *generator) insert(ctx context.Context, tx *store.Tx, batch []*genCase) 
 		next[year] = last - k + 1
 	}
 	for _, c := range batch {
-		year := c.submitted.In(complaint.Stockholm).Year()
+		year := c.submitted.In(civil.Zone).Year()
 		c.reference = fmt.Sprintf("%s %d/%05d", g.prefix, year, next[year])
 		next[year]++
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -127,7 +128,7 @@ func TestGenerateCases(t *testing.T) {
 		// The work lists work on the generated cases.
 		officer := as(t, db, "klagomal@exempelby.example")
 		open := count(t, db, "SELECT COUNT(*) FROM complaints WHERE status IN ('registered', 'acknowledged', 'investigating')")
-		today := complaint.Today(time.Now())
+		today := civil.Today(time.Now())
 		cases, total, err := complaint.WorkList(officer, db, complaint.Filter{}, today)
 		if err != nil || total != open || len(cases) != min(open, 50) {
 			t.Fatalf("officer's work list: %d of %d, %v; want %d open", len(cases), total, err, open)

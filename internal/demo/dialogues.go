@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
@@ -302,17 +303,9 @@ func LoadDialogues(ctx context.Context, db store.Q) error {
 
 // dialogueDay is a civil date at nine in the morning, Stockholm time.
 func dialogueDay(date string) time.Time {
-	t, err := time.ParseInLocation(time.DateOnly+" 15:04", date+" 09:00", dialogueTZ)
+	t, err := time.ParseInLocation(time.DateOnly+" 15:04", date+" 09:00", civil.Zone)
 	if err != nil {
 		panic(err)
 	}
 	return t.UTC()
 }
-
-var dialogueTZ = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()

@@ -774,11 +774,3 @@ func anys[T any](list []T) []any {
 	}
 	return out
 }
-
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/pdftest"
@@ -620,7 +621,7 @@ func TestComplaintSummary(t *testing.T) {
 		if err := demo.GenerateCases(ctx, db, 600, 6); err != nil {
 			t.Fatal(err)
 		}
-		today := time.Now().In(stockholm).Format(time.DateOnly)
+		today := civil.Date(time.Now())
 		id, err := dialogue.Create(x.as(chief), db, dialogue.Input{TypeID: x.typeID("principal"), Title: "Nu", HeldOn: today,
 			UnitIDs: []int64{x.unit(ekbacka), x.unit(tallmo)}}, x.now)
 		if err != nil {
@@ -631,7 +632,7 @@ func TestComplaintSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, u := range pk.Units {
-			end, _ := time.ParseInLocation(time.DateOnly, today, stockholm)
+			end, _ := civil.Parse(today)
 			end = end.AddDate(0, 0, 1)
 			from, prior := end.AddDate(-1, 0, 0), end.AddDate(-2, 0, 0)
 			rows, err := db.Query(ctx, "SELECT category_code, submitted_at, concerns_principal FROM complaints WHERE unit_id = ?", u.Unit.ID)
@@ -672,14 +673,6 @@ func TestComplaintSummary(t *testing.T) {
 		}
 	})
 }
-
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
 
 // The pages a dialogue opens with, on the demo organizer (SQLite).
 func BenchmarkPrepare(b *testing.B) {

@@ -3,11 +3,14 @@ package dialogue
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/export"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
 )
 
@@ -15,7 +18,7 @@ import (
 // footer: when it was printed and the page number.
 func newPDF(title, lang string, now time.Time, t Translate) *export.Doc {
 	d := export.NewPDF(export.PDFOptions{Title: title, Lang: lang, Created: now,
-		FooterLeft: t("dialogue.pdf.printed", "When", now.In(stockholm).Format("2006-01-02 15:04")),
+		FooterLeft: t("dialogue.pdf.printed", "When", civil.DateTime(now)),
 		PageLabel: func(page int, pages string) string {
 			return t("dialogue.pdf.page", "Page", page, "Pages", pages)
 		}})
@@ -23,18 +26,14 @@ func newPDF(title, lang string, now time.Time, t Translate) *export.Doc {
 	return d
 }
 
-// FormatValue formats an indicator value for lang (decimal comma in
-// Swedish), with the indicator's decimals.
+// FormatValue formats an indicator value for lang with i18n.Number: one
+// decimal, none for whole numbers above 100 (counts).
 func FormatValue(x float64, lang string) string {
-	s := strconv.FormatFloat(x, 'f', 1, 64)
-	if strings.HasSuffix(s, ".0") && x == float64(int64(x)) && x > 100 {
-		s = strings.TrimSuffix(s, ".0")
+	decimals := 1
+	if x == math.Trunc(x) && x > 100 {
+		decimals = 0
 	}
-	if lang != "en" {
-		s = strings.Replace(s, ".", ",", 1)
-		s = strings.Replace(s, "-", "−", 1)
-	}
-	return s
+	return i18n.Number(lang, x, decimals)
 }
 
 func point(p unitpicture.Point, lang string, t Translate) string {

@@ -8,7 +8,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/stats"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -172,7 +172,7 @@ func suggest(u UnitPack, lang string) []Question {
 // complaintSummary counts a unit's cases per category in the year before
 // the date and the year before that.
 func complaintSummary(ctx context.Context, q store.Q, unitID int64, date string, names map[string]string) (ComplaintSummary, error) {
-	end, err := time.ParseInLocation(time.DateOnly, date, complaint.Stockholm)
+	end, err := civil.Parse(date)
 	if err != nil {
 		return ComplaintSummary{}, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
@@ -127,7 +128,7 @@ func SeriesReport(ctx context.Context, q store.Q, term string, now time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	today := now.In(stockholm).Format(time.DateOnly)
+	today := civil.Date(now)
 	if term == "" {
 		term = Term(today)
 		if len(terms) > 0 {

@@ -9,9 +9,10 @@ package export
 import (
 	"encoding/csv"
 	"io"
-	"math"
 	"strconv"
 	"strings"
+
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
 
 // Cell is one table cell: a number (Num set) or a text. A suppressed or
@@ -41,25 +42,18 @@ type Table struct {
 // Text returns a text cell.
 func Text(s string) Cell { return Cell{Text: s} }
 
-// Number returns a number cell formatted for lang ("sv": decimal comma).
+// Number returns a number cell for lang: its text is written by the one
+// number formatter (i18n.Number: "1 234,5" in Swedish, "1,234.5" in
+// English, a real minus sign).
 func Number(x float64, decimals int, lang string) Cell {
-	return Cell{Num: &x, Decimals: decimals, Text: Format(x, decimals, lang)}
+	return Cell{Num: &x, Decimals: decimals, Text: i18n.Number(lang, x, decimals)}
 }
 
-// Format formats x with decimals for lang: "12,4" in Swedish, "12.4" in
-// English; thousands are not grouped, so the text stays parseable.
+// Format formats x with decimals for lang as a file would hold it:
+// "12,4" in Swedish, "12.4" in English, thousands not grouped and a
+// hyphen minus, so the text stays parseable ("" for NaN and ±Inf).
 func Format(x float64, decimals int, lang string) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return ""
-	}
-	s := strconv.FormatFloat(x, 'f', decimals, 64)
-	if s == "-0" || strings.Trim(s, "-0.") == "" {
-		s = strings.TrimPrefix(s, "-")
-	}
-	if lang != "en" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return i18n.Plain(lang, x, decimals)
 }
 
 // WriteCSV writes t as CSV for spreadsheet programs in lang: UTF-8 with a
@@ -71,7 +65,7 @@ func WriteCSV(w io.Writer, t Table, lang string) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if lang != "en" {
+	if i18n.DecimalComma(lang) {
 		cw.Comma = ';'
 	}
 	if err := cw.Write(t.Columns); err != nil {
@@ -86,7 +80,7 @@ func WriteCSV(w io.Writer, t Table, lang string) error {
 		for i := range rec {
 			rec[i] = ""
 			if i < len(row) {
-				rec[i] = csvSafe(row[i].Text)
+				rec[i] = csvText(row[i], lang)
 			}
 		}
 		if err := cw.Write(rec); err != nil {
@@ -95,6 +89,17 @@ func WriteCSV(w io.Writer, t Table, lang string) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvText is a cell as a CSV file holds it: numbers in the parseable form
+// of Format, texts safe from formula injection.
+func csvText(c Cell, lang string) string {
+	if c.Num != nil && c.Bool == nil {
+		if s := Format(*c.Num, c.Decimals, lang); s != "" {
+			return s
+		}
+	}
+	return csvSafe(c.Text)
 }
 
 // csvSafe keeps a text cell from being read as a formula by spreadsheet

@@ -24,7 +24,7 @@ func TestFormat(t *testing.T) {
 		dec  int
 		lang string
 		want string
-	}{{12.44, 1, "sv", "12,4"}, {12.45, 1, "en", "12.4"}, {-0.04, 1, "sv", "0,0"}, {1234.5, 0, "sv", "1234"}, {-3.25, 2, "sv", "-3,25"}} {
+	}{{12.44, 1, "sv", "12,4"}, {12.45, 1, "en", "12.5"}, {-0.04, 1, "sv", "0,0"}, {1234.5, 0, "sv", "1235"}, {-3.25, 2, "sv", "-3,25"}} {
 		if got := Format(c.x, c.dec, c.lang); got != c.want {
 			t.Errorf("Format(%v, %d, %s) = %q, want %q", c.x, c.dec, c.lang, got, c.want)
 		}

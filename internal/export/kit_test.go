@@ -48,7 +48,7 @@ func TestPDFTableRepeatsHeaderAcrossPages(t *testing.T) {
 	if n := strings.Count(text, "Enhetskolumn"); n != pages {
 		t.Errorf("the header row is printed %d times on %d pages", n, pages)
 	}
-	for _, want := range []string{"Provdokument", "Ärenden per enhet", "Åtta enheter", "Rad 000", "Rad 149", "Summa", "11175",
+	for _, want := range []string{"Provdokument", "Ärenden per enhet", "Åtta enheter", "Rad 000", "Rad 149", "Summa", "11 175",
 		"Källa: provdata.", fmt.Sprintf("Sida 1 av %d", pages), fmt.Sprintf("Sida %d av %d", pages, pages)} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q", want)

@@ -60,7 +60,7 @@ type Doc struct {
 }
 
 // pdfReplacer maps what cp1252 lacks to its nearest text.
-var pdfReplacer = strings.NewReplacer("\u2212", "-", "\u202f", " ", "\u2009", " ", "\u00a0", " ", "→", "->", "←", "<-",
+var pdfReplacer = strings.NewReplacer("\u2212", "-", "\u202f", "\u00a0", "\u2009", "\u00a0", "→", "->", "←", "<-",
 	"≤", "<=", "≥", ">=", "\t", " ", "\r\n", "\n", "\r", "\n")
 
 // NewPDF starts a document with its first page.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -132,8 +133,8 @@ func GetAgenda(ctx context.Context, q store.Q, id int64, now time.Time) (*Agenda
 // its last day, Stockholm), and the instant statuses are taken at: the
 // end, or now while the period lasts.
 func period(from, to string, now time.Time) (start, end, at time.Time) {
-	f, _ := time.ParseInLocation(time.DateOnly, from, complaint.Stockholm)
-	t, _ := time.ParseInLocation(time.DateOnly, to, complaint.Stockholm)
+	f, _ := civil.Parse(from)
+	t, _ := civil.Parse(to)
 	start, end = f.UTC(), t.AddDate(0, 0, 1).UTC()
 	at = end
 	if now.Before(end) {
@@ -175,7 +176,7 @@ func load(ctx context.Context, q store.Q, id int64, now time.Time) (*Agenda, err
 	start, end, at := period(m.From, m.To, now)
 	a.AsOf = m.To
 	if at.Before(end) {
-		a.AsOf = complaint.Today(at)
+		a.AsOf = civil.Today(at)
 	}
 
 	byUnit := map[int64]int{}
@@ -246,7 +247,7 @@ func classify(c caseRow, start, end, at time.Time) (Row, bool) {
 		ID: c.id, Reference: c.reference, Kind: c.kind, Category: c.category, Scope: c.scope,
 		ConcernsPrincipal: c.concernsPrincipal, Secret: c.secret, OffensiveTreatment: c.offensive,
 		Status:    statusAt(c, at),
-		Submitted: c.submitted.In(complaint.Stockholm).Format(time.DateOnly),
+		Submitted: civil.Date(c.submitted),
 	}
 	if c.kind == complaint.KindComplaint {
 		r.AnswerDue = c.answerDue
@@ -255,7 +256,7 @@ func classify(c caseRow, start, end, at time.Time) (Row, bool) {
 	r.Closed = finished != nil && finished.Before(end)
 	r.Open = r.Status.Open()
 	state := complaint.Case{Kind: c.kind, Status: r.Status, AckDue: c.ackDue, AnswerDue: c.answerDue}
-	r.Overdue = r.Open && state.Overdue(complaint.Today(at))
+	r.Overdue = r.Open && state.Overdue(civil.Today(at))
 	switch {
 	case c.secret:
 		r.Withheld = WithheldSecret

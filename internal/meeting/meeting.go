@@ -40,7 +40,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -140,7 +140,7 @@ func visible(p *auth.Principal) (string, []any) {
 // every active unit led by an active principal, so that a unit with
 // nothing to report shows that too.
 func Defaults(ctx context.Context, q store.Q, now time.Time) (Input, error) {
-	local := now.In(complaint.Stockholm)
+	local := now.In(civil.Zone)
 	in := Input{
 		HeldOn: local.Format(time.DateOnly),
 		From:   local.AddDate(0, 0, -(DefaultDays - 1)).Format(time.DateOnly),

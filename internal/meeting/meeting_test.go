@@ -7,6 +7,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -15,7 +16,7 @@ import (
 )
 
 func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, complaint.Stockholm)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, civil.Zone)
 	if err != nil {
 		panic(err)
 	}
@@ -156,7 +157,7 @@ func TestMeetingScope(t *testing.T) {
 		now := time.Now()
 
 		d, err := Defaults(ctx, db, now)
-		if err != nil || len(d.UnitIDs) != 20 || d.To != complaint.Today(now) || days(d.From, d.To) != DefaultDays {
+		if err != nil || len(d.UnitIDs) != 20 || d.To != civil.Today(now) || days(d.From, d.To) != DefaultDays {
 			t.Fatalf("defaults: %+v, %v", d, err)
 		}
 		in := Input{Title: "Rektorsmöte", HeldOn: d.HeldOn, From: d.From, To: d.To, UnitIDs: []int64{bjorkdalen, ekbacka, ekbacka}}
@@ -208,7 +209,7 @@ func TestMeetingScope(t *testing.T) {
 		}
 		if len(a.Sections) != 3 || a.Sections[0].Unit.Name != "Björkdalens skola" || a.Sections[0].Unit.CanEdit ||
 			!a.Sections[1].Unit.CanEdit || a.Sections[1].Unit.PresentedAt == nil || a.Sections[2].Unit != nil || a.CanOrganize ||
-			a.AsOf != complaint.Today(now) {
+			a.AsOf != civil.Today(now) {
 			t.Errorf("principal's agenda: %+v", a.Sections)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/audit"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -62,7 +63,7 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 		title = append(title[:79], '…')
 	}
 	d := export.NewPDF(export.PDFOptions{Landscape: true, Title: a.Title, Lang: lang, Created: now,
-		FooterLeft: string(title) + " – " + t("meeting.pdf.printed", "When", now.In(complaint.Stockholm).Format("2006-01-02 15:04")),
+		FooterLeft: string(title) + " – " + t("meeting.pdf.printed", "When", civil.DateTime(now)),
 		PageLabel: func(page int, pages string) string {
 			return t("meeting.pdf.page", "Page", page, "Pages", pages)
 		}})
@@ -101,7 +102,7 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 		} else {
 			d.Heading(s.Unit.Name, 12)
 			if s.Unit.PresentedAt != nil {
-				d.Para(t("meeting.presented", "When", s.Unit.PresentedAt.In(complaint.Stockholm).Format("2006-01-02 15:04"), "Name", s.Unit.PresentedBy), 9, "")
+				d.Para(t("meeting.presented", "When", civil.DateTime(*s.Unit.PresentedAt), "Name", s.Unit.PresentedBy), 9, "")
 			} else {
 				d.Para(t("meeting.not_presented"), 9, "")
 			}
@@ -146,7 +147,7 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 			}
 			status := t("meeting.followup.pending")
 			if fu.DoneAt != nil {
-				status = t("meeting.followup.done", "When", fu.DoneAt.In(complaint.Stockholm).Format(time.DateOnly))
+				status = t("meeting.followup.done", "When", civil.Date(*fu.DoneAt))
 			}
 			followups.Rows = append(followups.Rows, texts(fu.Text, unit, fu.Owner, fu.Due, status))
 		}

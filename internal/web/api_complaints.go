@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 )
@@ -156,7 +157,7 @@ func (s *Server) apiCases(w http.ResponseWriter, r *http.Request) error {
 		Overdue: q.Get("overdue") == "1", Query: q.Get("q"), Limit: 100}
 	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
-	cases, total, err := complaint.WorkList(r.Context(), s.db, f, complaint.Today(time.Now()))
+	cases, total, err := complaint.WorkList(r.Context(), s.db, f, civil.Today(time.Now()))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -22,14 +23,14 @@ func auditFilter(r *http.Request) (audit.Filter, map[string]string, error) {
 	f := audit.Filter{Actor: vals["actor"], Action: vals["action"], Entity: vals["entity"], EntityID: vals["entity_id"]}
 	var v app.Validation
 	if vals["from"] != "" {
-		t, err := time.ParseInLocation("2006-01-02", vals["from"], stockholm)
+		t, err := civil.Parse(vals["from"])
 		if err != nil {
 			v.Add("from", "field.date")
 		}
 		f.From = t
 	}
 	if vals["to"] != "" {
-		t, err := time.ParseInLocation("2006-01-02", vals["to"], stockholm)
+		t, err := civil.Parse(vals["to"])
 		if err != nil {
 			v.Add("to", "field.date")
 		}
@@ -91,7 +92,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
 	cw.Comma = ';'
 	_ = cw.Write([]string{"id", "time", "actor", "role", "action", "entity", "entity_id", "summary", "ip", "user_agent"})
 	for _, e := range entries {
-		_ = cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(stockholm).Format(time.RFC3339), csvSafe(e.Actor), e.Role,
+		_ = cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(civil.Zone).Format(time.RFC3339), csvSafe(e.Actor), e.Role,
 			e.Action, e.Entity, csvSafe(e.EntityID), csvSafe(e.Summary), e.IP, csvSafe(e.UserAgent)})
 	}
 	cw.Flush()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 )
@@ -48,7 +49,7 @@ func (s *Server) workList(w http.ResponseWriter, r *http.Request) error {
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
 	f.Offset = (page - 1) * workListPageSize
-	today := complaint.Today(time.Now())
+	today := civil.Today(time.Now())
 	cases, total, err := complaint.WorkList(ctx, s.db, f, today)
 	if err != nil {
 		return err
@@ -112,7 +113,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 		return err
 	}
 	p := auth.FromContext(ctx)
-	page := casePage{Case: c, CanAct: complaint.CanAct(p, c), Today: complaint.Today(time.Now()), Outcomes: complaint.Outcomes, Values: vals}
+	page := casePage{Case: c, CanAct: complaint.CanAct(p, c), Today: civil.Today(time.Now()), Outcomes: complaint.Outcomes, Values: vals}
 	page.Overdue = c.Overdue(page.Today)
 	if page.Events, err = complaint.Events(ctx, s.db, id, true); err != nil {
 		return err

@@ -11,7 +11,9 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
 )
@@ -40,7 +42,7 @@ func (f dialogueFmt) Ptr(x *float64) string {
 func (dialogueFmt) Has(p unitpicture.Point) bool { return p.Has() }
 
 // Today is today's date in Stockholm.
-func (dialogueFmt) Today() string { return time.Now().In(stockholm).Format(time.DateOnly) }
+func (dialogueFmt) Today() string { return civil.Date(time.Now()) }
 
 type dialoguesPage struct {
 	dialogueFmt
@@ -61,7 +63,7 @@ func noBoard(r *http.Request) error {
 }
 
 func (s *Server) dialogues(w http.ResponseWriter, r *http.Request) error {
-	fd := formData{Values: map[string]string{"held_on": time.Now().In(stockholm).Format(time.DateOnly)}}
+	fd := formData{Values: map[string]string{"held_on": civil.Date(time.Now())}}
 	return s.dialoguesList(w, r, fd, nil)
 }
 
@@ -180,10 +182,7 @@ func (v dialogueView) EditForm(a dialogue.Action, vals map[string]string) action
 			x := a.Indicators[i]
 			row.Indicator, row.Year = x.Key, x.BaselineYear
 			if x.Target != nil {
-				row.Target = strconv.FormatFloat(*x.Target, 'f', -1, 64) // exact, so an unchanged form keeps it
-				if v.Lang != "en" {
-					row.Target = strings.Replace(row.Target, ".", ",", 1)
-				}
+				row.Target = i18n.Plain(v.Lang, *x.Target, -1) // exact, so an unchanged form keeps it
 			}
 		}
 		f.Rows = append(f.Rows, row)

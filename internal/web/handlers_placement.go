@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
-	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
@@ -228,17 +227,10 @@ type placementRoundPage struct {
 type fact struct{ Label, Value string }
 
 // pctStr formats a share (0–1) as a percentage in lang ("85,0 %").
-func pctStr(x float64, lang string) string {
-	return export.Format(math.Round(x*1000)/10, 1, lang) + " %"
-}
+func pctStr(x float64, lang string) string { return i18n.Percent(lang, x*100, 1) }
 
-// metersStr formats a distance in lang ("1,2 km", "850 m").
-func metersStr(m float64, lang string) string {
-	if m >= 1000 {
-		return export.Format(m/1000, 1, lang) + " km"
-	}
-	return export.Format(math.Round(m), 0, lang) + " m"
-}
+// metersStr formats a distance in lang ("1,25 km", "850 m").
+func metersStr(m float64, lang string) string { return i18n.Distance(lang, m) }
 
 // summaryFacts lays out a run's summary for a definition list.
 func summaryFacts(l *i18n.Localizer, s *batch.Summary) []fact {

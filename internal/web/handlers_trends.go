@@ -455,4 +455,4 @@ func categoryChart(rep *report.Report, l *i18n.Localizer) template.HTML {
 }
 
 // formatInt is the report's digit grouping, for chart axes.
-func formatInt(n int, lang string) string { return report.FormatInt(n, lang) }
+func formatInt(n int, lang string) string { return i18n.Int(lang, n) }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
@@ -386,7 +387,7 @@ func (s *Server) upSteerPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := s.pageLocalizer(r, "unitpicture_steer")
 	page := upPage{Steer: res, TableList: steerTables(res, l)}
-	return s.upView(w, r, "unitpicture_steer", "att-styra-efter-"+res.GeneratedAt.In(stockholm).Format("2006-01-02"), page, format)
+	return s.upView(w, r, "unitpicture_steer", "att-styra-efter-"+civil.Date(res.GeneratedAt), page, format)
 }
 
 // ---- Indicators ----
@@ -476,8 +477,8 @@ func numCell(x float64, dec int, l *i18n.Localizer) export.Cell {
 
 func signedCell(x float64, dec int, l *i18n.Localizer) export.Cell {
 	c := numCell(x, dec, l)
-	if c.Num != nil && *c.Num > 0 && c.Text != export.Format(0, dec, l.Lang) {
-		c.Text = "+" + c.Text
+	if c.Num != nil {
+		c.Text = l.Signed(x, dec)
 	}
 	return c
 }
@@ -491,7 +492,7 @@ func sourceNote(sources []string, at time.Time, l *i18n.Localizer) string {
 	for i, s := range sources {
 		names[i] = sourceName(s, l)
 	}
-	return l.T("upw.source_note", "Sources", strings.Join(names, ", "), "Date", at.In(stockholm).Format("2006-01-02"))
+	return l.T("upw.source_note", "Sources", strings.Join(names, ", "), "Date", civil.Date(at))
 }
 
 func sourceName(s string, l *i18n.Localizer) string {
@@ -541,7 +542,7 @@ func renderUpTables(ts []export.Table, l *i18n.Localizer) template.HTML {
 
 // Num formats a value of ind for a template.
 func (upPage) Num(x float64, ind unitpicture.Indicator, lang string) string {
-	return export.Format(x, upDecimals(ind), lang)
+	return i18n.Number(lang, x, upDecimals(ind))
 }
 
 // Dir is the message ID of ind's better direction.
@@ -572,8 +573,5 @@ func (upPage) Fmt(v any, decimals int, lang string) string {
 	default:
 		return "–"
 	}
-	if s := export.Format(x, decimals, lang); s != "" {
-		return s
-	}
-	return "–"
+	return i18n.Number(lang, x, decimals)
 }

@@ -204,8 +204,10 @@ func TestPlacementRunWhatIfPublishAndGuardianLink(t *testing.T) {
 		if strings.Contains(page.body, "OpenStreetMap contributors") {
 			t.Error("the round page credits OpenStreetMap for the demo's generated network")
 		}
-		// Swedish number format: "85,0 %", "1,0 km".
-		if !regexp.MustCompile(`\d,\d %`).MatchString(page.body) || regexp.MustCompile(`\d\.\d (%|km)`).MatchString(page.body) {
+		// Swedish number format (i18n.Percent, i18n.Distance): "85,0 %" with
+		// a no-break space, "1,05 km" with two decimals.
+		if !regexp.MustCompile(`\d,\d\x{00a0}%`).MatchString(page.body) || !regexp.MustCompile(`\d,\d\d km`).MatchString(page.body) ||
+			regexp.MustCompile(`\d\.\d+\s?(%|km)`).MatchString(page.body) {
 			t.Error("shares and distances are not in Swedish number format")
 		}
 		checkMapCells(t, page.body, demo.PlacementApplicants)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
 
@@ -56,8 +57,8 @@ func loadViews() (*views, error) {
 			}
 			return "", fmt.Errorf("no asset %q", name)
 		},
-		"date":     func(t time.Time) string { return t.In(stockholm).Format("2006-01-02") },
-		"datetime": func(t time.Time) string { return t.In(stockholm).Format("2006-01-02 15:04") },
+		"date":     func(t time.Time) string { return civil.Date(t) },
+		"datetime": func(t time.Time) string { return civil.DateTime(t) },
 		"deref": func(p any) any {
 			switch p := p.(type) {
 			case *int:
@@ -136,14 +137,6 @@ func loadViews() (*views, error) {
 	}
 	return v, nil
 }
-
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
 
 func (v *views) serveStatic(w http.ResponseWriter, r *http.Request) {
 	b, ok := v.files[r.PathValue("file")]

@@ -10,11 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/civil"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/complaint/report"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 )
@@ -54,7 +55,7 @@ type apiTrendsDoc struct {
 
 // statsPeriod is the last twelve months up to today, as a query string.
 func statsPeriod(kind string) (from, to, query string) {
-	today := time.Now().In(complaint.Stockholm)
+	today := time.Now().In(civil.Zone)
 	from = today.AddDate(0, -11, 1-today.Day()).Format(time.DateOnly)
 	to = today.Format(time.DateOnly)
 	return from, to, url.Values{"from": {from}, "to": {to}, "kind": {kind}}.Encode()
@@ -70,7 +71,7 @@ func TestTrendsAndReportMatchTheCases(t *testing.T) {
 			t.Fatal(err)
 		}
 		from, _, q := statsPeriod("all")
-		start, end := (report.Period{From: from, To: time.Now().In(complaint.Stockholm).Format(time.DateOnly)}).Bounds()
+		start, end := (report.Period{From: from, To: civil.Date(time.Now())}).Bounds()
 		c := e.login(officer)
 		var doc apiTrendsDoc
 		r := c.get("/api/v1/complaint-trends?" + q)
@@ -122,7 +123,7 @@ func TestTrendsAndReportMatchTheCases(t *testing.T) {
 		}
 
 		// The pages show the same total.
-		formatted := report.FormatInt(total, "sv")
+		formatted := i18n.Int("sv", total)
 		for _, path := range []string{"/complaints/trends?", "/complaints/report?"} {
 			r := c.get(path + q)
 			if r.status != http.StatusOK || !strings.Contains(r.body, formatted) || !strings.Contains(r.body, "Ärenden per kategori") {

@@ -61,19 +61,21 @@ func newUpPlot(lang string) *plot.Plot {
 	return p
 }
 
-// localTicks writes tick labels with a decimal comma in Swedish.
+// localTicks writes tick labels with i18n.Number in lang, with the
+// decimals the default ticker chose (trailing zeros dropped).
 func localTicks(lang string) plot.Ticker {
 	return plot.TickerFunc(func(min, max float64) []plot.Tick {
 		ts := plot.DefaultTicks{}.Ticks(min, max)
 		for i := range ts {
 			lb := ts[i].Label
-			if strings.Contains(lb, ".") && !strings.ContainsAny(lb, "eE") {
+			if lb == "" || strings.ContainsAny(lb, "eE") {
+				continue
+			}
+			if strings.Contains(lb, ".") {
 				lb = strings.TrimSuffix(strings.TrimRight(lb, "0"), ".")
 			}
-			if lang != "en" {
-				lb = strings.Replace(lb, ".", ",", 1)
-			}
-			ts[i].Label = lb
+			_, frac, _ := strings.Cut(lb, ".")
+			ts[i].Label = i18n.Number(lang, ts[i].Value, len(frac))
 		}
 		return ts
 	})

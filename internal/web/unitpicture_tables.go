@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
@@ -362,7 +363,7 @@ func steerTables(res *unitpicture.SteerResult, l *i18n.Localizer) []export.Table
 		if t.IsZero() {
 			return "–"
 		}
-		return t.In(stockholm).Format("2006-01-02")
+		return civil.Date(t)
 	}
 	unitName := func(u unitpicture.UnitPoint) string {
 		if u.Name == "" {

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"github.com/BurntSushi/toml"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"

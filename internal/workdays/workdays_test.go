@@ -4,18 +4,12 @@ import (
 	"fmt"
 	"testing"
 	"time"
-	_ "time/tzdata" // Europe/Stockholm even where the system has no zoneinfo
 
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/workdays"
 )
 
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var stockholm = civil.Zone
 
 // day parses a YYYY-MM-DD date as midnight in Stockholm.
 func day(s string) time.Time {
@@ -249,8 +243,7 @@ func TestLocation(t *testing.T) {
 }
 
 func ExampleAdd() {
-	loc, _ := time.LoadLocation("Europe/Stockholm")
-	received := time.Date(2026, time.April, 1, 14, 5, 0, 0, loc) // a Wednesday
+	received := time.Date(2026, time.April, 1, 14, 5, 0, 0, civil.Zone) // a Wednesday
 	fmt.Println(workdays.Add(received, 2).Format("Mon 2006-01-02"))
 	// Output: Tue 2026-04-07
 }

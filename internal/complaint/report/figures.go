@@ -3,9 +3,8 @@ package report
 import (
 	"encoding/json"
 	"math"
-	"strconv"
-	"strings"
 
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/privacy"
 )
 
@@ -31,7 +30,7 @@ func (c Count) Format(lang string) string {
 	if c.Suppressed() {
 		return "–"
 	}
-	return formatInt(c.N(), lang)
+	return i18n.Int(lang, c.N())
 }
 
 // Figure is a derived number: a rate, a share, a median, a change or a
@@ -75,7 +74,7 @@ func (f Figure) Format(lang string) string {
 	if !ok {
 		return "–"
 	}
-	return formatFloat(v, f.decimal, lang)
+	return i18n.Number(lang, v, f.decimal)
 }
 
 // Percent writes a share (0–1) as a whole percentage, "87 %".
@@ -84,7 +83,7 @@ func (f Figure) Percent(lang string) string {
 	if !ok {
 		return "–"
 	}
-	return formatFloat(v*100, 0, lang) + "\u00a0%"
+	return i18n.Percent(lang, v*100, 0)
 }
 
 // Signed writes a change in per cent with its sign, "+12 %" or "−5 %".
@@ -93,55 +92,7 @@ func (f Figure) Signed(lang string) string {
 	if !ok {
 		return "–"
 	}
-	s := formatFloat(math.Abs(v), 0, lang) + "\u00a0%"
-	switch {
-	case math.Round(v) > 0:
-		return "+" + s
-	case math.Round(v) < 0:
-		return "\u2212" + s
-	}
-	return s
-}
-
-// formatInt groups digits by thousands: "12 345" in Swedish (with a
-// no-break space), "12,345" in English.
-func formatInt(n int, lang string) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	sep := "\u00a0"
-	if lang == "en" {
-		sep = ","
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "\u2212" + b.String()
-	}
-	return b.String()
-}
-
-func formatFloat(v float64, decimals int, lang string) string {
-	if decimals == 0 {
-		return formatInt(int(math.Round(v)), lang)
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	n, _ := strconv.Atoi(whole)
-	mark := ","
-	if lang == "en" {
-		mark = "."
-	}
-	out := formatInt(n, lang) + mark + frac
-	if v < 0 && strings.Trim(s, "0.") != "" {
-		out = "\u2212" + out
-	}
-	return out
+	return i18n.SignedPercent(lang, v, 0)
 }
 
 // hideSmall decides which counts a board member may not see. Every count

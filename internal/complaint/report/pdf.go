@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
@@ -96,7 +95,7 @@ func (r *Report) WritePDF(w io.Writer, l *i18n.Localizer) error {
 		if r.AnalysisUpdated != nil {
 			d.Space(1)
 			d.SetMuted(true)
-			d.Para(l.T("report.analysis_updated", "Date", r.AnalysisUpdated.In(complaint.Stockholm).Format(time.DateOnly)), 8, "I")
+			d.Para(l.T("report.analysis_updated", "Date", civil.Date(*r.AnalysisUpdated)), 8, "I")
 			d.SetMuted(false)
 		}
 	}

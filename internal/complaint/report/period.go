@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 )
 
 // Period is a span of civil dates in Europe/Stockholm, both ends included.
@@ -42,12 +42,13 @@ func ParsePeriod(from, to string) (Period, error) {
 
 // DefaultPeriod is the last twelve full months before now's month.
 func DefaultPeriod(now time.Time) Period {
-	y, m, _ := now.In(complaint.Stockholm).Date()
+	y, m, _ := now.In(civil.Zone).Date()
 	first := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
 	return Period{first.AddDate(-1, 0, 0).Format(time.DateOnly), first.AddDate(0, 0, -1).Format(time.DateOnly)}
 }
 
-func civil(s string) time.Time {
+// dateOf reads a civil date as midnight UTC, for counting days.
+func dateOf(s string) time.Time {
 	t, _ := time.Parse(time.DateOnly, s)
 	return t
 }
@@ -55,13 +56,12 @@ func civil(s string) time.Time {
 // Bounds returns the period as instants: the start of its first day and
 // the start of the day after its last, in Stockholm.
 func (p Period) Bounds() (start, end time.Time) {
-	f, t := civil(p.From), civil(p.To).AddDate(0, 0, 1)
-	return time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, complaint.Stockholm).UTC(),
-		time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, complaint.Stockholm).UTC()
+	start, end, _ = civil.Bounds(p.From, p.To)
+	return start, end
 }
 
 // Days is the number of days in the period.
-func (p Period) Days() int { return int(civil(p.To).Sub(civil(p.From)).Hours()/24) + 1 }
+func (p Period) Days() int { return int(dateOf(p.To).Sub(dateOf(p.From)).Hours()/24) + 1 }
 
 // YearBefore is the same period a year earlier; 29 February becomes 28
 // February.
@@ -70,7 +70,7 @@ func (p Period) YearBefore() Period {
 }
 
 func shiftYear(s string, years int) string {
-	t := civil(s)
+	t := dateOf(s)
 	y, m, d := t.Date()
 	out := time.Date(y+years, m, d, 0, 0, 0, 0, time.UTC)
 	if out.Month() != m { // 29 February in a year without one
@@ -81,7 +81,7 @@ func shiftYear(s string, years int) string {
 
 // months lists the calendar months the period touches, as YYYY-MM.
 func (p Period) months() []string {
-	f, t := civil(p.From), civil(p.To)
+	f, t := dateOf(p.From), dateOf(p.To)
 	var out []string
 	for m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(t); m = m.AddDate(0, 1, 0) {
 		out = append(out, m.Format("2006-01"))

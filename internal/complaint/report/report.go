@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -186,7 +187,7 @@ type step struct {
 
 // Build compiles the report.
 func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
-	local := o.Now.In(complaint.Stockholm)
+	local := o.Now.In(civil.Zone)
 	r := &Report{Period: o.Period, Previous: o.Period.YearBefore(), Kind: o.Kind, Today: local.Format(time.DateOnly),
 		Generated: o.Now.UTC(), MinGroup: max(o.MinGroup, 0)}
 	settings, err := complaint.GetSettings(ctx, q)
@@ -223,7 +224,7 @@ func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
 		if !match(c.kind) {
 			return
 		}
-		sub := c.submitted.In(complaint.Stockholm)
+		sub := c.submitted.In(civil.Zone)
 		cat, unit := byCat.at(c.category), byUnit.at(c.unitKey)
 		total.n++
 		cat.n++
@@ -232,7 +233,7 @@ func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
 
 		start := workdays.Add(sub, 0) // a case received on a day off counts from the next working day
 		if done := c.acknowledgedAt(); done != nil {
-			at := done.In(complaint.Stockholm)
+			at := done.In(civil.Zone)
 			ack.days = append(ack.days, max(workdays.Between(start, at), 0))
 			if at.Format(time.DateOnly) <= c.ackDue {
 				ack.onTime++
@@ -244,7 +245,7 @@ func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
 			return
 		}
 		if c.answered != nil {
-			at := c.answered.In(complaint.Stockholm)
+			at := c.answered.In(civil.Zone)
 			days := max(workdays.Between(start, at), 0)
 			onTime := at.Format(time.DateOnly) <= c.answerDue
 			answer.days = append(answer.days, days)
@@ -275,7 +276,7 @@ func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
 		total.prev++
 		byCat.at(c.category).prev++
 		byUnit.at(c.unitKey).prev++
-		byMonth.at(shiftYear(c.submitted.In(complaint.Stockholm).Format(time.DateOnly), 1)[:7]).prev++
+		byMonth.at(shiftYear(civil.Date(c.submitted), 1)[:7]).prev++
 	})
 	if err != nil {
 		return nil, err

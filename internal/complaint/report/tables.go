@@ -3,9 +3,8 @@ package report
 import (
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
 
@@ -80,7 +79,7 @@ func figureCell(f Figure, format numFmt, lang string) cell {
 		text = f.Signed(lang)
 	case fmtP:
 		if v < 0.001 {
-			text = "< " + formatFloat(0.001, 3, lang)
+			text = "< " + i18n.Number(lang, 0.001, 3)
 		}
 	}
 	return cell{kind: numberCell, num: v, text: text}
@@ -95,7 +94,7 @@ func riseCell(r Row, l *i18n.Localizer) cell {
 
 // Source is the line under every table: where the figures come from and when.
 func (r *Report) Source(l *i18n.Localizer) string {
-	return l.T("report.source", "Date", r.Generated.In(complaint.Stockholm).Format(time.DateOnly))
+	return l.T("report.source", "Date", civil.Date(r.Generated))
 }
 
 // KindLabel names the kind filter.
@@ -158,7 +157,7 @@ func (r *Report) tables(l *i18n.Localizer) []table {
 			if row.Rate.Missing() && row.Pupils == 0 {
 				c = append(c, cell{kind: missingCell, text: "–"})
 			} else {
-				c = append(c, cell{kind: numberCell, num: float64(row.Pupils), text: formatInt(row.Pupils, lang)})
+				c = append(c, cell{kind: numberCell, num: float64(row.Pupils), text: i18n.Int(lang, row.Pupils)})
 			}
 		}
 		return append(c, fig(row.Rate, fmtDecimal), fig(row.AnswerMedian, fmtDecimal), fig(row.AnswerOnTime, fmtShare),
@@ -192,7 +191,7 @@ func (r *Report) tables(l *i18n.Localizer) []table {
 	}
 	unitTotal := trendRow(total, false)
 	at := len(unitTotal) - 5 // the pupils go before the rate, the answer time and share, open and overdue
-	unit.total = append(append(unitTotal[:at:at], cell{kind: numberCell, num: float64(r.Pupils), text: formatInt(r.Pupils, lang)}), unitTotal[at:]...)
+	unit.total = append(append(unitTotal[:at:at], cell{kind: numberCell, num: float64(r.Pupils), text: i18n.Int(lang, r.Pupils)}), unitTotal[at:]...)
 	month := table{sheet: l.T("report.sheet.months"), title: l.T("report.by_month"), cols: countCols("report.col.month"),
 		rows: countRows(r.Months), total: countRows([]Row{total})[0]}
 	kinds := table{sheet: l.T("report.sheet.kinds"), title: l.T("report.by_kind"), note: l.T("report.kinds_note"),
@@ -245,7 +244,7 @@ func (r *Report) keyFigures(l *i18n.Localizer) []keyFigure {
 		{l.T("report.key.previous"), countCell(t.Previous, lang), fmtCount},
 		{l.T("report.key.change"), figureCell(t.Change, fmtChange, lang), fmtChange},
 		{l.T("report.key.rise"), rise, fmtCount},
-		{l.T("report.key.rate", "Pupils", formatInt(r.Pupils, lang)), figureCell(t.Rate, fmtDecimal, lang), fmtDecimal},
+		{l.T("report.key.rate", "Pupils", i18n.Int(lang, r.Pupils)), figureCell(t.Rate, fmtDecimal, lang), fmtDecimal},
 		{l.T("report.key.ack_median", "Norm", r.AckDays), figureCell(r.Ack.Median, fmtDecimal, lang), fmtDecimal},
 		{l.T("report.key.ack_share"), figureCell(r.Ack.Share, fmtShare, lang), fmtShare},
 		{l.T("report.key.answer_median", "Norm", r.AnswerDays), figureCell(r.Answer.Median, fmtDecimal, lang), fmtDecimal},
@@ -258,10 +257,10 @@ func (r *Report) keyFigures(l *i18n.Localizer) []keyFigure {
 }
 
 // FormatPupils writes the number of pupils with digit grouping.
-func (r *Report) FormatPupils(lang string) string { return formatInt(r.Pupils, lang) }
+func (r *Report) FormatPupils(lang string) string { return i18n.Int(lang, r.Pupils) }
 
 // FormatPupils writes the unit's number of pupils with digit grouping.
-func (r Row) FormatPupils(lang string) string { return formatInt(r.Pupils, lang) }
+func (r Row) FormatPupils(lang string) string { return i18n.Int(lang, r.Pupils) }
 
 // AnalysisParagraphs splits the analysis at blank lines.
 func (r *Report) AnalysisParagraphs() []string {
@@ -273,6 +272,3 @@ func (r *Report) AnalysisParagraphs() []string {
 	}
 	return out
 }
-
-// FormatInt groups digits as the report does: "12 345" in Swedish.
-func FormatInt(n int, lang string) string { return formatInt(n, lang) }

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
@@ -73,7 +73,7 @@ func (r *Report) WriteXLSX(w io.Writer, l *i18n.Localizer) error {
 		text(l.T("report.meta.period"), r.Period.String()),
 		text(l.T("report.meta.previous"), r.Previous.String()),
 		text(l.T("report.meta.kind"), r.KindLabel(l)),
-		text(l.T("report.meta.generated"), r.Generated.In(complaint.Stockholm).Format("2006-01-02 15:04")),
+		text(l.T("report.meta.generated"), civil.DateTime(r.Generated)),
 		text(l.T("report.meta.source"), r.Source(l)),
 		text(l.T("report.meta.version"), r.SuppressionNote(l)),
 		text(l.T("report.meta.marks"), l.T("report.marks", "Mark", SuppressedMark)),

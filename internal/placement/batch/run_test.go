@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement"
 	"github.com/styrkedjan/styrkedjan/internal/placement/explain"
 	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
@@ -224,8 +225,8 @@ func TestExplanationsMatchTheDecision(t *testing.T) {
 		if e.SchoolName != "" && !strings.Contains(e.Text.SV, e.SchoolName) {
 			t.Errorf("%s: the text does not name %s", e.ApplicantID, e.SchoolName)
 		}
-		if !strings.Contains(e.Text.SV, explain.FormatMeters("sv", p.Meters)) || !strings.Contains(e.Text.EN, explain.FormatMeters("en", p.Meters)) {
-			t.Errorf("%s: the text lacks the distance %s", e.ApplicantID, explain.FormatMeters("sv", p.Meters))
+		if !strings.Contains(e.Text.SV, i18n.Distance("sv", p.Meters)) || !strings.Contains(e.Text.EN, i18n.Distance("en", p.Meters)) {
+			t.Errorf("%s: the text lacks the distance %s", e.ApplicantID, i18n.Distance("sv", p.Meters))
 		}
 		if p.BeyondLimit {
 			beyond++
@@ -267,7 +268,7 @@ func TestExplanationsMatchTheDecision(t *testing.T) {
 				if m, _ := o.Distances.Meters(p.ApplicantID, ed.Own.AlternativeID); !ed.Own.NoAlternative && ed.Own.AlternativeMeters != m {
 					t.Errorf("%s: alternative distance %v, matrix %v", e.ApplicantID, ed.Own.AlternativeMeters, m)
 				}
-				for _, want := range []string{strconv.Itoa(d.Capacity), explain.FormatMeters("sv", d.Own.Meters), explain.FormatMeters("sv", cut.Relative)} {
+				for _, want := range []string{strconv.Itoa(d.Capacity), i18n.Distance("sv", d.Own.Meters), i18n.Distance("sv", cut.Relative)} {
 					if !strings.Contains(e.Text.SV, want) {
 						t.Errorf("%s: the Swedish text lacks %q:\n%s", e.ApplicantID, want, e.Text.SV)
 					}

@@ -20,9 +20,6 @@
 package explain
 
 import (
-	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
@@ -430,35 +427,9 @@ func (r *renderer) easyValue(c string, p Priority) string {
 	return r.valueAt(c, p, "")
 }
 
-// meters formats a distance: whole metres below 1 km, else km with two
-// decimals; decimal comma and space thousands in Swedish.
-func (r *renderer) meters(m float64) string {
-	return FormatMeters(r.l.Lang, m)
-}
+// meters formats a distance with i18n.Distance: whole metres below 1 km,
+// else km with two decimals.
+func (r *renderer) meters(m float64) string { return r.l.Distance(m) }
 
-// FormatMeters formats a distance for lang ("sv" or "en").
-func FormatMeters(lang string, m float64) string {
-	neg := m < 0
-	a := math.Abs(m)
-	var s string
-	if a < 1000 {
-		s = strconv.FormatFloat(math.Round(a), 'f', 0, 64) + " m"
-	} else {
-		s = strconv.FormatFloat(a/1000, 'f', 2, 64) + " km"
-		if lang == "sv" {
-			s = strings.Replace(s, ".", ",", 1)
-		}
-	}
-	if neg && s != "0 m" {
-		s = "−" + s
-	}
-	return s
-}
-
-func (r *renderer) lottery(v float64) string {
-	s := fmt.Sprintf("%.6f", v)
-	if r.l.Lang == "sv" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
+// lottery writes a lottery number with its six decimals.
+func (r *renderer) lottery(v float64) string { return r.l.Number(v, 6) }

@@ -53,20 +53,6 @@ func TestCatalogs(t *testing.T) {
 	}
 }
 
-func TestFormatMeters(t *testing.T) {
-	for _, c := range []struct {
-		lang string
-		m    float64
-		want string
-	}{
-		{"sv", 0, "0 m"}, {"sv", 999.4, "999 m"}, {"sv", 1234.5, "1,23 km"}, {"en", 1234.5, "1.23 km"}, {"sv", -120.2, "−120 m"}, {"en", -0.2, "0 m"},
-	} {
-		if got := FormatMeters(c.lang, c.m); got != c.want {
-			t.Errorf("FormatMeters(%s, %v) = %q, want %q", c.lang, c.m, got, c.want)
-		}
-	}
-}
-
 // TestAppealRoutes: a first-paragraph decision goes to legality review; a
 // wish turned down because the school has no such year also to the
 // appeals board, for that school; förskoleklass is 9 kap. 15 §.
