@@ -13,40 +13,6 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
-// scope returns the SQL condition (on alias c) for the cases p may see:
-// officers every case; a principal the cases they handle and
-// those of their units, except cases that concern the principal; a
-// specialist the cases they handle and those in their categories; other
-// roles none.
-func scope(p *auth.Principal) (string, []any) {
-	if !p.Can(auth.HandleCases) {
-		return "1=0", nil
-	}
-	switch p.Role {
-	case auth.RoleOfficer:
-		return "1=1", nil
-	case auth.RolePrincipal:
-		cond, args := p.UnitScope(auth.ReadPeople).SQL("c.unit_id")
-		return "(c.handler_id = ? OR (" + cond + " AND NOT c.concerns_principal))", append([]any{p.UserID}, args...)
-	case auth.RoleSpecialist:
-		if len(p.Categories) == 0 {
-			return "c.handler_id = ?", []any{p.UserID}
-		}
-		args := []any{p.UserID}
-		for _, c := range p.Categories {
-			args = append(args, c)
-		}
-		return "(c.handler_id = ? OR c.category_code IN (" + store.Placeholders(len(p.Categories)) + "))", args
-	}
-	return "1=0", nil
-}
-
-// seesSecrets reports whether p may read the details of a secret case:
-// its handler and the administration's officers.
-func seesSecrets(p *auth.Principal, c *Case) bool {
-	return p.Role == auth.RoleOfficer || (c.HandlerID != nil && *c.HandlerID == p.UserID)
-}
-
 // caseColumns selects a case with its unit and handler names; caseJoins
 // supplies the u and h aliases it reads.
 const caseColumns = caseFields + " FROM complaints c " + caseJoins

@@ -49,10 +49,10 @@ func (p *Person) Validate() error {
 	if _, ok := auth.ParseRole(string(p.Role)); !ok {
 		v.Add("role", "field.choose")
 	}
-	if p.Role == auth.RolePrincipal && len(p.Units) == 0 {
+	if needsUnits(p.Role) && len(p.Units) == 0 {
 		v.Add("units", "field.principal_units")
 	}
-	if p.Role == auth.RoleSpecialist && len(p.Categories) == 0 {
+	if needsCategories(p.Role) && len(p.Categories) == 0 {
 		v.Add("categories", "field.specialist_categories")
 	}
 	for _, c := range p.Categories {

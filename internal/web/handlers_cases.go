@@ -63,9 +63,9 @@ func (s *Server) workList(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := workListPage{orgLookups: lk, Cases: cases, Total: total, Filter: f, Today: today, Categories: cats,
 		Statuses: complaint.Statuses}
-	p := auth.FromContext(ctx)
+	offered := complaint.FilterScope(auth.FromContext(ctx))
 	for _, u := range lk.unitsByID {
-		if p.Role != auth.RolePrincipal || p.UnitScope(auth.ReadUnits).Contains(u.ID) {
+		if offered.Contains(u.ID) {
 			data.Units = append(data.Units, u)
 		}
 	}
@@ -142,7 +142,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 			return err
 		}
 		for _, person := range people {
-			if person.Active && (person.Role == auth.RoleOfficer || person.Role == auth.RolePrincipal || person.Role == auth.RoleSpecialist) {
+			if person.Active && complaint.MayBeHandler(person.Role) {
 				page.Handlers = append(page.Handlers, person)
 			}
 		}

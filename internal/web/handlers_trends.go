@@ -122,7 +122,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, name string, 
 	if hasTyped {
 		vals["analysis"] = typed
 	}
-	if name == "board_report" && p.Role == auth.RoleOfficer {
+	if name == "board_report" && report.MayReadSummaries(p) {
 		if page.Summaries, page.SummaryTotal, err = report.Summaries(ctx, s.db, o.Period, o.Kind, l.Lang); err != nil {
 			return err
 		}
