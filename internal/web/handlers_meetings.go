@@ -41,7 +41,7 @@ func (s *Server) meetingsList(w http.ResponseWriter, r *http.Request, fd formDat
 	if err != nil {
 		return err
 	}
-	page := meetingsPage{Meetings: list, CanCreate: auth.FromContext(ctx).UnitScope(auth.HoldMeetings).All()}
+	page := meetingsPage{Meetings: list, CanCreate: meeting.MayCreate(auth.FromContext(ctx))}
 	if page.CanCreate {
 		// Unit names are not personal data.
 		units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
