@@ -49,6 +49,10 @@ func isHandler(p *auth.Principal, c *Case) bool {
 // its handler and those who handle any case.
 func seesSecrets(p *auth.Principal, c *Case) bool { return handlesAny(p) || isHandler(p, c) }
 
+// mayReadFiles reports whether p may read c's files: a secret case shows
+// none to those its secret details are hidden from.
+func mayReadFiles(p *auth.Principal, c *Case) bool { return !c.Secret || seesSecrets(p, c) }
+
 // CanAct reports whether p may change c: its handler, or someone who may
 // take any case over. Everyone who sees a case may add notes.
 func CanAct(p *auth.Principal, c *Case) bool { return handlesAny(p) || isHandler(p, c) }

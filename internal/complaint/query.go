@@ -177,12 +177,72 @@ func ByLink(ctx context.Context, q store.Q, token string) (*FilerCase, error) {
 	return &FilerCase{Case: c, Events: evs}, nil
 }
 
-// Attachment returns a stored file of a case the principal may see.
+// AttachmentFile returns a stored file of a case the context principal
+// may see. A secret case whose details are hidden from them shows no
+// files: app.NotFound.
 func AttachmentFile(ctx context.Context, q store.Q, caseID, fileID int64) (FileInfo, []byte, error) {
-	if _, err := Get(ctx, q, caseID); err != nil {
+	c, err := Get(ctx, q, caseID)
+	if err != nil {
 		return FileInfo{}, nil, err
 	}
+	if !mayReadFiles(auth.FromContext(ctx), c) {
+		return FileInfo{}, nil, app.NotFound()
+	}
 	return attachment(ctx, q, caseID, fileID)
+}
+
+// LinkAttachmentFile returns a file the filer may see through their
+// private link: one attached to an event shown to the filer.
+func LinkAttachmentFile(ctx context.Context, q store.Q, token string, fileID int64) (FileInfo, []byte, error) {
+	fc, err := ByLink(ctx, q, token)
+	if err != nil {
+		return FileInfo{}, nil, err
+	}
+	for _, e := range fc.Events {
+		for _, f := range e.Files {
+			if f.ID == fileID {
+				return attachment(ctx, q, fc.Case.ID, fileID)
+			}
+		}
+	}
+	return FileInfo{}, nil, app.NotFound()
+}
+
+// HandlerKind is how a filer sees who handles their case: a role, never a
+// person's name.
+type HandlerKind struct {
+	Principal bool   // the principal of the case's unit
+	Title     string // a specialist's title ("Måltidschef"), else ""
+}
+
+// FilerHandler says how the filer sees the handler of c: the principal of
+// its unit, a specialist's title, or (the zero value) the organizer's
+// complaint officer.
+func FilerHandler(ctx context.Context, q store.Q, c *Case) (HandlerKind, error) {
+	if c.HandlerID == nil {
+		return HandlerKind{}, nil
+	}
+	var role, title string
+	if err := q.QueryRow(ctx, "SELECT role, title FROM users WHERE id = ?", *c.HandlerID).Scan(&role, &title); err != nil {
+		return HandlerKind{}, err
+	}
+	switch auth.RoleReach(auth.Role(role), auth.HandleCases) {
+	case auth.ReachUnits:
+		return HandlerKind{Principal: c.UnitName != ""}, nil
+	case auth.ReachCategories:
+		return HandlerKind{Title: title}, nil
+	}
+	return HandlerKind{}, nil
+}
+
+// PersonEmail returns a function giving the address of an active person
+// (empty when there is none), for the mails Reply sends to the handler.
+func PersonEmail(ctx context.Context, q store.Q) func(int64) string {
+	return func(id int64) string {
+		var email string
+		_ = q.QueryRow(ctx, "SELECT email FROM users WHERE id = ? AND active", id).Scan(&email)
+		return email
+	}
 }
 
 func attachment(ctx context.Context, q store.Q, caseID, fileID int64) (FileInfo, []byte, error) {

@@ -80,9 +80,9 @@ func ListPeople(ctx context.Context, q store.Q, scope auth.Scope, f PeopleFilter
 		where = append(where, "EXISTS (SELECT 1 FROM user_units uu WHERE uu.user_id = p.id AND "+cond+")")
 		args = append(args, a...)
 	}
-	if f.Role != "" {
+	if role := string(f.Role); role != "" {
 		where = append(where, "p.role = ?")
-		args = append(args, string(f.Role))
+		args = append(args, role)
 	}
 	if f.UnitID != 0 {
 		where = append(where, "EXISTS (SELECT 1 FROM user_units fu WHERE fu.user_id = p.id AND fu.unit_id = ?)")

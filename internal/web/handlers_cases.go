@@ -203,14 +203,12 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := complaint.Get(r.Context(), s.db, id)
+	f, data, err := complaint.AttachmentFile(r.Context(), s.db, id, fileID)
 	if err != nil {
 		return err
 	}
-	if c.SecretHidden {
-		return app.NotFound()
-	}
-	return s.sendFile(w, r, id, fileID)
+	sendAttachment(w, f, data)
+	return nil
 }
 
 func sortUnits(us []org.Unit) {
