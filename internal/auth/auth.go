@@ -48,6 +48,7 @@ const (
 	ReadFullCaseStats  Permission = "cases.stats.full"   // complaint figures without small-group suppression
 	WriteCaseAnalysis  Permission = "cases.analysis"     // write the board report's analysis
 	HoldMeetings       Permission = "meetings"           // principals' meetings (principals: their units)
+	RunMeetings        Permission = "meetings.run"       // create meetings and change anything on them
 	ReadUnitPicture    Permission = "unitpicture.read"   // indicators per unit (principals: their units)
 	ManageIndicators   Permission = "unitpicture.manage" // own indicators, imports, column mappings
 	RunPlacement       Permission = "placement.run"      // school placement rounds, what-ifs, publishing
@@ -60,7 +61,7 @@ const (
 
 // Permissions lists every permission in a stable order.
 var Permissions = []Permission{ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview,
-	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings,
+	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings, RunMeetings,
 	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport}
 
 // Reach is how far a granted permission extends.
@@ -82,7 +83,7 @@ var grants = map[Role]map[Permission]Reach{
 		ReadAudit: ReachAll, ReadOverview: ReachAll, ReadDialogues: ReachOwn},
 	RoleOfficer: {ReadPeople: ReachAll, ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachAll,
 		ReadCaseSummaries: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll, WriteCaseAnalysis: ReachAll,
-		HoldMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll,
+		HoldMeetings: ReachAll, RunMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll,
 		ReadDialogues: ReachAll, HoldDialogues: ReachAll, ManageDialogues: ReachAll, ReadFindings: ReachAll, ReadDialogueReport: ReachAll},
 	RolePrincipal: {ReadPeople: ReachUnits, ReadUnits: ReachUnits, ReadOverview: ReachAll, HandleCases: ReachUnits,
 		HoldMeetings: ReachUnits, ReadUnitPicture: ReachUnits, ReadDialogues: ReachUnits, HoldDialogues: ReachUnits,

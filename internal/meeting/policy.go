@@ -3,14 +3,14 @@ package meeting
 import "github.com/styrkedjan/styrkedjan/internal/auth"
 
 // Who may see and change which meetings. Every access decision of this
-// package is made here, from auth.HoldMeetings and its reach: reach all
-// (officers) sees every meeting, creates them and changes anything on
-// them; reach units (principals) sees the meetings with one of their
-// units and changes only their own units' entries.
+// package is made here: auth.RunMeetings (officers) creates meetings and
+// changes anything on them; auth.HoldMeetings with its reach says which
+// meetings one sees (reach all: every meeting; reach units: those with one
+// of their units) and whose entries one changes (their own units').
 
 // organizer reports whether p runs meetings: sees every meeting, creates
 // them and may change anything on them (the complaint officers).
-func organizer(p *auth.Principal) bool { return p.UnitScope(auth.HoldMeetings).All() }
+func organizer(p *auth.Principal) bool { return p.Can(auth.RunMeetings) }
 
 // visible returns the SQL condition (on alias m) for the meetings p may
 // see: all for organizers, those with one of their units for principals.

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
+	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 )
 
@@ -14,6 +16,18 @@ const (
 	SignedIn    auth.Permission = "signed-in"    // any signed-in person, whatever the role
 	PrivateLink auth.Permission = "private-link" // anyone holding the private link in the path
 )
+
+// PublicOr is the rule of a route open to anonymous callers that asks a
+// signed-in caller for perm (the public unit catalogue, which shows staff
+// the units in their scope instead).
+func PublicOr(perm auth.Permission) auth.Permission { return Public + "|" + perm }
+
+// SignedInNeeds returns the permission a PublicOr rule asks of signed-in
+// callers, and whether rule is one.
+func SignedInNeeds(rule auth.Permission) (auth.Permission, bool) {
+	perm, ok := strings.CutPrefix(string(rule), string(Public)+"|")
+	return auth.Permission(perm), ok
+}
 
 // routeKind says how a route's errors are shown.
 type routeKind int
@@ -80,7 +94,7 @@ func (s *Server) routes() []route {
 		{"GET /complaints/report.pdf", auth.ReadCaseStats, page, s.boardReportPDF, nil},
 		{"GET /complaints/report.xlsx", auth.ReadCaseStats, page, s.boardReportXLSX, nil},
 		{"GET /meetings", auth.HoldMeetings, page, s.meetings, nil},
-		{"POST /meetings", auth.HoldMeetings, page, s.createMeeting, nil},
+		{"POST /meetings", auth.RunMeetings, page, s.createMeeting, nil},
 		{"GET /meetings/{id}", auth.HoldMeetings, page, s.meetingPage, nil},
 		{"POST /meetings/{id}", auth.HoldMeetings, page, s.meetingAction, nil},
 		{"GET /meetings/{id}/pdf", auth.HoldMeetings, page, s.meetingPDF, nil},
@@ -171,7 +185,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/organizer", SignedIn, api, s.apiOrganizer, nil},
 		{"GET /api/v1/school-forms", SignedIn, api, s.apiSchoolForms, nil},
 		{"GET /api/v1/overview", auth.ReadOverview, api, s.apiOverview, nil},
-		{"GET /api/v1/units", Public, api, s.apiUnits, nil}, // public catalogue, or the caller's scope
+		{"GET /api/v1/units", PublicOr(auth.ReadUnits), api, s.apiUnits, nil}, // public catalogue, or the caller's scope
 		{"GET /api/v1/complaint-categories", Public, api, s.apiCategories, nil},
 		{"POST /api/v1/complaints", Public, api, s.apiSubmitComplaint, nil},
 		{"GET /api/v1/cases", auth.HandleCases, api, s.apiCases, nil},
@@ -236,6 +250,14 @@ func (s *Server) guard(rt route) handlerFunc {
 		return s.signedIn(rt.handle)
 	case slices.Contains(auth.Permissions, rt.Permission):
 		return s.allow(rt.Permission, rt.handle)
+	}
+	if perm, ok := SignedInNeeds(rt.Permission); ok && slices.Contains(auth.Permissions, perm) {
+		return func(w http.ResponseWriter, r *http.Request) error {
+			if p := auth.FromContext(r.Context()); p.Authenticated() && !p.Can(perm) {
+				return app.Forbidden()
+			}
+			return rt.handle(w, r)
+		}
 	}
 	panic(fmt.Sprintf("web: route %q has no access rule (permission %q)", rt.Pattern, rt.Permission))
 }
