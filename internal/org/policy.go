@@ -18,3 +18,10 @@ func needsCategories(r auth.Role) bool { return auth.RequiresCategories(r) }
 func LocksOut(self *auth.Principal, p Person) bool {
 	return self.Authenticated() && self.UserID == p.ID && (!p.Active || !auth.RoleCan(p.Role, auth.ManagePeople))
 }
+
+// UnitScope returns the units whose internal pages p may read
+// (auth.ReadUnits: every unit, or a principal's own).
+func UnitScope(p *auth.Principal) auth.Scope { return p.UnitScope(auth.ReadUnits) }
+
+// PeopleScope returns the units whose staff p may read (auth.ReadPeople).
+func PeopleScope(p *auth.Principal) auth.Scope { return p.UnitScope(auth.ReadPeople) }

@@ -154,8 +154,15 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 	return s.renderForm(w, r, "case", formData{Values: vals, Extra: page}, actErr)
 }
 
-// caseAction applies one of the case page's forms.
-func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) error {
+// caseAction applies one workflow action to a case, each its own route
+// (POST /cases/{id}/acknowledged, ...); package complaint
+// decides whether the caller may (its handler, or who handles any case;
+// notes by everyone who sees the case).
+func (s *Server) caseAction(kind complaint.EventKind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error { return s.applyCaseAction(w, r, kind) }
+}
+
+func (s *Server) applyCaseAction(w http.ResponseWriter, r *http.Request, kind complaint.EventKind) error {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -167,10 +174,11 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.renderCase(w, r, vals, err)
 	}
-	for _, k := range []string{"action", "body", "outcome", "handler", "secret"} {
+	for _, k := range []string{"body", "outcome", "handler", "secret"} {
 		vals[k] = r.FormValue(k)
 	}
-	a := complaint.Action{Kind: complaint.EventKind(vals["action"]), Body: vals["body"], Outcome: complaint.Outcome(vals["outcome"]),
+	vals["action"] = string(kind)
+	a := complaint.Action{Kind: kind, Body: vals["body"], Outcome: complaint.Outcome(vals["outcome"]),
 		Secret: vals["secret"] == "on"}
 	a.HandlerID, _ = strconv.ParseInt(vals["handler"], 10, 64)
 	if a.Files, err = formFiles(r, "files"); err == nil {

@@ -218,14 +218,20 @@ func (s *Server) renderDialogue(w http.ResponseWriter, r *http.Request, vals map
 	return s.renderForm(w, r, "dialogue", formData{Values: vals, Extra: view}, actErr)
 }
 
-// dialogueAction applies one of the dialogue page's forms.
-func (s *Server) dialogueAction(w http.ResponseWriter, r *http.Request) error {
+// dialogueAction applies one of the dialogue page's forms, each its own
+// route (POST /dialogues/{id}/minutes, ...); package
+// dialogue decides whether the caller may change the dialogue or action.
+func (s *Server) dialogueAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error { return s.applyDialogueAction(w, r, action) }
+}
+
+func (s *Server) applyDialogueAction(w http.ResponseWriter, r *http.Request, action string) error {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	vals := formValues(r, "action", "participant", "participant_name", "participant_role", "participant_email",
+	vals := formValues(r, "participant", "participant_name", "participant_role", "participant_email",
 		"action_unit", "action_title", "action_owner", "action_due", "action_indicator", "action_target", "action_baseline_year",
 		"action_finding", "action_initiative", "target_action", "status", "held")
 	for _, f := range []string{"strengths", "challenges", "questions", "actions", "wins", "decisions", "analysis_pack", "development_areas"} {
@@ -234,7 +240,8 @@ func (s *Server) dialogueAction(w http.ResponseWriter, r *http.Request) error {
 	vals["comment"] = r.PostFormValue("comment")
 	now := time.Now()
 	var anchor, prefix string
-	switch vals["action"] {
+	vals["action"] = action
+	switch action {
 	case "participant":
 		anchor = "participants"
 		if _, err = dialogue.AddParticipant(ctx, s.db, id, dialogue.ParticipantInput{Name: vals["participant_name"], Role: vals["participant_role"],

@@ -8,6 +8,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/complaint"
 )
 
 // Access sentinels: routes open to more than one permission's holders.
@@ -86,7 +87,20 @@ func (s *Server) routes() []route {
 		{"GET /cases/new", auth.HandleCases, page, s.staffComplaintForm, nil},
 		{"POST /cases/new", auth.HandleCases, page, s.registerComplaint, nil},
 		{"GET /cases/{id}", auth.HandleCases, page, s.casePage, nil},
-		{"POST /cases/{id}", auth.HandleCases, page, s.caseAction, nil},
+		{"POST /cases/{id}/acknowledged", auth.HandleCases, page, s.caseAction(complaint.EventAcknowledged), nil},
+		{"POST /cases/{id}/investigating", auth.HandleCases, page, s.caseAction(complaint.EventInvestigating), nil},
+		{"POST /cases/{id}/answered", auth.HandleCases, page, s.caseAction(complaint.EventAnswered), nil},
+		{"POST /cases/{id}/delay-notice", auth.HandleCases, page, s.caseAction(complaint.EventDelayNotice), nil},
+		{"POST /cases/{id}/closed", auth.HandleCases, page, s.caseAction(complaint.EventClosed), nil},
+		{"POST /cases/{id}/reopened", auth.HandleCases, page, s.caseAction(complaint.EventReopened), nil},
+		{"POST /cases/{id}/summary", auth.HandleCases, page, s.caseAction(complaint.EventSummary), nil},
+		{"POST /cases/{id}/message", auth.HandleCases, page, s.caseAction(complaint.EventMessage), nil},
+		{"POST /cases/{id}/assigned", auth.HandleCases, page, s.caseAction(complaint.EventAssigned), nil},
+		{"POST /cases/{id}/conflict", auth.HandleCases, page, s.caseAction(complaint.EventConflict), nil},
+		{"POST /cases/{id}/secret", auth.HandleCases, page, s.caseAction(complaint.EventSecret), nil},
+		{"POST /cases/{id}/link-revoked", auth.HandleCases, page, s.caseAction(complaint.EventLinkRevoked), nil},
+		{"POST /cases/{id}/reported", auth.HandleCases, page, s.caseAction(complaint.EventReported), nil},
+		{"POST /cases/{id}/note", auth.HandleCases, page, s.caseAction(complaint.EventNote), nil},
 		{"GET /cases/{id}/files/{file}", auth.HandleCases, page, s.caseFile, nil},
 		{"GET /complaints/trends", auth.ReadCaseStats, page, s.trends, nil},
 		{"GET /complaints/report", auth.ReadCaseStats, page, s.boardReport, nil},
@@ -96,7 +110,11 @@ func (s *Server) routes() []route {
 		{"GET /meetings", auth.HoldMeetings, page, s.meetings, nil},
 		{"POST /meetings", auth.RunMeetings, page, s.createMeeting, nil},
 		{"GET /meetings/{id}", auth.HoldMeetings, page, s.meetingPage, nil},
-		{"POST /meetings/{id}", auth.HoldMeetings, page, s.meetingAction, nil},
+		{"POST /meetings/{id}/presented", auth.HoldMeetings, page, s.meetingAction("presented"), nil},
+		{"POST /meetings/{id}/unit-notes", auth.HoldMeetings, page, s.meetingAction("unit_notes"), nil},
+		{"POST /meetings/{id}/notes", auth.HoldMeetings, page, s.meetingAction("notes"), nil},
+		{"POST /meetings/{id}/followup", auth.HoldMeetings, page, s.meetingAction("followup"), nil},
+		{"POST /meetings/{id}/followup-done", auth.HoldMeetings, page, s.meetingAction("followup_done"), nil},
 		{"GET /meetings/{id}/pdf", auth.HoldMeetings, page, s.meetingPDF, nil},
 		// The unit picture (issue 5).
 		{"GET /unitpicture", auth.ReadUnitPicture, page, s.upIndicatorPage, nil},
@@ -134,7 +152,14 @@ func (s *Server) routes() []route {
 		{"GET /dialogues", auth.ReadDialogues, page, s.dialogues, nil},
 		{"POST /dialogues", auth.HoldDialogues, page, s.createDialogue, nil},
 		{"GET /dialogues/{id}", auth.ReadDialogues, page, s.dialoguePage, nil},
-		{"POST /dialogues/{id}", auth.HoldDialogues, page, s.dialogueAction, nil},
+		{"POST /dialogues/{id}/participant", auth.HoldDialogues, page, s.dialogueAction("participant"), nil},
+		{"POST /dialogues/{id}/remove-participant", auth.HoldDialogues, page, s.dialogueAction("remove_participant"), nil},
+		{"POST /dialogues/{id}/minutes", auth.HoldDialogues, page, s.dialogueAction("minutes"), nil},
+		{"POST /dialogues/{id}/add-action", auth.HoldDialogues, page, s.dialogueAction("add_action"), nil},
+		{"POST /dialogues/{id}/action-status", auth.HoldDialogues, page, s.dialogueAction("action_status"), nil},
+		{"POST /dialogues/{id}/action-comment", auth.HoldDialogues, page, s.dialogueAction("action_comment"), nil},
+		{"POST /dialogues/{id}/edit-action", auth.HoldDialogues, page, s.dialogueAction("edit_action"), nil},
+		{"POST /dialogues/{id}/remove-action", auth.HoldDialogues, page, s.dialogueAction("remove_action"), nil},
 		{"GET /dialogues/{id}/prep", auth.ReadDialogues, page, s.dialoguePrep, nil},
 		{"GET /dialogues/{id}/prep.pdf", auth.ReadDialogues, page, s.dialoguePrepPDF, nil},
 		{"GET /dialogues/types", auth.ManageDialogues, page, s.dialogueTypes, nil},

@@ -299,7 +299,7 @@ func TestAPIWithBearerToken(t *testing.T) {
 			Units []int64 `json:"units"`
 		}
 		c.get("/api/v1/me").json(t, &me)
-		if me.Email != principalA || me.Role != "principal" || len(me.Units) != 1 {
+		if me.Email != principalA || string(me.Role) != "principal" || len(me.Units) != 1 {
 			t.Errorf("me = %+v", me)
 		}
 		var units struct {
