@@ -53,7 +53,7 @@ func TestLogAndFilter(t *testing.T) {
 		if all[0].Actor != "system" || all[1].Actor != "anonymous" || all[1].ActorID != nil {
 			t.Errorf("newest first with labels: %q %q", all[0].Actor, all[1].Actor)
 		}
-		if e := all[3]; e.ActorID == nil || *e.ActorID != 1 || e.Role != "admin" || e.IP != "192.0.2.7" || e.UserAgent != "Firefox" {
+		if e := all[3]; e.ActorID == nil || *e.ActorID != 1 || string(e.Role) != "admin" || e.IP != "192.0.2.7" || e.UserAgent != "Firefox" {
 			t.Errorf("who/where not recorded: %+v", e)
 		}
 		page, _ := audit.List(base, db, audit.Filter{BeforeID: all[1].ID})

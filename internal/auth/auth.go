@@ -30,35 +30,95 @@ func ParseRole(s string) (Role, bool) {
 	return r, slices.Contains(Roles, r)
 }
 
-// Permission is something a role may do regardless of scope.
+// Permission is something a role may do. How far it reaches (every unit,
+// the person's own units, their complaint categories, or only what names
+// them) is part of the grant.
 type Permission string
 
 const (
 	ManageOrganization Permission = "org.manage"         // organizer, forms, areas, units
 	ManagePeople       Permission = "people.manage"      // create and edit people, import
-	ReadPeople         Permission = "people.read"        // see staff (within scope)
-	ReadUnits          Permission = "units.read"         // internal unit pages (within scope)
+	ReadPeople         Permission = "people.read"        // see staff (within reach)
+	ReadUnits          Permission = "units.read"         // internal unit pages (within reach)
 	ReadAudit          Permission = "audit.read"         // the audit log
 	ReadOverview       Permission = "overview.read"      // aggregate figures
-	HandleCases        Permission = "cases.handle"       // complaints (within scope)
-	ReadCaseStats      Permission = "cases.stats"        // complaint trends and board reports (board: suppressed)
+	HandleCases        Permission = "cases.handle"       // complaints: reach all = every case, may take any over, sees secrets
+	ReadCaseSummaries  Permission = "cases.summaries"    // the handlers' free-text summaries of closed cases
+	ReadCaseStats      Permission = "cases.stats"        // complaint trends and board reports (suppressed unless ReadFullCaseStats)
+	ReadFullCaseStats  Permission = "cases.stats.full"   // complaint figures without small-group suppression
+	WriteCaseAnalysis  Permission = "cases.analysis"     // write the board report's analysis
 	HoldMeetings       Permission = "meetings"           // principals' meetings (principals: their units)
-	ReadUnitPicture    Permission = "unitpicture.read"   // indicators per unit (principals: their units; board: suppressed)
+	RunMeetings        Permission = "meetings.run"       // create meetings and change anything on them
+	ReadUnitPicture    Permission = "unitpicture.read"   // indicators per unit (principals: their units)
 	ManageIndicators   Permission = "unitpicture.manage" // own indicators, imports, column mappings
 	RunPlacement       Permission = "placement.run"      // school placement rounds, what-ifs, publishing
-	HoldDialogues      Permission = "dialogues"          // quality dialogues and actions (principals: their units)
+	ReadDialogues      Permission = "dialogues.read"     // dialogues' minutes and actions (own reach: those they take part in)
+	HoldDialogues      Permission = "dialogues"          // plan and change quality dialogues (principals: their units)
+	ManageDialogues    Permission = "dialogues.manage"   // the organizer-wide parts: dialogue types, initiatives, findings
+	ReadFindings       Permission = "dialogues.findings" // inspection findings, initiatives, good examples (no personal data)
 	ReadDialogueReport Permission = "dialogues.report"   // the dialogue series report (aggregates, no notes)
 )
 
-var grants = map[Role][]Permission{
+// Permissions lists every permission in a stable order.
+var Permissions = []Permission{ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview,
+	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings, RunMeetings,
+	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport}
+
+// Reach is how far a granted permission extends.
+type Reach int
+
+const (
+	ReachNone       Reach = iota // not granted
+	ReachOwn                     // only what names the person (a participant, a handler)
+	ReachCategories              // their complaint categories (and what names them)
+	ReachUnits                   // their units (and what names them)
+	ReachAll                     // the whole organization
+)
+
+// grants is the one table of who may do what: role → permission → reach.
+// Code asks for permissions and their reach, never for roles.
+var grants = map[Role]map[Permission]Reach{
 	// Administrators configure the system; they do not read complaints.
-	RoleAdmin: {ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview},
-	RoleOfficer: {ReadPeople, ReadUnits, ReadOverview, HandleCases, ReadCaseStats, HoldMeetings,
-		ReadUnitPicture, ManageIndicators, RunPlacement, HoldDialogues, ReadDialogueReport},
-	RolePrincipal:  {ReadPeople, ReadUnits, ReadOverview, HandleCases, HoldMeetings, ReadUnitPicture, HoldDialogues},
-	RoleSpecialist: {ReadUnits, ReadOverview, HandleCases},
-	RoleAnalyst:    {ReadUnits, ReadOverview, ReadCaseStats, ReadUnitPicture, ManageIndicators, ReadDialogueReport},
-	RoleBoard:      {ReadOverview, ReadCaseStats, ReadUnitPicture, ReadDialogueReport},
+	RoleAdmin: {ManageOrganization: ReachAll, ManagePeople: ReachAll, ReadPeople: ReachAll, ReadUnits: ReachAll,
+		ReadAudit: ReachAll, ReadOverview: ReachAll, ReadDialogues: ReachOwn},
+	RoleOfficer: {ReadPeople: ReachAll, ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachAll,
+		ReadCaseSummaries: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll, WriteCaseAnalysis: ReachAll,
+		HoldMeetings: ReachAll, RunMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll,
+		ReadDialogues: ReachAll, HoldDialogues: ReachAll, ManageDialogues: ReachAll, ReadFindings: ReachAll, ReadDialogueReport: ReachAll},
+	RolePrincipal: {ReadPeople: ReachUnits, ReadUnits: ReachUnits, ReadOverview: ReachAll, HandleCases: ReachUnits,
+		HoldMeetings: ReachUnits, ReadUnitPicture: ReachUnits, ReadDialogues: ReachUnits, HoldDialogues: ReachUnits,
+		ReadFindings: ReachUnits},
+	RoleSpecialist: {ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachCategories, ReadDialogues: ReachOwn},
+	RoleAnalyst: {ReadUnits: ReachAll, ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll,
+		WriteCaseAnalysis: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, ReadDialogues: ReachOwn,
+		ReadFindings: ReachAll, ReadDialogueReport: ReachAll},
+	// Board members get aggregates only and never a dialogue's minutes.
+	RoleBoard: {ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadUnitPicture: ReachAll, ReadFindings: ReachAll,
+		ReadDialogueReport: ReachAll},
+}
+
+// RoleReach returns how far perm extends for role r (ReachNone when not granted).
+func RoleReach(r Role, perm Permission) Reach { return grants[r][perm] }
+
+// RoleCan reports whether role r holds perm, e.g. whether a person may be
+// chosen as a case's handler.
+func RoleCan(r Role, perm Permission) bool { return RoleReach(r, perm) != ReachNone }
+
+// RequiresUnits reports whether a person of role r needs linked units for
+// their grants to mean anything (some permission reaches their units).
+func RequiresUnits(r Role) bool { return hasReach(r, ReachUnits) }
+
+// RequiresCategories reports whether a person of role r needs complaint
+// categories (some permission reaches their categories).
+func RequiresCategories(r Role) bool { return hasReach(r, ReachCategories) }
+
+func hasReach(r Role, want Reach) bool {
+	for _, reach := range grants[r] {
+		if reach == want {
+			return true
+		}
+	}
+	return false
 }
 
 // Principal is the caller of a request: a signed-in user, a token holder or
@@ -84,11 +144,15 @@ var System = &Principal{Email: "system"}
 func (p *Principal) Authenticated() bool { return p != nil && p.UserID != 0 }
 
 // Can reports whether the role holds the permission.
-func (p *Principal) Can(perm Permission) bool {
+func (p *Principal) Can(perm Permission) bool { return p.Reach(perm) != ReachNone }
+
+// Reach returns how far perm extends for the principal: ReachNone for
+// anonymous callers, the system and roles without it.
+func (p *Principal) Reach(perm Permission) Reach {
 	if !p.Authenticated() {
-		return false
+		return ReachNone
 	}
-	return slices.Contains(grants[p.Role], perm)
+	return RoleReach(p.Role, perm)
 }
 
 // Label is how the principal appears in the audit log.
@@ -100,16 +164,17 @@ func (p *Principal) Label() string {
 }
 
 // UnitScope returns the units whose personal data the principal may read
-// under perm: all units for organization-wide roles, their own units for
-// principals, none when the role lacks perm.
+// under perm: all units when perm reaches all, their own units when it
+// reaches their units, none otherwise (no grant, or a reach of categories
+// or own things only, which no unit list expresses).
 func (p *Principal) UnitScope(perm Permission) Scope {
-	switch {
-	case !p.Can(perm):
-		return Scope{}
-	case p.Role == RolePrincipal:
+	switch p.Reach(perm) {
+	case ReachAll:
+		return Scope{all: true}
+	case ReachUnits:
 		return Scope{units: slices.Clone(p.Units), limited: true}
 	default:
-		return Scope{all: true}
+		return Scope{}
 	}
 }
 

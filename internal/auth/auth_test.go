@@ -213,3 +213,51 @@ func TestSessionStore(t *testing.T) {
 		}
 	})
 }
+
+func TestGrantTable(t *testing.T) {
+	// Every permission is held by some role, and the table answers by role
+	// and by principal alike.
+	for _, perm := range auth.Permissions {
+		held := false
+		for _, r := range auth.Roles {
+			p := &auth.Principal{UserID: 1, Role: r}
+			if p.Can(perm) != auth.RoleCan(r, perm) || p.Reach(perm) != auth.RoleReach(r, perm) {
+				t.Errorf("%s %s: principal and role disagree", r, perm)
+			}
+			held = held || auth.RoleCan(r, perm)
+		}
+		if !held {
+			t.Errorf("no role holds %s", perm)
+		}
+		if auth.Anonymous.Reach(perm) != auth.ReachNone || auth.System.Can(perm) {
+			t.Errorf("anonymous or system holds %s", perm)
+		}
+	}
+	// Reach: officers every case, principals their units, specialists their categories.
+	for r, want := range map[auth.Role]auth.Reach{auth.RoleOfficer: auth.ReachAll, auth.RolePrincipal: auth.ReachUnits,
+		auth.RoleSpecialist: auth.ReachCategories, auth.RoleAnalyst: auth.ReachNone, auth.RoleBoard: auth.ReachNone, auth.RoleAdmin: auth.ReachNone} {
+		if got := auth.RoleReach(r, auth.HandleCases); got != want {
+			t.Errorf("%s HandleCases reach = %v, want %v", r, got, want)
+		}
+	}
+	// Board members never read a dialogue; only officers see case summaries.
+	if auth.RoleCan(auth.RoleBoard, auth.ReadDialogues) || !auth.RoleCan(auth.RoleBoard, auth.ReadDialogueReport) {
+		t.Error("board and dialogues")
+	}
+	for _, r := range auth.Roles {
+		if got := auth.RoleCan(r, auth.ReadCaseSummaries); got != (r == auth.RoleOfficer) {
+			t.Errorf("%s ReadCaseSummaries = %v", r, got)
+		}
+	}
+	// Who needs units or categories follows from the reach.
+	for _, r := range auth.Roles {
+		if auth.RequiresUnits(r) != (r == auth.RolePrincipal) || auth.RequiresCategories(r) != (r == auth.RoleSpecialist) {
+			t.Errorf("%s: requires units %v, categories %v", r, auth.RequiresUnits(r), auth.RequiresCategories(r))
+		}
+	}
+	// A specialist's categories are no unit list: no units in scope.
+	sp := &auth.Principal{UserID: 5, Role: auth.RoleSpecialist, Units: []int64{3}}
+	if !sp.UnitScope(auth.HandleCases).Empty() || !sp.UnitScope(auth.ReadUnits).All() {
+		t.Error("specialist scopes")
+	}
+}

@@ -12,40 +12,6 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
-// scope returns the SQL condition (on alias c) for the cases p may see:
-// officers every case; a principal the cases they handle and
-// those of their units, except cases that concern the principal; a
-// specialist the cases they handle and those in their categories; other
-// roles none.
-func scope(p *auth.Principal) (string, []any) {
-	if !p.Can(auth.HandleCases) {
-		return "1=0", nil
-	}
-	switch p.Role {
-	case auth.RoleOfficer:
-		return "1=1", nil
-	case auth.RolePrincipal:
-		cond, args := p.UnitScope(auth.ReadPeople).SQL("c.unit_id")
-		return "(c.handler_id = ? OR (" + cond + " AND NOT c.concerns_principal))", append([]any{p.UserID}, args...)
-	case auth.RoleSpecialist:
-		if len(p.Categories) == 0 {
-			return "c.handler_id = ?", []any{p.UserID}
-		}
-		args := []any{p.UserID}
-		for _, c := range p.Categories {
-			args = append(args, c)
-		}
-		return "(c.handler_id = ? OR c.category_code IN (" + store.Placeholders(len(p.Categories)) + "))", args
-	}
-	return "1=0", nil
-}
-
-// seesSecrets reports whether p may read the details of a secret case:
-// its handler and the administration's officers.
-func seesSecrets(p *auth.Principal, c *Case) bool {
-	return p.Role == auth.RoleOfficer || (c.HandlerID != nil && *c.HandlerID == p.UserID)
-}
-
 // caseColumns selects a case with its unit and handler names; caseJoins
 // supplies the u and h aliases it reads.
 const caseColumns = caseFields + " FROM complaints c " + caseJoins
@@ -207,12 +173,72 @@ func ByLink(ctx context.Context, q store.Q, token string) (*FilerCase, error) {
 	return &FilerCase{Case: c, Events: evs}, nil
 }
 
-// Attachment returns a stored file of a case the principal may see.
+// AttachmentFile returns a stored file of a case the context principal
+// may see. A secret case whose details are hidden from them shows no
+// files: app.NotFound.
 func AttachmentFile(ctx context.Context, q store.Q, caseID, fileID int64) (FileInfo, []byte, error) {
-	if _, err := Get(ctx, q, caseID); err != nil {
+	c, err := Get(ctx, q, caseID)
+	if err != nil {
 		return FileInfo{}, nil, err
 	}
+	if !mayReadFiles(auth.FromContext(ctx), c) {
+		return FileInfo{}, nil, app.NotFound()
+	}
 	return attachment(ctx, q, caseID, fileID)
+}
+
+// LinkAttachmentFile returns a file the filer may see through their
+// private link: one attached to an event shown to the filer.
+func LinkAttachmentFile(ctx context.Context, q store.Q, token string, fileID int64) (FileInfo, []byte, error) {
+	fc, err := ByLink(ctx, q, token)
+	if err != nil {
+		return FileInfo{}, nil, err
+	}
+	for _, e := range fc.Events {
+		for _, f := range e.Files {
+			if f.ID == fileID {
+				return attachment(ctx, q, fc.Case.ID, fileID)
+			}
+		}
+	}
+	return FileInfo{}, nil, app.NotFound()
+}
+
+// HandlerKind is how a filer sees who handles their case: a role, never a
+// person's name.
+type HandlerKind struct {
+	Principal bool   // the principal of the case's unit
+	Title     string // a specialist's title ("Måltidschef"), else ""
+}
+
+// FilerHandler says how the filer sees the handler of c: the principal of
+// its unit, a specialist's title, or (the zero value) the organizer's
+// complaint officer.
+func FilerHandler(ctx context.Context, q store.Q, c *Case) (HandlerKind, error) {
+	if c.HandlerID == nil {
+		return HandlerKind{}, nil
+	}
+	var role, title string
+	if err := q.QueryRow(ctx, "SELECT role, title FROM users WHERE id = ?", *c.HandlerID).Scan(&role, &title); err != nil {
+		return HandlerKind{}, err
+	}
+	switch auth.RoleReach(auth.Role(role), auth.HandleCases) {
+	case auth.ReachUnits:
+		return HandlerKind{Principal: c.UnitName != ""}, nil
+	case auth.ReachCategories:
+		return HandlerKind{Title: title}, nil
+	}
+	return HandlerKind{}, nil
+}
+
+// PersonEmail returns a function giving the address of an active person
+// (empty when there is none), for the mails Reply sends to the handler.
+func PersonEmail(ctx context.Context, q store.Q) func(int64) string {
+	return func(id int64) string {
+		var email string
+		_ = q.QueryRow(ctx, "SELECT email FROM users WHERE id = ? AND active", id).Scan(&email)
+		return email
+	}
 }
 
 func attachment(ctx context.Context, q store.Q, caseID, fileID int64) (FileInfo, []byte, error) {

@@ -55,12 +55,6 @@ var transitions = map[EventKind]struct {
 	EventReopened:      {[]Status{Answered, Closed}, Investigating},
 }
 
-// CanAct reports whether p may change c: its handler, or an officer (who
-// may take any case over). Everyone who sees a case may add notes.
-func CanAct(p *auth.Principal, c *Case) bool {
-	return p.Role == auth.RoleOfficer || (c.HandlerID != nil && *c.HandlerID == p.UserID)
-}
-
 // Act applies a handler's action to a case in one transaction: the status
 // change, the event, attachments, the mail to the filer and the audit
 // record. Invalid transitions and missing texts are validation errors.

@@ -157,7 +157,7 @@ func (d *Dialogue) UnitIDs() []int64 {
 func (d *Dialogue) Staff() int {
 	n := 0
 	for _, p := range d.Participants {
-		if p.Role == RoleStaff {
+		if isStaff(p.Role) {
 			n++
 		}
 	}
@@ -225,44 +225,6 @@ func TermBounds(term string) (from, to string, ok bool) {
 	}
 	return "", "", false
 }
-
-// Organizer reports whether p runs dialogues for every unit.
-func Organizer(p *auth.Principal) bool { return p.UnitScope(auth.HoldDialogues).All() }
-
-// visible returns the SQL condition (on alias d) for the dialogues p may
-// see.
-func visible(p *auth.Principal) (string, []any) {
-	if !p.Authenticated() || p.Role == auth.RoleBoard {
-		return "1=0", nil
-	}
-	if Organizer(p) {
-		return "1=1", nil
-	}
-	cond, args := p.UnitScope(auth.HoldDialogues).SQL("du.unit_id")
-	return "(EXISTS (SELECT 1 FROM dialogue_units du WHERE du.dialogue_id = d.id AND " + cond + ")" +
-		" OR EXISTS (SELECT 1 FROM dialogue_participants dp WHERE dp.dialogue_id = d.id AND dp.user_id = ?))", append(args, p.UserID)
-}
-
-// mayEdit reports whether p may change a dialogue with these units:
-// officers always, a principal when every unit is theirs.
-func mayEdit(p *auth.Principal, units []int64) bool {
-	scope := p.UnitScope(auth.HoldDialogues)
-	if scope.All() {
-		return true
-	}
-	if scope.Empty() || len(units) == 0 {
-		return false
-	}
-	for _, u := range units {
-		if !scope.Contains(u) {
-			return false
-		}
-	}
-	return true
-}
-
-// MayPlan reports whether p may plan dialogues at all.
-func MayPlan(p *auth.Principal) bool { return p.Role != auth.RoleBoard && p.Can(auth.HoldDialogues) }
 
 const typeCols = "id, key, kind, name_sv, name_en, questions, themes, active"
 
@@ -655,11 +617,9 @@ func AddParticipant(ctx context.Context, db store.Q, id int64, in ParticipantInp
 		switch {
 		case !slices.Contains(Roles, in.Role):
 			v.Add("participant_role", "field.choose")
-		case in.Role == RoleGuardian && d.Type.Kind != KindGuardian:
-			v.Add("participant_role", "dialogue.err_role_guardian")
-		case in.Role == RoleAgency && d.Type.Kind != KindNational:
-			v.Add("participant_role", "dialogue.err_role_agency")
-		case in.Role == RoleStaff && d.Type.Kind == KindStaff && d.Staff() >= MaxStaff:
+		case !participantAllowed(in.Role, d.Type.Kind):
+			v.Add("participant_role", participantRules[in.Role].refused)
+		case isStaff(in.Role) && d.Type.Kind == KindStaff && d.Staff() >= MaxStaff:
 			v.Add("participant_role", "dialogue.err_staff_max", map[string]any{"Max": MaxStaff})
 		}
 		var user any

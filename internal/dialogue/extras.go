@@ -50,12 +50,6 @@ func (f Finding) Overdue(today string) bool {
 	return f.ResolvedOn == "" && f.Deadline != "" && f.Deadline < today
 }
 
-// MayReadFindings: officers and principals (their units) and the report's
-// readers (board, analysts) see inspection findings.
-func MayReadFindings(p *auth.Principal) bool {
-	return p.Can(auth.HoldDialogues) || p.Can(auth.ReadDialogueReport)
-}
-
 // Findings returns the inspection findings: all for officers and the
 // report's readers, the organizer-wide ones and their own units' for a
 // principal. Findings concern units, not people; not audited.
@@ -64,11 +58,7 @@ func Findings(ctx context.Context, q store.Q) ([]Finding, error) {
 	if !MayReadFindings(p) {
 		return nil, app.Forbidden()
 	}
-	cond, args := "1=1", []any(nil)
-	if !p.Can(auth.ReadDialogueReport) {
-		c, a := p.UnitScope(auth.HoldDialogues).SQL("f.unit_id")
-		cond, args = "(f.unit_id IS NULL OR "+c+")", a
-	}
+	cond, args := findingsScope(p)
 	return findings(ctx, q, cond, args)
 }
 
@@ -221,9 +211,6 @@ type Initiative struct {
 
 // StartSchoolYear is the first school year, e.g. "2023/24".
 func (i Initiative) StartSchoolYear() string { return unitpicture.SchoolYear(i.StartYear) }
-
-// MayReadInitiatives: those who plan dialogues and the report's readers.
-func MayReadInitiatives(p *auth.Principal) bool { return MayReadFindings(p) }
 
 // Initiatives returns every initiative (they concern units, not people).
 func Initiatives(ctx context.Context, q store.Q) ([]Initiative, error) {

@@ -94,9 +94,6 @@ type Series struct {
 	AsOf      string // the date "overdue" refers to
 }
 
-// MayReadSeries: officers and the report's readers.
-func MayReadSeries(p *auth.Principal) bool { return Organizer(p) || p.Can(auth.ReadDialogueReport) }
-
 // Terms returns the terms with dialogues, newest first.
 func Terms(ctx context.Context, q store.Q) ([]string, error) {
 	rows, err := q.Query(ctx, "SELECT DISTINCT held_on FROM dialogues ORDER BY held_on DESC")

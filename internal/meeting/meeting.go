@@ -121,21 +121,6 @@ type FollowupInput struct {
 	Due    string
 }
 
-// organizer reports whether p runs meetings: sees every meeting, creates
-// them and may change anything on them (the complaint officers).
-func organizer(p *auth.Principal) bool { return p.UnitScope(auth.HoldMeetings).All() }
-
-// visible returns the SQL condition (on alias m) for the meetings p may
-// see: all for organizers, those with one of their units for principals.
-func visible(p *auth.Principal) (string, []any) {
-	scope := p.UnitScope(auth.HoldMeetings)
-	if scope.All() {
-		return "1=1", nil
-	}
-	cond, args := scope.SQL("mu.unit_id")
-	return "EXISTS (SELECT 1 FROM meeting_units mu WHERE mu.meeting_id = m.id AND " + cond + ")", args
-}
-
 // Defaults proposes a new meeting held today: the last two weeks, and
 // every active unit led by an active principal, so that a unit with
 // nothing to report shows that too.
@@ -267,7 +252,7 @@ func get(ctx context.Context, q store.Q, id int64) (*Meeting, error) {
 	if err != nil {
 		return nil, err
 	}
-	scope := p.UnitScope(auth.HoldMeetings)
+	scope := unitScope(p)
 	rows, err := q.Query(ctx, `SELECT a.unit_id, n.name, a.presented_at, COALESCE(u.name, ''), a.notes
 		FROM meeting_units a JOIN units n ON n.id = a.unit_id LEFT JOIN users u ON u.id = a.presented_by
 		WHERE a.meeting_id = ? ORDER BY n.name, n.id`, id)

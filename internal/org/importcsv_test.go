@@ -246,7 +246,7 @@ func TestImportPeopleRejectedRows(t *testing.T) {
 		if got := rejections(p); !reflect.DeepEqual(got, want) {
 			t.Errorf("rejections\n got %v\nwant %v", got, want)
 		}
-		if len(p.People) != 1 || p.People[0].Person.Role != auth.RoleAnalyst {
+		if len(p.People) != 1 || string(p.People[0].Person.Role) != string(auth.RoleAnalyst) {
 			t.Errorf("valid rows %+v", p.People)
 		}
 	})
@@ -286,7 +286,7 @@ func TestImportApplyCreatesAndUpdates(t *testing.T) {
 			t.Fatalf("Rita: %v %v", people, err)
 		}
 		rita := people[0]
-		if rita.Email != "rita.rektorsson@exempelby.example" || rita.Role != auth.RolePrincipal || len(rita.Units) != 2 || rita.HasPassword {
+		if rita.Email != "rita.rektorsson@exempelby.example" || string(rita.Role) != string(auth.RolePrincipal) || len(rita.Units) != 2 || rita.HasPassword {
 			t.Errorf("Rita %+v", rita)
 		}
 		people, _ = org.ListPeople(ctx, db, auth.AllUnits(), org.PeopleFilter{Role: auth.RoleSpecialist})

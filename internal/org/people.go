@@ -49,10 +49,10 @@ func (p *Person) Validate() error {
 	if _, ok := auth.ParseRole(string(p.Role)); !ok {
 		v.Add("role", "field.choose")
 	}
-	if p.Role == auth.RolePrincipal && len(p.Units) == 0 {
+	if needsUnits(p.Role) && len(p.Units) == 0 {
 		v.Add("units", "field.principal_units")
 	}
-	if p.Role == auth.RoleSpecialist && len(p.Categories) == 0 {
+	if needsCategories(p.Role) && len(p.Categories) == 0 {
 		v.Add("categories", "field.specialist_categories")
 	}
 	for _, c := range p.Categories {
@@ -80,9 +80,9 @@ func ListPeople(ctx context.Context, q store.Q, scope auth.Scope, f PeopleFilter
 		where = append(where, "EXISTS (SELECT 1 FROM user_units uu WHERE uu.user_id = p.id AND "+cond+")")
 		args = append(args, a...)
 	}
-	if f.Role != "" {
+	if role := string(f.Role); role != "" {
 		where = append(where, "p.role = ?")
-		args = append(args, string(f.Role))
+		args = append(args, role)
 	}
 	if f.UnitID != 0 {
 		where = append(where, "EXISTS (SELECT 1 FROM user_units fu WHERE fu.user_id = p.id AND fu.unit_id = ?)")

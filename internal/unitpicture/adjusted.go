@@ -111,7 +111,7 @@ func Adjusted(ctx context.Context, db store.Q, p *auth.Principal, q AdjustedQuer
 	if err != nil {
 		return nil, err
 	}
-	scope := p.UnitScope(auth.ReadUnitPicture)
+	scope := readScope(p)
 	res.Rows = slices.DeleteFunc(res.Rows, func(r AdjustedRow) bool { return !scope.Contains(r.UnitID) })
 	return res, nil
 }

@@ -74,7 +74,7 @@ func Compensatory(ctx context.Context, db store.Q, p *auth.Principal, year strin
 	if err := canRead(p); err != nil {
 		return nil, err
 	}
-	scope := p.UnitScope(auth.ReadUnitPicture)
+	scope := readScope(p)
 	need, err := IndicatorByKey(ctx, db, NeedIndicator)
 	if err != nil {
 		return nil, err
@@ -285,7 +285,7 @@ func Steer(ctx context.Context, db store.Q, p *auth.Principal) (*SteerResult, er
 	if err := canRead(p); err != nil {
 		return nil, err
 	}
-	scope := p.UnitScope(auth.ReadUnitPicture)
+	scope := readScope(p)
 	inds, err := Indicators(ctx, db)
 	if err != nil {
 		return nil, err

@@ -154,7 +154,7 @@ func UnitProfile(ctx context.Context, db store.Q, p *auth.Principal, unitID int6
 	if err := canRead(p); err != nil {
 		return nil, err
 	}
-	if !p.UnitScope(auth.ReadUnitPicture).Contains(unitID) {
+	if !MayReadUnit(p, unitID) {
 		return nil, app.NotFound()
 	}
 	pr := &Profile{UnitID: unitID, Baseline: baselineYear}
@@ -293,7 +293,7 @@ func IndicatorChange(ctx context.Context, db store.Q, p *auth.Principal, unitID 
 	if err := canRead(p); err != nil {
 		return Change{}, err
 	}
-	if !p.UnitScope(auth.ReadUnitPicture).Contains(unitID) {
+	if !MayReadUnit(p, unitID) {
 		return Change{}, app.NotFound()
 	}
 	ind, err := IndicatorByKey(ctx, db, key)

@@ -267,8 +267,6 @@ func Preview(ctx context.Context, db store.Q, p *auth.Principal, d *skolverket.D
 	return importData(ctx, db, p, d, source, fileName, true)
 }
 
-func mayImport(p *auth.Principal) bool { return p == auth.System || p.Can(auth.ManageIndicators) }
-
 type valueKey struct {
 	indicator int64
 	code      string
@@ -710,7 +708,7 @@ type Run struct {
 
 // Runs returns the latest import runs, newest first.
 func Runs(ctx context.Context, q store.Q, p *auth.Principal, limit int) ([]Run, error) {
-	if !p.Can(auth.ReadUnitPicture) && p != auth.System {
+	if !mayReadAny(p) {
 		return nil, app.Forbidden()
 	}
 	if limit <= 0 {

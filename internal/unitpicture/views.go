@@ -159,13 +159,6 @@ type YearMedian struct {
 	N      int     `json:"n"`
 }
 
-func canRead(p *auth.Principal) error {
-	if !p.Can(auth.ReadUnitPicture) {
-		return app.Forbidden()
-	}
-	return nil
-}
-
 // IndicatorView returns the indicator with key in school year year ("" for
 // the latest year with values) for the organizer's units in p's scope, the
 // organizer's spread and the national value where known. Group "all".
@@ -173,7 +166,7 @@ func IndicatorView(ctx context.Context, db store.Q, p *auth.Principal, key, year
 	if err := canRead(p); err != nil {
 		return nil, err
 	}
-	scope := p.UnitScope(auth.ReadUnitPicture)
+	scope := readScope(p)
 	ind, err := IndicatorByKey(ctx, db, key)
 	if err != nil {
 		return nil, err

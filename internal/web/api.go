@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -161,10 +160,7 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
 		}
 		return writeJSON(w, http.StatusOK, map[string]any{"items": out})
 	}
-	if !p.Can(auth.ReadUnits) {
-		return app.Forbidden()
-	}
-	units, err := org.ListUnits(r.Context(), s.db, p.UnitScope(auth.ReadUnits))
+	units, err := org.ListUnits(r.Context(), s.db, org.UnitScope(p))
 	if err != nil {
 		return err
 	}
@@ -180,7 +176,7 @@ func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := org.GetUnit(r.Context(), s.db, auth.FromContext(r.Context()).UnitScope(auth.ReadUnits), id)
+	u, err := org.GetUnit(r.Context(), s.db, org.UnitScope(auth.FromContext(r.Context())), id)
 	if err != nil {
 		return err
 	}
@@ -211,7 +207,7 @@ func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) error {
 		f.Role = role
 	}
 	f.UnitID, _ = strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64)
-	people, err := org.ListPeople(ctx, s.db, auth.FromContext(ctx).UnitScope(auth.ReadPeople), f)
+	people, err := org.ListPeople(ctx, s.db, org.PeopleScope(auth.FromContext(ctx)), f)
 	if err != nil {
 		return err
 	}
@@ -227,7 +223,7 @@ func (s *Server) apiPerson(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := org.GetPerson(r.Context(), s.db, auth.FromContext(r.Context()).UnitScope(auth.ReadPeople), id)
+	p, err := org.GetPerson(r.Context(), s.db, org.PeopleScope(auth.FromContext(r.Context())), id)
 	if err != nil {
 		return err
 	}

@@ -60,18 +60,15 @@ func (l *limiter) allow(ip string) bool {
 // för Ekbacka skola", "Måltidschef", or the organizer's complaint officer.
 // The filer sees a role, not a person's name.
 func (s *Server) handlerLabel(ctx context.Context, l *i18n.Localizer, c *complaint.Case) (string, error) {
-	if c.HandlerID == nil {
-		return l.T("public.handler.officer"), nil
-	}
-	var role, title string
-	if err := s.db.QueryRow(ctx, "SELECT role, title FROM users WHERE id = ?", *c.HandlerID).Scan(&role, &title); err != nil {
+	h, err := complaint.FilerHandler(ctx, s.db, c)
+	if err != nil {
 		return "", err
 	}
 	switch {
-	case role == "principal" && c.UnitName != "":
+	case h.Principal:
 		return l.T("public.handler.principal", "Unit", c.UnitName), nil
-	case role == "specialist" && title != "":
-		return title, nil
+	case h.Title != "":
+		return h.Title, nil
 	}
 	return l.T("public.handler.officer"), nil
 }

@@ -119,10 +119,10 @@ func TestFileAComplaintAndFollowIt(t *testing.T) {
 		if r := p.get("/cases"); !strings.Contains(r.body, "BUN 2026/") {
 			t.Fatal("case not on the principal's work list")
 		}
-		if r := p.post("/cases/"+itoa(caseID), url.Values{"action": {"note"}, "body": {"Intern: ringt mentorn."}}); r.status != http.StatusSeeOther {
+		if r := p.act("/cases/"+itoa(caseID), url.Values{"action": {"note"}, "body": {"Intern: ringt mentorn."}}); r.status != http.StatusSeeOther {
 			t.Fatalf("note: %d", r.status)
 		}
-		if r := p.postMultipart("/cases/"+itoa(caseID), map[string]string{"action": "answered", "body": "Vi har ordnat en vikarie."}); r.status != http.StatusSeeOther {
+		if r := p.postMultipart("/cases/"+itoa(caseID)+"/answered", map[string]string{"body": "Vi har ordnat en vikarie."}); r.status != http.StatusSeeOther {
 			t.Fatalf("answer: %d\n%s", r.status, r.body)
 		}
 		r = guardian.get(link)
@@ -133,7 +133,7 @@ func TestFileAComplaintAndFollowIt(t *testing.T) {
 			t.Fatal("internal note shown to the filer")
 		}
 		// Closing without an outcome names the field on the case page.
-		r = p.post("/cases/"+itoa(caseID), url.Values{"action": {"closed"}})
+		r = p.act("/cases/"+itoa(caseID), url.Values{"action": {"closed"}})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#f-closed.outcome"`) {
 			t.Errorf("close without outcome: %d", r.status)
 		}
@@ -271,7 +271,7 @@ func TestCaseScopingThroughPagesAndAPI(t *testing.T) {
 				t.Errorf("principal A GET %s: %d", path, r.status)
 			}
 		}
-		if r := a.post("/cases/"+itoa(id), url.Values{"action": {"note"}, "body": {"x"}}); r.status != http.StatusNotFound {
+		if r := a.act("/cases/"+itoa(id), url.Values{"action": {"note"}, "body": {"x"}}); r.status != http.StatusNotFound {
 			t.Errorf("principal A acting on B's case: %d", r.status)
 		}
 		if r := a.get("/cases?status=all"); strings.Contains(r.body, "Björkdalen") || strings.Contains(r.body, "BUN 2026/00001") {

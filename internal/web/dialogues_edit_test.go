@@ -31,14 +31,14 @@ func TestDialogueEditActionHTTP(t *testing.T) {
 		pa := e.login(principalA)
 		r := pa.get("/dialogues/" + a)
 		// The demo dialogue is held: the minutes form is folded, the edit form is there.
-		if r.status != 200 || !strings.Contains(r.body, `<details class="minutes-form">`) || !strings.Contains(r.body, `value="edit_action"`) ||
+		if r.status != 200 || !strings.Contains(r.body, `<details class="minutes-form">`) || !strings.Contains(r.body, `action="/dialogues/`+a+`/edit-action"`) ||
 			!strings.Contains(r.body, `id="f-`+k+`edit_title"`) {
 			t.Fatalf("principal A's held dialogue: %d", r.status)
 		}
 		// A bad edit keeps what was typed and names the fields.
 		bad := url.Values{"action": {"edit_action"}, "target_action": {itoa(aid)}, "edit_title": {" "}, "edit_owner": {"Typad Ägare"},
 			"edit_due": {"2026-02-31"}, "edit_indicator_0": {"pass_all_subjects_6"}, "edit_target_0": {"7x"}, "edit_baseline_year_0": {"förra året"}}
-		r = pa.post("/dialogues/"+a, bad)
+		r = pa.act("/dialogues/"+a, bad)
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="Typad Ägare"`) || !strings.Contains(r.body, `value="7x"`) ||
 			!strings.Contains(r.body, `value="förra året"`) || !strings.Contains(r.body, `<details class="action-edit" open>`) {
 			t.Errorf("bad edit: %d", r.status)
@@ -55,14 +55,14 @@ func TestDialogueEditActionHTTP(t *testing.T) {
 		// Out of scope: another principal, the board.
 		good := url.Values{"action": {"edit_action"}, "target_action": {itoa(aid)}, "edit_title": {"Ny formulering"}, "edit_owner": {"Eva Ekström"},
 			"edit_due": {"2027-03-31"}, "edit_indicator_0": {"pass_all_subjects_6"}, "edit_target_0": {"97,5"}}
-		if r := e.login(principalB).post("/dialogues/"+a, good); r.status != http.StatusNotFound {
+		if r := e.login(principalB).act("/dialogues/"+a, good); r.status != http.StatusNotFound {
 			t.Errorf("principal B edited A's action: %d", r.status)
 		}
-		if r := e.login(boardEmail).post("/dialogues/"+a, good); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+		if r := e.login(boardEmail).act("/dialogues/"+a, good); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
 			t.Errorf("the board edited: %d", r.status)
 		}
 		audits := e.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'dialogue_action' AND entity_id = ? AND action = 'update'", itoa(aid))
-		if r := pa.post("/dialogues/"+a, good); r.status != http.StatusSeeOther {
+		if r := pa.act("/dialogues/"+a, good); r.status != http.StatusSeeOther {
 			t.Fatalf("edit: %d\n%s", r.status, r.body)
 		}
 		var due string
@@ -75,22 +75,22 @@ func TestDialogueEditActionHTTP(t *testing.T) {
 			t.Errorf("%d audit entries after the edit, want %d", n, audits+1)
 		}
 		// The demo action has a comment from the autumn: it cannot be removed.
-		r = pa.post("/dialogues/"+a, url.Values{"action": {"remove_action"}, "target_action": {itoa(aid)}})
+		r = pa.act("/dialogues/"+a, url.Values{"action": {"remove_action"}, "target_action": {itoa(aid)}})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "avbruten") || e.count("SELECT COUNT(*) FROM dialogue_actions WHERE id = ?", aid) != 1 {
 			t.Errorf("removing an action worked on: %d", r.status)
 		}
 		// A new action agreed by mistake goes; the log keeps it.
-		if r := pa.post("/dialogues/"+a, url.Values{"action": {"add_action"}, "action_unit": {itoa(e.unitID(unitA))}, "action_title": {"Fel av misstag"}}); r.status != http.StatusSeeOther {
+		if r := pa.act("/dialogues/"+a, url.Values{"action": {"add_action"}, "action_unit": {itoa(e.unitID(unitA))}, "action_title": {"Fel av misstag"}}); r.status != http.StatusSeeOther {
 			t.Fatalf("add: %d", r.status)
 		}
 		var mistake int64
 		if err := e.db.QueryRow(context.Background(), "SELECT id FROM dialogue_actions WHERE title = 'Fel av misstag'").Scan(&mistake); err != nil {
 			t.Fatal(err)
 		}
-		if r := e.login(principalB).post("/dialogues/"+a, url.Values{"action": {"remove_action"}, "target_action": {itoa(mistake)}}); r.status != http.StatusNotFound {
+		if r := e.login(principalB).act("/dialogues/"+a, url.Values{"action": {"remove_action"}, "target_action": {itoa(mistake)}}); r.status != http.StatusNotFound {
 			t.Errorf("principal B removed: %d", r.status)
 		}
-		if r := pa.post("/dialogues/"+a, url.Values{"action": {"remove_action"}, "target_action": {itoa(mistake)}}); r.status != http.StatusSeeOther {
+		if r := pa.act("/dialogues/"+a, url.Values{"action": {"remove_action"}, "target_action": {itoa(mistake)}}); r.status != http.StatusSeeOther {
 			t.Fatalf("remove: %d\n%s", r.status, r.body)
 		}
 		if e.count("SELECT COUNT(*) FROM dialogue_actions WHERE id = ?", mistake) != 0 ||
@@ -117,7 +117,7 @@ func TestDialogueMinutesFold(t *testing.T) {
 		if r := c.get(loc); !strings.Contains(r.body, `<details class="minutes-form" open>`) {
 			t.Errorf("the planned dialogue's minutes form is folded")
 		}
-		if r := c.post(loc, url.Values{"action": {"minutes"}, "strengths": {"Bra"}, "held": {"1"}}); r.status != http.StatusSeeOther {
+		if r := c.act(loc, url.Values{"action": {"minutes"}, "strengths": {"Bra"}, "held": {"1"}}); r.status != http.StatusSeeOther {
 			t.Fatalf("minutes: %d", r.status)
 		}
 		if r := c.get(loc); !strings.Contains(r.body, `<details class="minutes-form">`) || !strings.Contains(r.body, "Bra") {

@@ -40,13 +40,13 @@ func TestDialogueScopingHTTP(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		a, b := itoa(e.dialogueOf(unitA)), itoa(e.dialogueOf(unitB))
 		pa := e.login(principalA)
-		if r := pa.get("/dialogues/" + a); r.status != 200 || !strings.Contains(r.body, demoNotes) || !strings.Contains(r.body, `value="minutes"`) {
+		if r := pa.get("/dialogues/" + a); r.status != 200 || !strings.Contains(r.body, demoNotes) || !strings.Contains(r.body, `action="/dialogues/`+a+`/minutes"`) {
 			t.Errorf("principal A on their dialogue: %d", r.status)
 		}
 		if r := pa.get("/dialogues/" + b); r.status != http.StatusNotFound {
 			t.Errorf("principal A on B's dialogue: %d", r.status)
 		}
-		if r := pa.post("/dialogues/"+b, url.Values{"action": {"minutes"}, "strengths": {"x"}}); r.status != http.StatusNotFound {
+		if r := pa.act("/dialogues/"+b, url.Values{"action": {"minutes"}, "strengths": {"x"}}); r.status != http.StatusNotFound {
 			t.Errorf("principal A wrote B's minutes: %d", r.status)
 		}
 		if r := pa.get("/dialogues/" + b + "/prep.pdf"); r.status != http.StatusNotFound {
@@ -77,13 +77,13 @@ func TestDialogueScopingHTTP(t *testing.T) {
 		if r := st.get("/dialogues/" + a); r.status != http.StatusNotFound {
 			t.Errorf("staff before taking part: %d", r.status)
 		}
-		if r := pa.post("/dialogues/"+a, url.Values{"action": {"participant"}, "participant_role": {"staff"}, "participant_email": {staffEmail}}); r.status != http.StatusSeeOther {
+		if r := pa.act("/dialogues/"+a, url.Values{"action": {"participant"}, "participant_role": {"staff"}, "participant_email": {staffEmail}}); r.status != http.StatusSeeOther {
 			t.Fatalf("add staff: %d\n%s", r.status, r.body)
 		}
-		if r := st.get("/dialogues/" + a); r.status != 200 || !strings.Contains(r.body, demoNotes) || strings.Contains(r.body, `value="minutes"`) {
+		if r := st.get("/dialogues/" + a); r.status != 200 || !strings.Contains(r.body, demoNotes) || strings.Contains(r.body, `action="/dialogues/`+a+`/minutes"`) {
 			t.Errorf("staff participant: %d", r.status)
 		}
-		if r := st.post("/dialogues/"+a, url.Values{"action": {"minutes"}, "strengths": {"x"}}); r.status != http.StatusForbidden {
+		if r := st.act("/dialogues/"+a, url.Values{"action": {"minutes"}, "strengths": {"x"}}); r.status != http.StatusForbidden {
 			t.Errorf("staff wrote the minutes: %d", r.status)
 		}
 		if r := e.login(outsideEmail).get("/dialogues/" + a); r.status != http.StatusNotFound {
@@ -135,6 +135,11 @@ func TestDialogueScopingHTTP(t *testing.T) {
 		if r := pa.get("/api/v1/dialogues/" + b); r.status != http.StatusNotFound {
 			t.Errorf("API: principal A on B's dialogue: %d", r.status)
 		}
+		// The staff member's refused write no longer reads the dialogue (the
+		// route refuses it first); the API read is audited like the page's.
+		if r := pa.get("/api/v1/dialogues/" + a); r.status != 200 {
+			t.Errorf("API: principal A on their dialogue: %d", r.status)
+		}
 		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'dialogue' AND entity_id = ? AND action = 'read'", a); n < 3 {
 			t.Errorf("%d audited reads of the dialogue", n)
 		}
@@ -155,13 +160,13 @@ func TestDialogueFormsKeepInput(t *testing.T) {
 			t.Errorf("bad new dialogue: %d", r.status)
 		}
 		a := itoa(e.dialogueOf(unitA))
-		r = c.post("/dialogues/"+a, url.Values{"action": {"add_action"}, "action_unit": {itoa(e.unitID(unitA))}, "action_title": {""},
+		r = c.act("/dialogues/"+a, url.Values{"action": {"add_action"}, "action_unit": {itoa(e.unitID(unitA))}, "action_title": {""},
 			"action_owner": {"Petra Rektorsson"}, "action_due": {"2026-02-31"}, "action_target": {"7x"}, "action_indicator": {"merit_value_9"}})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="Petra Rektorsson"`) || !strings.Contains(r.body, `value="7x"`) {
 			t.Errorf("bad action: %d", r.status)
 		}
 		long := strings.Repeat("Styrka. ", 1300)
-		r = c.post("/dialogues/"+a, url.Values{"action": {"minutes"}, "strengths": {long}, "wins": {"Vi firar"}})
+		r = c.act("/dialogues/"+a, url.Values{"action": {"minutes"}, "strengths": {long}, "wins": {"Vi firar"}})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Vi firar") || !strings.Contains(r.body, `id="f-strengths"`) {
 			t.Errorf("too long minutes: %d", r.status)
 		}
@@ -169,16 +174,16 @@ func TestDialogueFormsKeepInput(t *testing.T) {
 		if err := e.db.QueryRow(context.Background(), "SELECT id FROM dialogue_actions WHERE dialogue_id = ?", e.dialogueOf(unitA)).Scan(&aid); err != nil {
 			t.Fatal(err)
 		}
-		r = c.post("/dialogues/"+a, url.Values{"action": {"action_comment"}, "target_action": {itoa(aid)}, "comment": {"   "}})
+		r = c.act("/dialogues/"+a, url.Values{"action": {"action_comment"}, "target_action": {itoa(aid)}, "comment": {"   "}})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="e-a`+itoa(aid)+`.comment"`) {
 			t.Errorf("empty comment: %d", r.status)
 		}
 		// An action of another dialogue cannot be changed through this one.
 		b := itoa(e.dialogueOf(unitB))
-		if r := c.post("/dialogues/"+b, url.Values{"action": {"action_status"}, "target_action": {itoa(aid)}, "status": {"done"}}); r.status != http.StatusNotFound {
+		if r := c.act("/dialogues/"+b, url.Values{"action": {"action_status"}, "target_action": {itoa(aid)}, "status": {"done"}}); r.status != http.StatusNotFound {
 			t.Errorf("action through another dialogue: %d", r.status)
 		}
-		if r := c.post("/dialogues/"+a, url.Values{"action": {"action_status"}, "target_action": {itoa(aid)}, "status": {"done"}}); r.status != http.StatusSeeOther {
+		if r := c.act("/dialogues/"+a, url.Values{"action": {"action_status"}, "target_action": {itoa(aid)}, "status": {"done"}}); r.status != http.StatusSeeOther {
 			t.Errorf("status: %d", r.status)
 		}
 		// Good examples: a bad file names the file and the line.

@@ -369,7 +369,7 @@ func (s *Server) savePerson(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Categories = r.PostForm["categories"]
-	if self := auth.FromContext(ctx); self.UserID == p.ID && (!p.Active || p.Role != auth.RoleAdmin) {
+	if org.LocksOut(auth.FromContext(ctx), p) {
 		var v app.Validation
 		v.Add("role", "field.self_lockout")
 		return s.personFormPage(w, r, p, vals, v.Err())

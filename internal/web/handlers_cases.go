@@ -64,9 +64,9 @@ func (s *Server) workList(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := workListPage{orgLookups: lk, Cases: cases, Total: total, Filter: f, Today: today, Categories: cats,
 		Statuses: complaint.Statuses}
-	p := auth.FromContext(ctx)
+	offered := complaint.FilterScope(auth.FromContext(ctx))
 	for _, u := range lk.unitsByID {
-		if p.Role != auth.RolePrincipal || p.UnitScope(auth.ReadUnits).Contains(u.ID) {
+		if offered.Contains(u.ID) {
 			data.Units = append(data.Units, u)
 		}
 	}
@@ -143,7 +143,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 			return err
 		}
 		for _, person := range people {
-			if person.Active && (person.Role == auth.RoleOfficer || person.Role == auth.RolePrincipal || person.Role == auth.RoleSpecialist) {
+			if person.Active && complaint.MayBeHandler(person.Role) {
 				page.Handlers = append(page.Handlers, person)
 			}
 		}
@@ -155,8 +155,15 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 	return s.renderForm(w, r, "case", formData{Values: vals, Extra: page}, actErr)
 }
 
-// caseAction applies one of the case page's forms.
-func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) error {
+// caseAction applies one workflow action to a case, each its own route
+// (POST /cases/{id}/acknowledged, ...); package complaint
+// decides whether the caller may (its handler, or who handles any case;
+// notes by everyone who sees the case).
+func (s *Server) caseAction(kind complaint.EventKind) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error { return s.applyCaseAction(w, r, kind) }
+}
+
+func (s *Server) applyCaseAction(w http.ResponseWriter, r *http.Request, kind complaint.EventKind) error {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -168,10 +175,11 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.renderCase(w, r, vals, err)
 	}
-	for _, k := range []string{"action", "body", "outcome", "handler", "secret"} {
+	for _, k := range []string{"body", "outcome", "handler", "secret"} {
 		vals[k] = r.FormValue(k)
 	}
-	a := complaint.Action{Kind: complaint.EventKind(vals["action"]), Body: vals["body"], Outcome: complaint.Outcome(vals["outcome"]),
+	vals["action"] = string(kind)
+	a := complaint.Action{Kind: kind, Body: vals["body"], Outcome: complaint.Outcome(vals["outcome"]),
 		Secret: vals["secret"] == "on"}
 	a.HandlerID, _ = strconv.ParseInt(vals["handler"], 10, 64)
 	if a.Files, err = formFiles(r, "files"); err == nil {
@@ -204,14 +212,12 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := complaint.Get(r.Context(), s.db, id)
+	f, data, err := complaint.AttachmentFile(r.Context(), s.db, id, fileID)
 	if err != nil {
 		return err
 	}
-	if c.SecretHidden {
-		return app.NotFound()
-	}
-	return s.sendFile(w, r, id, fileID)
+	sendAttachment(w, f, data)
+	return nil
 }
 
 func sortUnits(us []org.Unit) {

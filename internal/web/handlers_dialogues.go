@@ -54,23 +54,12 @@ type dialoguesPage struct {
 	Units     []org.Unit // the units the viewer may plan for
 }
 
-// noBoard refuses board members: they never see a dialogue's minutes.
-func noBoard(r *http.Request) error {
-	if auth.FromContext(r.Context()).Role == auth.RoleBoard {
-		return app.Forbidden()
-	}
-	return nil
-}
-
 func (s *Server) dialogues(w http.ResponseWriter, r *http.Request) error {
 	fd := formData{Values: map[string]string{"held_on": civil.Date(time.Now())}}
 	return s.dialoguesList(w, r, fd, nil)
 }
 
 func (s *Server) dialoguesList(w http.ResponseWriter, r *http.Request, fd formData, formErr error) error {
-	if err := noBoard(r); err != nil {
-		return err
-	}
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	list, err := dialogue.List(ctx, s.db, dialogue.Filter{})
@@ -93,7 +82,7 @@ func (s *Server) dialoguesList(w http.ResponseWriter, r *http.Request, fd formDa
 		if err != nil {
 			return err
 		}
-		scope := p.UnitScope(auth.HoldDialogues)
+		scope := dialogue.PlanScope(p)
 		for _, u := range units {
 			if u.Active && scope.Contains(u.ID) {
 				page.Units = append(page.Units, u)
@@ -195,9 +184,6 @@ func (s *Server) dialoguePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderDialogue(w http.ResponseWriter, r *http.Request, vals map[string]string, actErr error) error {
-	if err := noBoard(r); err != nil {
-		return err
-	}
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -231,17 +217,20 @@ func (s *Server) renderDialogue(w http.ResponseWriter, r *http.Request, vals map
 	return s.renderForm(w, r, "dialogue", formData{Values: vals, Extra: view}, actErr)
 }
 
-// dialogueAction applies one of the dialogue page's forms.
-func (s *Server) dialogueAction(w http.ResponseWriter, r *http.Request) error {
-	if err := noBoard(r); err != nil {
-		return err
-	}
+// dialogueAction applies one of the dialogue page's forms, each its own
+// route (POST /dialogues/{id}/minutes, ...); package
+// dialogue decides whether the caller may change the dialogue or action.
+func (s *Server) dialogueAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error { return s.applyDialogueAction(w, r, action) }
+}
+
+func (s *Server) applyDialogueAction(w http.ResponseWriter, r *http.Request, action string) error {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	vals := formValues(r, "action", "participant", "participant_name", "participant_role", "participant_email",
+	vals := formValues(r, "participant", "participant_name", "participant_role", "participant_email",
 		"action_unit", "action_title", "action_owner", "action_due", "action_indicator", "action_target", "action_baseline_year",
 		"action_finding", "action_initiative", "target_action", "status", "held")
 	for _, f := range []string{"strengths", "challenges", "questions", "actions", "wins", "decisions", "analysis_pack", "development_areas"} {
@@ -250,7 +239,8 @@ func (s *Server) dialogueAction(w http.ResponseWriter, r *http.Request) error {
 	vals["comment"] = r.PostFormValue("comment")
 	now := time.Now()
 	var anchor, prefix string
-	switch vals["action"] {
+	vals["action"] = action
+	switch action {
 	case "participant":
 		anchor = "participants"
 		if _, err = dialogue.AddParticipant(ctx, s.db, id, dialogue.ParticipantInput{Name: vals["participant_name"], Role: vals["participant_role"],
@@ -285,7 +275,7 @@ func (s *Server) dialogueAction(w http.ResponseWriter, r *http.Request) error {
 	case "action_status", "action_comment", "edit_action", "remove_action":
 		aid, _ := strconv.ParseInt(vals["target_action"], 10, 64)
 		anchor, prefix = "action-"+idStr(aid), "a"+idStr(aid)+"."
-		if err = s.belongs(r, id, aid); err == nil {
+		if err = dialogue.ActionOf(ctx, s.db, id, aid); err == nil {
 			switch vals["action"] {
 			case "action_status":
 				if err = dialogue.SetStatus(ctx, s.db, aid, vals["status"], now); err == nil {
@@ -352,30 +342,12 @@ func prefixed(prefix string, m map[string]string) map[string]string {
 	return out
 }
 
-// belongs checks that an action is for one of the dialogue's units (the
-// forms post to the dialogue's address; a dialogue follows up the actions
-// of earlier ones). Package dialogue decides whether it may be changed.
-func (s *Server) belongs(r *http.Request, dialogueID, actionID int64) error {
-	var n int
-	if err := s.db.QueryRow(r.Context(), `SELECT COUNT(*) FROM dialogue_actions a JOIN dialogue_units du ON du.unit_id = a.unit_id
-		WHERE a.id = ? AND du.dialogue_id = ?`, actionID, dialogueID).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return app.NotFound()
-	}
-	return nil
-}
-
 type prepView struct {
 	dialogueFmt
 	*dialogue.Pack
 }
 
 func (s *Server) dialoguePrep(w http.ResponseWriter, r *http.Request) error {
-	if err := noBoard(r); err != nil {
-		return err
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -390,9 +362,6 @@ func (s *Server) dialoguePrep(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) dialoguePrepPDF(w http.ResponseWriter, r *http.Request) error {
-	if err := noBoard(r); err != nil {
-		return err
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -433,9 +402,6 @@ func (s *Server) dialogueTypes(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderTypes(w http.ResponseWriter, r *http.Request, fd formData, formErr error) error {
-	if !dialogue.Organizer(auth.FromContext(r.Context())) {
-		return app.Forbidden()
-	}
 	types, err := dialogue.Types(r.Context(), s.db)
 	if err != nil {
 		return err
@@ -664,9 +630,6 @@ func (s *Server) exportExamples(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) importExamples(w http.ResponseWriter, r *http.Request) error {
-	if !dialogue.MayPlan(auth.FromContext(r.Context())) {
-		return app.Forbidden()
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, dialogue.MaxExampleFile+64<<10)
 	fail := func(msgID string, args ...any) error {
 		var v app.Validation
@@ -767,9 +730,6 @@ func (s *Server) dialogueReportXLSX(w http.ResponseWriter, r *http.Request) erro
 // ---- API ----
 
 func (s *Server) apiDialogues(w http.ResponseWriter, r *http.Request) error {
-	if err := noBoard(r); err != nil {
-		return err
-	}
 	q := r.URL.Query()
 	f := dialogue.Filter{Term: q.Get("term")}
 	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
@@ -784,9 +744,6 @@ func (s *Server) apiDialogues(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDialogue(w http.ResponseWriter, r *http.Request) error {
-	if err := noBoard(r); err != nil {
-		return err
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -799,9 +756,6 @@ func (s *Server) apiDialogue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiActions(w http.ResponseWriter, r *http.Request) error {
-	if err := noBoard(r); err != nil {
-		return err
-	}
 	q := r.URL.Query()
 	f := dialogue.ActionFilter{Status: q.Get("status")}
 	f.UnitID, _ = strconv.ParseInt(q.Get("unit"), 10, 64)

@@ -289,7 +289,7 @@ func (s *Server) followUpReply(w http.ResponseWriter, r *http.Request) error {
 	vals["body"] = r.FormValue("body")
 	files, err := formFiles(r, "files")
 	if err == nil {
-		err = complaint.Reply(r.Context(), s.db, r.PathValue("token"), vals["body"], files, time.Now(), s.composer(), s.personEmail)
+		err = complaint.Reply(r.Context(), s.db, r.PathValue("token"), vals["body"], files, time.Now(), s.composer(), complaint.PersonEmail(r.Context(), s.db))
 	}
 	if err != nil {
 		return s.followUpPage(w, r, vals, err)
@@ -302,42 +302,22 @@ func (s *Server) followUpReply(w http.ResponseWriter, r *http.Request) error {
 
 // followUpFile sends the filer a file of their case.
 func (s *Server) followUpFile(w http.ResponseWriter, r *http.Request) error {
-	fc, err := complaint.ByLink(r.Context(), s.db, r.PathValue("token"))
-	if err != nil {
-		return err
-	}
 	id, err := pathID(r, "file")
 	if err != nil {
 		return err
 	}
-	for _, e := range fc.Events {
-		for _, f := range e.Files {
-			if f.ID == id {
-				return s.sendFile(w, r, fc.Case.ID, id)
-			}
-		}
-	}
-	return app.NotFound()
-}
-
-// sendFile writes a stored attachment as a download, never rendered inline.
-func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, caseID, fileID int64) error {
-	var name, ct string
-	var data []byte
-	err := s.db.QueryRow(r.Context(), "SELECT filename, content_type, data FROM complaint_attachments WHERE id = ? AND complaint_id = ?",
-		fileID, caseID).Scan(&name, &ct, &data)
+	f, data, err := complaint.LinkAttachmentFile(r.Context(), s.db, r.PathValue("token"), id)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(data)
+	sendAttachment(w, f, data)
 	return nil
 }
 
-func (s *Server) personEmail(id int64) string {
-	var email string
-	_ = s.db.QueryRow(context.Background(), "SELECT email FROM users WHERE id = ? AND active", id).Scan(&email)
-	return email
+// sendAttachment writes a stored attachment as a download, never rendered inline.
+func sendAttachment(w http.ResponseWriter, f complaint.FileInfo, data []byte) {
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(data)
 }

@@ -41,7 +41,7 @@ func (s *Server) meetingsList(w http.ResponseWriter, r *http.Request, fd formDat
 	if err != nil {
 		return err
 	}
-	page := meetingsPage{Meetings: list, CanCreate: auth.FromContext(ctx).UnitScope(auth.HoldMeetings).All()}
+	page := meetingsPage{Meetings: list, CanCreate: meeting.MayCreate(auth.FromContext(ctx))}
 	if page.CanCreate {
 		// Unit names are not personal data.
 		units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
@@ -109,23 +109,31 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, vals map[
 	return s.renderForm(w, r, "meeting", formData{Values: vals, Extra: view}, actErr)
 }
 
-// meetingAction applies one of the agenda's forms. Several forms share
-// field names, so field errors and typed text are keyed by form: "notes",
-// "unitID.notes", "followup_text" and so on, as the template names them.
-func (s *Server) meetingAction(w http.ResponseWriter, r *http.Request) error {
+// meetingAction applies one of the agenda's forms, each its own route
+// (POST /meetings/{id}/presented, ...); package meeting decides whether the
+// caller may (organizers anything, a principal their own units' entries).
+// Several forms share field names, so field errors and typed text are
+// keyed by form: "notes", "unitID.notes", "followup_text" and so on, as
+// the template names them.
+func (s *Server) meetingAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error { return s.applyMeetingAction(w, r, action) }
+}
+
+func (s *Server) applyMeetingAction(w http.ResponseWriter, r *http.Request, action string) error {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	vals := formValues(r, "action", "unit", "presented", "notes", "followup", "done",
+	vals := formValues(r, "unit", "presented", "notes", "followup", "done",
 		"followup_text", "followup_unit", "followup_owner", "followup_due")
 	vals["notes"] = r.PostFormValue("notes") // keep the text as typed
 	vals["followup_text"] = r.PostFormValue("followup_text")
 	unitID, _ := strconv.ParseInt(vals["unit"], 10, 64)
 	now := time.Now()
 	var anchor, prefix string
-	switch vals["action"] {
+	vals["action"] = action
+	switch action {
 	case "presented":
 		anchor = "unit-" + idStr(unitID)
 		presented := vals["presented"] == "1"

@@ -76,7 +76,7 @@ type unitsPage struct {
 
 func (s *Server) unitList(w http.ResponseWriter, r *http.Request) error {
 	p := auth.FromContext(r.Context())
-	units, err := org.ListUnits(r.Context(), s.db, p.UnitScope(auth.ReadUnits))
+	units, err := org.ListUnits(r.Context(), s.db, org.UnitScope(p))
 	if err != nil {
 		return err
 	}
@@ -103,12 +103,12 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.FromContext(ctx)
-	u, err := org.GetUnit(ctx, s.db, p.UnitScope(auth.ReadUnits), id)
+	u, err := org.GetUnit(ctx, s.db, org.UnitScope(p), id)
 	if err != nil {
 		return err
 	}
 	page := unitPage{Unit: u}
-	if people := p.UnitScope(auth.ReadPeople); people.Contains(id) {
+	if people := org.PeopleScope(p); people.Contains(id) {
 		page.ShowStaff = true
 		if page.Staff, err = org.ListPeople(ctx, s.db, people, org.PeopleFilter{UnitID: id}); err != nil {
 			return err
@@ -137,7 +137,7 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) error {
 	if id, err := strconv.ParseInt(r.URL.Query().Get("unit"), 10, 64); err == nil {
 		f.UnitID = id
 	}
-	people, err := org.ListPeople(ctx, s.db, auth.FromContext(ctx).UnitScope(auth.ReadPeople), f)
+	people, err := org.ListPeople(ctx, s.db, org.PeopleScope(auth.FromContext(ctx)), f)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	person, err := org.GetPerson(ctx, s.db, auth.FromContext(ctx).UnitScope(auth.ReadPeople), id)
+	person, err := org.GetPerson(ctx, s.db, org.PeopleScope(auth.FromContext(ctx)), id)
 	if err != nil {
 		return err
 	}

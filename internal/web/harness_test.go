@@ -158,3 +158,18 @@ func (e *env) count(query string, args ...any) int {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// act posts form to the route of the page action named by its "action"
+// field: POST path/{action} with underscores as hyphens (each action of the
+// case, meeting and dialogue pages is its own route).
+func (c *client) act(path string, form url.Values) response {
+	c.e.t.Helper()
+	action := form.Get("action")
+	rest := url.Values{}
+	for k, v := range form {
+		if k != "action" {
+			rest[k] = v
+		}
+	}
+	return c.post(path+"/"+strings.ReplaceAll(action, "_", "-"), rest)
+}

@@ -1,180 +1,309 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
+	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/complaint"
 )
 
+// Access sentinels: routes open to more than one permission's holders.
+const (
+	Public      auth.Permission = "public"       // anyone, no login
+	SignedIn    auth.Permission = "signed-in"    // any signed-in person, whatever the role
+	PrivateLink auth.Permission = "private-link" // anyone holding the private link in the path
+)
+
+// PublicOr is the rule of a route open to anonymous callers that asks a
+// signed-in caller for perm (the public unit catalogue, which shows staff
+// the units in their scope instead).
+func PublicOr(perm auth.Permission) auth.Permission { return Public + "|" + perm }
+
+// SignedInNeeds returns the permission a PublicOr rule asks of signed-in
+// callers, and whether rule is one.
+func SignedInNeeds(rule auth.Permission) (auth.Permission, bool) {
+	perm, ok := strings.CutPrefix(string(rule), string(Public)+"|")
+	return auth.Permission(perm), ok
+}
+
+// routeKind says how a route's errors are shown.
+type routeKind int
+
+const (
+	page routeKind = iota // HTML page: errors rendered as pages
+	api                   // JSON API: errors as problem+json
+	raw                   // a plain http.Handler (health, static files, the OpenAPI document)
+)
+
+// route is one row of the route table: the method and pattern, the
+// permission that guards it, and its handler.
+type route struct {
+	Pattern    string
+	Permission auth.Permission
+	Kind       routeKind
+	handle     handlerFunc
+	plain      http.HandlerFunc
+}
+
+// routes is the table of every route of the application and the
+// permission of each. The permission is checked before the handler runs
+// (Public and PrivateLink routes check nothing here; a private link is
+// checked by the capability that reads it); the capability then decides
+// the scope (which units, which cases). Each action of a page is its own
+// route, so this table shows and guards each of them.
+func (s *Server) routes() []route {
+	return []route{
+		// Public.
+		{"GET /{$}", Public, page, s.home, nil},
+		{"GET /login", Public, page, s.loginForm, nil},
+		{"POST /login", Public, page, s.login, nil},
+		{"POST /logout", Public, page, s.logout, nil},
+		{"GET /password/forgot", Public, page, s.forgotForm, nil},
+		{"POST /password/forgot", Public, page, s.forgot, nil},
+		{"GET /password/reset/{token}", PrivateLink, page, s.resetForm, nil},
+		{"POST /password/reset/{token}", PrivateLink, page, s.reset, nil},
+		{"POST /language", Public, page, s.setLanguage, nil},
+		{"GET /healthz", Public, raw, nil, s.healthz},
+		{"GET /static/{file}", Public, raw, nil, s.views.serveStatic},
+		// Complaints and feedback from anyone, no login; followed by private link.
+		{"GET /complaints/new", Public, page, s.complaintForm, nil},
+		{"GET /complaints/easy", Public, page, s.complaintEasy, nil},
+		{"POST /complaints", Public, page, s.submitComplaint, nil},
+		{"GET /f/{token}", PrivateLink, page, s.followUp, nil},
+		{"POST /f/{token}/reply", PrivateLink, page, s.followUpReply, nil},
+		{"GET /f/{token}/files/{file}", PrivateLink, page, s.followUpFile, nil},
+		{"GET /account", SignedIn, page, s.account, nil},
+		{"POST /account/password", SignedIn, page, s.changePassword, nil},
+		{"GET /overview", auth.ReadOverview, page, s.overview, nil},
+		{"GET /units", auth.ReadUnits, page, s.unitList, nil},
+		{"GET /units/{id}", auth.ReadUnits, page, s.unitPage, nil},
+		{"GET /people", auth.ReadPeople, page, s.peopleList, nil},
+		{"GET /people/{id}", auth.ReadPeople, page, s.personPage, nil},
+		{"GET /cases", auth.HandleCases, page, s.workList, nil},
+		{"GET /cases/new", auth.HandleCases, page, s.staffComplaintForm, nil},
+		{"POST /cases/new", auth.HandleCases, page, s.registerComplaint, nil},
+		{"GET /cases/{id}", auth.HandleCases, page, s.casePage, nil},
+		{"POST /cases/{id}/acknowledged", auth.HandleCases, page, s.caseAction(complaint.EventAcknowledged), nil},
+		{"POST /cases/{id}/investigating", auth.HandleCases, page, s.caseAction(complaint.EventInvestigating), nil},
+		{"POST /cases/{id}/answered", auth.HandleCases, page, s.caseAction(complaint.EventAnswered), nil},
+		{"POST /cases/{id}/delay-notice", auth.HandleCases, page, s.caseAction(complaint.EventDelayNotice), nil},
+		{"POST /cases/{id}/closed", auth.HandleCases, page, s.caseAction(complaint.EventClosed), nil},
+		{"POST /cases/{id}/reopened", auth.HandleCases, page, s.caseAction(complaint.EventReopened), nil},
+		{"POST /cases/{id}/summary", auth.HandleCases, page, s.caseAction(complaint.EventSummary), nil},
+		{"POST /cases/{id}/message", auth.HandleCases, page, s.caseAction(complaint.EventMessage), nil},
+		{"POST /cases/{id}/assigned", auth.HandleCases, page, s.caseAction(complaint.EventAssigned), nil},
+		{"POST /cases/{id}/conflict", auth.HandleCases, page, s.caseAction(complaint.EventConflict), nil},
+		{"POST /cases/{id}/secret", auth.HandleCases, page, s.caseAction(complaint.EventSecret), nil},
+		{"POST /cases/{id}/link-revoked", auth.HandleCases, page, s.caseAction(complaint.EventLinkRevoked), nil},
+		{"POST /cases/{id}/reported", auth.HandleCases, page, s.caseAction(complaint.EventReported), nil},
+		{"POST /cases/{id}/note", auth.HandleCases, page, s.caseAction(complaint.EventNote), nil},
+		{"GET /cases/{id}/files/{file}", auth.HandleCases, page, s.caseFile, nil},
+		{"GET /complaints/trends", auth.ReadCaseStats, page, s.trends, nil},
+		{"GET /complaints/report", auth.ReadCaseStats, page, s.boardReport, nil},
+		{"POST /complaints/report", auth.WriteCaseAnalysis, page, s.saveBoardReport, nil},
+		{"GET /complaints/report.pdf", auth.ReadCaseStats, page, s.boardReportPDF, nil},
+		{"GET /complaints/report.xlsx", auth.ReadCaseStats, page, s.boardReportXLSX, nil},
+		{"GET /meetings", auth.HoldMeetings, page, s.meetings, nil},
+		{"POST /meetings", auth.RunMeetings, page, s.createMeeting, nil},
+		{"GET /meetings/{id}", auth.HoldMeetings, page, s.meetingPage, nil},
+		{"POST /meetings/{id}/presented", auth.HoldMeetings, page, s.meetingAction("presented"), nil},
+		{"POST /meetings/{id}/unit-notes", auth.HoldMeetings, page, s.meetingAction("unit_notes"), nil},
+		{"POST /meetings/{id}/notes", auth.HoldMeetings, page, s.meetingAction("notes"), nil},
+		{"POST /meetings/{id}/followup", auth.HoldMeetings, page, s.meetingAction("followup"), nil},
+		{"POST /meetings/{id}/followup-done", auth.HoldMeetings, page, s.meetingAction("followup_done"), nil},
+		{"GET /meetings/{id}/pdf", auth.HoldMeetings, page, s.meetingPDF, nil},
+		// The unit picture (issue 5).
+		{"GET /unitpicture", auth.ReadUnitPicture, page, s.upIndicatorPage, nil},
+		{"GET /unitpicture/chart.svg", auth.ReadUnitPicture, page, s.upIndicatorChart, nil},
+		{"GET /unitpicture/trends.svg", auth.ReadUnitPicture, page, s.upTrendsChart, nil},
+		{"GET /unitpicture/units/{id}", auth.ReadUnitPicture, page, s.upUnitPage, nil},
+		{"GET /unitpicture/units/{id}/chart.svg", auth.ReadUnitPicture, page, s.upUnitChart, nil},
+		{"GET /unitpicture/adjusted", auth.ReadUnitPicture, page, s.upAdjustedPage, nil},
+		{"GET /unitpicture/adjusted/chart.svg", auth.ReadUnitPicture, page, s.upAdjustedChart, nil},
+		{"GET /unitpicture/compensatory", auth.ReadUnitPicture, page, s.upCompensatoryPage, nil},
+		{"GET /unitpicture/compensatory/chart.svg", auth.ReadUnitPicture, page, s.upCompensatoryChart, nil},
+		{"GET /unitpicture/steer", auth.ReadUnitPicture, page, s.upSteerPage, nil},
+		{"GET /unitpicture/indicators", auth.ReadUnitPicture, page, s.upIndicatorsPage, nil},
+		{"GET /unitpicture/import", auth.ManageIndicators, page, s.upImportForm, nil},
+		{"POST /unitpicture/import/preview", auth.ManageIndicators, page, s.upImportPreview, nil},
+		{"POST /unitpicture/import/commit", auth.ManageIndicators, page, s.upImportCommit, nil},
+		// School placement (issue 7).
+		{"GET /placement", auth.RunPlacement, page, s.placementHome, nil},
+		{"POST /placement/networks", auth.RunPlacement, page, s.uploadNetwork, nil},
+		{"GET /placement/rounds/new", auth.RunPlacement, page, s.placementNewForm, nil},
+		{"POST /placement/rounds", auth.RunPlacement, page, s.createPlacementRound, nil},
+		{"GET /placement/rounds/{id}", auth.RunPlacement, page, s.placementRound, nil},
+		{"POST /placement/rounds/{id}/run", auth.RunPlacement, page, s.startPlacementRun, nil},
+		{"POST /placement/rounds/{id}/whatif", auth.RunPlacement, page, s.startPlacementWhatIf, nil},
+		{"GET /placement/rounds/{id}/runs/{run}", auth.RunPlacement, page, s.placementRun, nil},
+		{"POST /placement/rounds/{id}/runs/{run}/accept", auth.RunPlacement, page, s.placementRunAction(true), nil},
+		{"POST /placement/rounds/{id}/runs/{run}/discard", auth.RunPlacement, page, s.placementRunAction(false), nil},
+		{"GET /placement/rounds/{id}/decisions", auth.RunPlacement, page, s.placementDecisions, nil},
+		{"GET /placement/rounds/{id}/decisions/{applicant}", auth.RunPlacement, page, s.placementDecision, nil},
+		{"POST /placement/rounds/{id}/publish", auth.RunPlacement, page, s.publishPlacement, nil},
+		{"POST /placement/rounds/{id}/revoke", auth.RunPlacement, page, s.revokePlacementLink, nil},
+		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
+		// Quality dialogues (issue 6). Package dialogue decides the scope
+		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
+		{"GET /dialogues", auth.ReadDialogues, page, s.dialogues, nil},
+		{"POST /dialogues", auth.HoldDialogues, page, s.createDialogue, nil},
+		{"GET /dialogues/{id}", auth.ReadDialogues, page, s.dialoguePage, nil},
+		{"POST /dialogues/{id}/participant", auth.HoldDialogues, page, s.dialogueAction("participant"), nil},
+		{"POST /dialogues/{id}/remove-participant", auth.HoldDialogues, page, s.dialogueAction("remove_participant"), nil},
+		{"POST /dialogues/{id}/minutes", auth.HoldDialogues, page, s.dialogueAction("minutes"), nil},
+		{"POST /dialogues/{id}/add-action", auth.HoldDialogues, page, s.dialogueAction("add_action"), nil},
+		{"POST /dialogues/{id}/action-status", auth.HoldDialogues, page, s.dialogueAction("action_status"), nil},
+		{"POST /dialogues/{id}/action-comment", auth.HoldDialogues, page, s.dialogueAction("action_comment"), nil},
+		{"POST /dialogues/{id}/edit-action", auth.HoldDialogues, page, s.dialogueAction("edit_action"), nil},
+		{"POST /dialogues/{id}/remove-action", auth.HoldDialogues, page, s.dialogueAction("remove_action"), nil},
+		{"GET /dialogues/{id}/prep", auth.ReadDialogues, page, s.dialoguePrep, nil},
+		{"GET /dialogues/{id}/prep.pdf", auth.ReadDialogues, page, s.dialoguePrepPDF, nil},
+		{"GET /dialogues/types", auth.ManageDialogues, page, s.dialogueTypes, nil},
+		{"POST /dialogues/types", auth.ManageDialogues, page, s.saveDialogueType, nil},
+		{"GET /dialogues/initiatives", auth.ReadFindings, page, s.dialogueInitiatives, nil},
+		{"POST /dialogues/initiatives", auth.ManageDialogues, page, s.addInitiative, nil},
+		{"GET /dialogues/initiatives/{id}/effect", auth.ReadFindings, page, s.dialogueInitiative, nil},
+		{"GET /dialogues/initiatives/{id}/effect.svg", auth.ReadFindings, page, s.dialogueEffectChart, nil},
+		{"GET /dialogues/findings", auth.ReadFindings, page, s.dialogueFindings, nil},
+		{"POST /dialogues/findings", auth.ManageDialogues, page, s.addFinding, nil},
+		{"GET /dialogues/examples", auth.ReadFindings, page, s.dialogueExamples, nil},
+		{"POST /dialogues/examples", auth.HoldDialogues, page, s.publishExample, nil},
+		{"GET /dialogues/examples.json", auth.ReadFindings, page, s.exportExamples, nil},
+		{"POST /dialogues/examples/import", auth.HoldDialogues, page, s.importExamples, nil},
+		{"GET /dialogues/report", auth.ReadDialogueReport, page, s.dialogueReport, nil},
+		{"GET /dialogues/report.pdf", auth.ReadDialogueReport, page, s.dialogueReportPDF, nil},
+		{"GET /dialogues/report.xlsx", auth.ReadDialogueReport, page, s.dialogueReportXLSX, nil},
+		// Administration.
+		{"GET /admin", auth.ManageOrganization, page, s.adminHome, nil},
+		{"GET /admin/organizer", auth.ManageOrganization, page, s.organizerForm, nil},
+		{"POST /admin/organizer", auth.ManageOrganization, page, s.saveOrganizer, nil},
+		{"GET /admin/school-forms", auth.ManageOrganization, page, s.schoolForms, nil},
+		{"POST /admin/school-forms", auth.ManageOrganization, page, s.saveSchoolForm, nil},
+		{"GET /admin/areas", auth.ManageOrganization, page, s.areas, nil},
+		{"POST /admin/areas", auth.ManageOrganization, page, s.saveArea, nil},
+		{"POST /admin/areas/{id}/delete", auth.ManageOrganization, page, s.deleteArea, nil},
+		{"GET /admin/units/new", auth.ManageOrganization, page, s.unitForm, nil},
+		{"POST /admin/units", auth.ManageOrganization, page, s.saveUnit, nil},
+		{"GET /admin/units/{id}", auth.ManageOrganization, page, s.unitForm, nil},
+		{"POST /admin/units/{id}", auth.ManageOrganization, page, s.saveUnit, nil},
+		{"GET /admin/people/new", auth.ManagePeople, page, s.personForm, nil},
+		{"POST /admin/people", auth.ManagePeople, page, s.savePerson, nil},
+		{"GET /admin/people/{id}", auth.ManagePeople, page, s.personForm, nil},
+		{"POST /admin/people/{id}", auth.ManagePeople, page, s.savePerson, nil},
+		{"POST /admin/people/{id}/invite", auth.ManagePeople, page, s.invitePerson, nil},
+		{"GET /admin/import", auth.ManagePeople, page, s.importForm, nil},
+		{"POST /admin/import/preview", auth.ManagePeople, page, s.importPreview, nil},
+		{"POST /admin/import/commit", auth.ManagePeople, page, s.importCommit, nil},
+		{"GET /admin/audit", auth.ReadAudit, page, s.auditLog, nil},
+		{"GET /admin/audit.csv", auth.ReadAudit, page, s.auditExport, nil},
+		{"GET /admin/outbox", auth.ManageOrganization, page, s.outbox, nil},
+		{"GET /admin/complaints", auth.ManageOrganization, page, s.complaintSettings, nil},
+		{"POST /admin/complaints", auth.ManageOrganization, page, s.saveComplaintSettings, nil},
+		{"POST /admin/complaint-categories", auth.ManageOrganization, page, s.saveCategory, nil},
+		// JSON API.
+		{"GET /api/openapi.json", Public, raw, nil, serveOpenAPI},
+		{"GET /api/v1/me", SignedIn, api, s.apiMe, nil},
+		{"GET /api/v1/organizer", SignedIn, api, s.apiOrganizer, nil},
+		{"GET /api/v1/school-forms", SignedIn, api, s.apiSchoolForms, nil},
+		{"GET /api/v1/overview", auth.ReadOverview, api, s.apiOverview, nil},
+		{"GET /api/v1/units", PublicOr(auth.ReadUnits), api, s.apiUnits, nil}, // public catalogue, or the caller's scope
+		{"GET /api/v1/complaint-categories", Public, api, s.apiCategories, nil},
+		{"POST /api/v1/complaints", Public, api, s.apiSubmitComplaint, nil},
+		{"GET /api/v1/cases", auth.HandleCases, api, s.apiCases, nil},
+		{"GET /api/v1/cases/{id}", auth.HandleCases, api, s.apiCase, nil},
+		{"GET /api/v1/complaint-trends", auth.ReadCaseStats, api, s.apiTrends, nil},
+		{"GET /api/v1/units/{id}", auth.ReadUnits, api, s.apiUnit, nil},
+		{"GET /api/v1/people", auth.ReadPeople, api, s.apiPeople, nil},
+		{"GET /api/v1/people/{id}", auth.ReadPeople, api, s.apiPerson, nil},
+		{"GET /api/v1/audit", auth.ReadAudit, api, s.apiAudit, nil},
+		// API: the unit picture.
+		{"GET /api/v1/indicators", auth.ReadUnitPicture, api, s.apiIndicators, nil},
+		{"GET /api/v1/indicators/{key}/values", auth.ReadUnitPicture, api, s.apiIndicatorValues, nil},
+		{"GET /api/v1/unitpicture/adjusted", auth.ReadUnitPicture, api, s.apiAdjusted, nil},
+		{"GET /api/v1/unitpicture/units/{id}", auth.ReadUnitPicture, api, s.apiUnitProfile, nil},
+		// API: school placement.
+		{"GET /api/v1/placement/rounds", auth.RunPlacement, api, s.apiPlacementRounds, nil},
+		{"GET /api/v1/placement/rounds/{id}", auth.RunPlacement, api, s.apiPlacementRound, nil},
+		// API: quality dialogues.
+		{"GET /api/v1/dialogues", auth.ReadDialogues, api, s.apiDialogues, nil},
+		{"GET /api/v1/dialogues/{id}", auth.ReadDialogues, api, s.apiDialogue, nil},
+		{"GET /api/v1/actions", auth.ReadDialogues, api, s.apiActions, nil},
+		{"/api/", Public, api, s.notFound, nil},
+		{"/", Public, page, s.notFound, nil},
+	}
+}
+
+// Route is a route of the application and the permission that guards it.
+type Route struct {
+	Method, Path string
+	Permission   auth.Permission
+	API          bool
+}
+
+// Routes lists every route and its permission (for tests and documentation).
+func Routes() []Route {
+	s := &Server{}
+	var out []Route
+	for _, rt := range s.routes() {
+		method, path := splitPattern(rt.Pattern)
+		out = append(out, Route{method, path, rt.Permission, rt.Kind == api})
+	}
+	return out
+}
+
+func splitPattern(p string) (method, path string) {
+	for i := range len(p) {
+		if p[i] == ' ' {
+			return p[:i], p[i+1:]
+		}
+	}
+	return "", p
+}
+
+// guard wraps h in the check of perm. It panics on a route without a
+// known rule, so that a route added without one stops the server (and the
+// tests) at once.
+func (s *Server) guard(rt route) handlerFunc {
+	switch {
+	case rt.Permission == Public || rt.Permission == PrivateLink:
+		return rt.handle
+	case rt.Permission == SignedIn:
+		return s.signedIn(rt.handle)
+	case slices.Contains(auth.Permissions, rt.Permission):
+		return s.allow(rt.Permission, rt.handle)
+	}
+	if perm, ok := SignedInNeeds(rt.Permission); ok && slices.Contains(auth.Permissions, perm) {
+		return func(w http.ResponseWriter, r *http.Request) error {
+			if p := auth.FromContext(r.Context()); p.Authenticated() && !p.Can(perm) {
+				return app.Forbidden()
+			}
+			return rt.handle(w, r)
+		}
+	}
+	panic(fmt.Sprintf("web: route %q has no access rule (permission %q)", rt.Pattern, rt.Permission))
+}
+
 // Handler returns every route of the application, wrapped in the middleware
-// that applies to all of them (outermost first).
+// that applies to all of them (outermost first). It panics when a route
+// lacks an access rule.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	page := s.page // HTML pages: errors rendered as pages
-	api := s.api   // JSON API: errors as problem+json
-
-	// Public.
-	mux.Handle("GET /{$}", page(s.home))
-	mux.Handle("GET /login", page(s.loginForm))
-	mux.Handle("POST /login", page(s.login))
-	mux.Handle("POST /logout", page(s.logout))
-	mux.Handle("GET /password/forgot", page(s.forgotForm))
-	mux.Handle("POST /password/forgot", page(s.forgot))
-	mux.Handle("GET /password/reset/{token}", page(s.resetForm))
-	mux.Handle("POST /password/reset/{token}", page(s.reset))
-	mux.Handle("POST /language", page(s.setLanguage))
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /static/{file}", http.HandlerFunc(s.views.serveStatic))
-
-	// Complaints and feedback from anyone, no login; followed by private link.
-	mux.Handle("GET /complaints/new", page(s.complaintForm))
-	mux.Handle("GET /complaints/easy", page(s.complaintEasy))
-	mux.Handle("POST /complaints", page(s.submitComplaint))
-	mux.Handle("GET /f/{token}", page(s.followUp))
-	mux.Handle("POST /f/{token}/reply", page(s.followUpReply))
-	mux.Handle("GET /f/{token}/files/{file}", page(s.followUpFile))
-
-	// Signed in; each handler asks auth for its permission and scope.
-	mux.Handle("GET /account", page(s.signedIn(s.account)))
-	mux.Handle("POST /account/password", page(s.signedIn(s.changePassword)))
-	mux.Handle("GET /overview", page(s.allow(auth.ReadOverview, s.overview)))
-	mux.Handle("GET /units", page(s.allow(auth.ReadUnits, s.unitList)))
-	mux.Handle("GET /units/{id}", page(s.allow(auth.ReadUnits, s.unitPage)))
-	mux.Handle("GET /people", page(s.allow(auth.ReadPeople, s.peopleList)))
-	mux.Handle("GET /people/{id}", page(s.allow(auth.ReadPeople, s.personPage)))
-	mux.Handle("GET /cases", page(s.allow(auth.HandleCases, s.workList)))
-	mux.Handle("GET /cases/new", page(s.allow(auth.HandleCases, s.staffComplaintForm)))
-	mux.Handle("POST /cases/new", page(s.allow(auth.HandleCases, s.registerComplaint)))
-	mux.Handle("GET /cases/{id}", page(s.allow(auth.HandleCases, s.casePage)))
-	mux.Handle("POST /cases/{id}", page(s.allow(auth.HandleCases, s.caseAction)))
-	mux.Handle("GET /cases/{id}/files/{file}", page(s.allow(auth.HandleCases, s.caseFile)))
-	mux.Handle("GET /complaints/trends", page(s.allow(auth.ReadCaseStats, s.trends)))
-	mux.Handle("GET /complaints/report", page(s.allow(auth.ReadCaseStats, s.boardReport)))
-	mux.Handle("POST /complaints/report", page(s.allow(auth.ReadCaseStats, s.saveBoardReport)))
-	mux.Handle("GET /complaints/report.pdf", page(s.allow(auth.ReadCaseStats, s.boardReportPDF)))
-	mux.Handle("GET /complaints/report.xlsx", page(s.allow(auth.ReadCaseStats, s.boardReportXLSX)))
-	mux.Handle("GET /meetings", page(s.allow(auth.HoldMeetings, s.meetings)))
-	mux.Handle("POST /meetings", page(s.allow(auth.HoldMeetings, s.createMeeting)))
-	mux.Handle("GET /meetings/{id}", page(s.allow(auth.HoldMeetings, s.meetingPage)))
-	mux.Handle("POST /meetings/{id}", page(s.allow(auth.HoldMeetings, s.meetingAction)))
-	mux.Handle("GET /meetings/{id}/pdf", page(s.allow(auth.HoldMeetings, s.meetingPDF)))
-
-	// The unit picture (issue 5).
-	mux.Handle("GET /unitpicture", page(s.allow(auth.ReadUnitPicture, s.upIndicatorPage)))
-	mux.Handle("GET /unitpicture/chart.svg", page(s.allow(auth.ReadUnitPicture, s.upIndicatorChart)))
-	mux.Handle("GET /unitpicture/trends.svg", page(s.allow(auth.ReadUnitPicture, s.upTrendsChart)))
-	mux.Handle("GET /unitpicture/units/{id}", page(s.allow(auth.ReadUnitPicture, s.upUnitPage)))
-	mux.Handle("GET /unitpicture/units/{id}/chart.svg", page(s.allow(auth.ReadUnitPicture, s.upUnitChart)))
-	mux.Handle("GET /unitpicture/adjusted", page(s.allow(auth.ReadUnitPicture, s.upAdjustedPage)))
-	mux.Handle("GET /unitpicture/adjusted/chart.svg", page(s.allow(auth.ReadUnitPicture, s.upAdjustedChart)))
-	mux.Handle("GET /unitpicture/compensatory", page(s.allow(auth.ReadUnitPicture, s.upCompensatoryPage)))
-	mux.Handle("GET /unitpicture/compensatory/chart.svg", page(s.allow(auth.ReadUnitPicture, s.upCompensatoryChart)))
-	mux.Handle("GET /unitpicture/steer", page(s.allow(auth.ReadUnitPicture, s.upSteerPage)))
-	mux.Handle("GET /unitpicture/indicators", page(s.allow(auth.ReadUnitPicture, s.upIndicatorsPage)))
-	mux.Handle("GET /unitpicture/import", page(s.allow(auth.ManageIndicators, s.upImportForm)))
-	mux.Handle("POST /unitpicture/import/preview", page(s.allow(auth.ManageIndicators, s.upImportPreview)))
-	mux.Handle("POST /unitpicture/import/commit", page(s.allow(auth.ManageIndicators, s.upImportCommit)))
-
-	// School placement (issue 7).
-	mux.Handle("GET /placement", page(s.allow(auth.RunPlacement, s.placementHome)))
-	mux.Handle("POST /placement/networks", page(s.allow(auth.RunPlacement, s.uploadNetwork)))
-	mux.Handle("GET /placement/rounds/new", page(s.allow(auth.RunPlacement, s.placementNewForm)))
-	mux.Handle("POST /placement/rounds", page(s.allow(auth.RunPlacement, s.createPlacementRound)))
-	mux.Handle("GET /placement/rounds/{id}", page(s.allow(auth.RunPlacement, s.placementRound)))
-	mux.Handle("POST /placement/rounds/{id}/run", page(s.allow(auth.RunPlacement, s.startPlacementRun)))
-	mux.Handle("POST /placement/rounds/{id}/whatif", page(s.allow(auth.RunPlacement, s.startPlacementWhatIf)))
-	mux.Handle("GET /placement/rounds/{id}/runs/{run}", page(s.allow(auth.RunPlacement, s.placementRun)))
-	mux.Handle("POST /placement/rounds/{id}/runs/{run}/accept", page(s.allow(auth.RunPlacement, s.placementRunAction(true))))
-	mux.Handle("POST /placement/rounds/{id}/runs/{run}/discard", page(s.allow(auth.RunPlacement, s.placementRunAction(false))))
-	mux.Handle("GET /placement/rounds/{id}/decisions", page(s.allow(auth.RunPlacement, s.placementDecisions)))
-	mux.Handle("GET /placement/rounds/{id}/decisions/{applicant}", page(s.allow(auth.RunPlacement, s.placementDecision)))
-	mux.Handle("POST /placement/rounds/{id}/publish", page(s.allow(auth.RunPlacement, s.publishPlacement)))
-	mux.Handle("POST /placement/rounds/{id}/revoke", page(s.allow(auth.RunPlacement, s.revokePlacementLink)))
-	mux.Handle("GET /placement/d/{token}", page(s.placementGuardian)) // guardians, by private link
-
-	// Quality dialogues (issue 6). Signed in; package dialogue decides who
-	// sees what (principals their units, participants theirs, never board members).
-	mux.Handle("GET /dialogues", page(s.signedIn(s.dialogues)))
-	mux.Handle("POST /dialogues", page(s.allow(auth.HoldDialogues, s.createDialogue)))
-	mux.Handle("GET /dialogues/{id}", page(s.signedIn(s.dialoguePage)))
-	mux.Handle("POST /dialogues/{id}", page(s.signedIn(s.dialogueAction)))
-	mux.Handle("GET /dialogues/{id}/prep", page(s.signedIn(s.dialoguePrep)))
-	mux.Handle("GET /dialogues/{id}/prep.pdf", page(s.signedIn(s.dialoguePrepPDF)))
-	mux.Handle("GET /dialogues/types", page(s.allow(auth.HoldDialogues, s.dialogueTypes)))
-	mux.Handle("POST /dialogues/types", page(s.allow(auth.HoldDialogues, s.saveDialogueType)))
-	mux.Handle("GET /dialogues/initiatives", page(s.signedIn(s.dialogueInitiatives)))
-	mux.Handle("POST /dialogues/initiatives", page(s.allow(auth.HoldDialogues, s.addInitiative)))
-	mux.Handle("GET /dialogues/initiatives/{id}/effect", page(s.signedIn(s.dialogueInitiative)))
-	mux.Handle("GET /dialogues/initiatives/{id}/effect.svg", page(s.signedIn(s.dialogueEffectChart)))
-	mux.Handle("GET /dialogues/findings", page(s.signedIn(s.dialogueFindings)))
-	mux.Handle("POST /dialogues/findings", page(s.allow(auth.HoldDialogues, s.addFinding)))
-	mux.Handle("GET /dialogues/examples", page(s.signedIn(s.dialogueExamples)))
-	mux.Handle("POST /dialogues/examples", page(s.allow(auth.HoldDialogues, s.publishExample)))
-	mux.Handle("GET /dialogues/examples.json", page(s.signedIn(s.exportExamples)))
-	mux.Handle("POST /dialogues/examples/import", page(s.allow(auth.HoldDialogues, s.importExamples)))
-	mux.Handle("GET /dialogues/report", page(s.signedIn(s.dialogueReport)))
-	mux.Handle("GET /dialogues/report.pdf", page(s.signedIn(s.dialogueReportPDF)))
-	mux.Handle("GET /dialogues/report.xlsx", page(s.signedIn(s.dialogueReportXLSX)))
-
-	// Administration.
-	mux.Handle("GET /admin", page(s.allow(auth.ManageOrganization, s.adminHome)))
-	mux.Handle("GET /admin/organizer", page(s.allow(auth.ManageOrganization, s.organizerForm)))
-	mux.Handle("POST /admin/organizer", page(s.allow(auth.ManageOrganization, s.saveOrganizer)))
-	mux.Handle("GET /admin/school-forms", page(s.allow(auth.ManageOrganization, s.schoolForms)))
-	mux.Handle("POST /admin/school-forms", page(s.allow(auth.ManageOrganization, s.saveSchoolForm)))
-	mux.Handle("GET /admin/areas", page(s.allow(auth.ManageOrganization, s.areas)))
-	mux.Handle("POST /admin/areas", page(s.allow(auth.ManageOrganization, s.saveArea)))
-	mux.Handle("POST /admin/areas/{id}/delete", page(s.allow(auth.ManageOrganization, s.deleteArea)))
-	mux.Handle("GET /admin/units/new", page(s.allow(auth.ManageOrganization, s.unitForm)))
-	mux.Handle("POST /admin/units", page(s.allow(auth.ManageOrganization, s.saveUnit)))
-	mux.Handle("GET /admin/units/{id}", page(s.allow(auth.ManageOrganization, s.unitForm)))
-	mux.Handle("POST /admin/units/{id}", page(s.allow(auth.ManageOrganization, s.saveUnit)))
-	mux.Handle("GET /admin/people/new", page(s.allow(auth.ManagePeople, s.personForm)))
-	mux.Handle("POST /admin/people", page(s.allow(auth.ManagePeople, s.savePerson)))
-	mux.Handle("GET /admin/people/{id}", page(s.allow(auth.ManagePeople, s.personForm)))
-	mux.Handle("POST /admin/people/{id}", page(s.allow(auth.ManagePeople, s.savePerson)))
-	mux.Handle("POST /admin/people/{id}/invite", page(s.allow(auth.ManagePeople, s.invitePerson)))
-	mux.Handle("GET /admin/import", page(s.allow(auth.ManagePeople, s.importForm)))
-	mux.Handle("POST /admin/import/preview", page(s.allow(auth.ManagePeople, s.importPreview)))
-	mux.Handle("POST /admin/import/commit", page(s.allow(auth.ManagePeople, s.importCommit)))
-	mux.Handle("GET /admin/audit", page(s.allow(auth.ReadAudit, s.auditLog)))
-	mux.Handle("GET /admin/audit.csv", page(s.allow(auth.ReadAudit, s.auditExport)))
-	mux.Handle("GET /admin/outbox", page(s.allow(auth.ManageOrganization, s.outbox)))
-	mux.Handle("GET /admin/complaints", page(s.allow(auth.ManageOrganization, s.complaintSettings)))
-	mux.Handle("POST /admin/complaints", page(s.allow(auth.ManageOrganization, s.saveComplaintSettings)))
-	mux.Handle("POST /admin/complaint-categories", page(s.allow(auth.ManageOrganization, s.saveCategory)))
-
-	// JSON API.
-	mux.Handle("GET /api/openapi.json", http.HandlerFunc(serveOpenAPI))
-	mux.Handle("GET /api/v1/me", api(s.signedIn(s.apiMe)))
-	mux.Handle("GET /api/v1/organizer", api(s.signedIn(s.apiOrganizer)))
-	mux.Handle("GET /api/v1/school-forms", api(s.signedIn(s.apiSchoolForms)))
-	mux.Handle("GET /api/v1/overview", api(s.allow(auth.ReadOverview, s.apiOverview)))
-	mux.Handle("GET /api/v1/units", api(s.apiUnits)) // public catalogue, or the caller's scope
-	mux.Handle("GET /api/v1/complaint-categories", api(s.apiCategories))
-	mux.Handle("POST /api/v1/complaints", api(s.apiSubmitComplaint))
-	mux.Handle("GET /api/v1/cases", api(s.allow(auth.HandleCases, s.apiCases)))
-	mux.Handle("GET /api/v1/cases/{id}", api(s.allow(auth.HandleCases, s.apiCase)))
-	mux.Handle("GET /api/v1/complaint-trends", api(s.allow(auth.ReadCaseStats, s.apiTrends)))
-	mux.Handle("GET /api/v1/units/{id}", api(s.allow(auth.ReadUnits, s.apiUnit)))
-	mux.Handle("GET /api/v1/people", api(s.allow(auth.ReadPeople, s.apiPeople)))
-	mux.Handle("GET /api/v1/people/{id}", api(s.allow(auth.ReadPeople, s.apiPerson)))
-	mux.Handle("GET /api/v1/audit", api(s.allow(auth.ReadAudit, s.apiAudit)))
-	// API: the unit picture.
-	mux.Handle("GET /api/v1/indicators", api(s.allow(auth.ReadUnitPicture, s.apiIndicators)))
-	mux.Handle("GET /api/v1/indicators/{key}/values", api(s.allow(auth.ReadUnitPicture, s.apiIndicatorValues)))
-	mux.Handle("GET /api/v1/unitpicture/adjusted", api(s.allow(auth.ReadUnitPicture, s.apiAdjusted)))
-	mux.Handle("GET /api/v1/unitpicture/units/{id}", api(s.allow(auth.ReadUnitPicture, s.apiUnitProfile)))
-	// API: school placement.
-	mux.Handle("GET /api/v1/placement/rounds", api(s.allow(auth.RunPlacement, s.apiPlacementRounds)))
-	mux.Handle("GET /api/v1/placement/rounds/{id}", api(s.allow(auth.RunPlacement, s.apiPlacementRound)))
-	// API: quality dialogues.
-	mux.Handle("GET /api/v1/dialogues", api(s.signedIn(s.apiDialogues)))
-	mux.Handle("GET /api/v1/dialogues/{id}", api(s.signedIn(s.apiDialogue)))
-	mux.Handle("GET /api/v1/actions", api(s.signedIn(s.apiActions)))
-	mux.Handle("/api/", api(s.notFound))
-	mux.Handle("/", page(s.notFound))
-
+	for _, rt := range s.routes() {
+		switch {
+		case rt.Kind == raw && rt.Permission == Public && rt.plain != nil:
+			mux.Handle(rt.Pattern, rt.plain)
+		case rt.Kind == page && rt.handle != nil:
+			mux.Handle(rt.Pattern, s.page(s.guard(rt)))
+		case rt.Kind == api && rt.handle != nil:
+			mux.Handle(rt.Pattern, s.api(s.guard(rt)))
+		default:
+			panic(fmt.Sprintf("web: route %q is malformed", rt.Pattern))
+		}
+	}
 	return chain(mux,
 		s.realClient,
 		s.recoverPanics,

@@ -16,17 +16,6 @@ import (
 // MaxAnalysis is the longest analysis text, in characters.
 const MaxAnalysis = 20000
 
-// FullFigures reports whether p sees the figures without suppression:
-// officers and analysts. Everyone else allowed to read the statistics
-// (board members) gets the suppressed version.
-func FullFigures(p *auth.Principal) bool {
-	return p.Role == auth.RoleOfficer || p.Role == auth.RoleAnalyst
-}
-
-// CanWrite reports whether p may write the analysis of a board report:
-// the administration's officers and analysts, not board members.
-func CanWrite(p *auth.Principal) bool { return FullFigures(p) && p.Can(auth.ReadCaseStats) }
-
 // analysis reads the stored analysis text for exactly this period.
 func analysis(ctx context.Context, q store.Q, p Period) (string, *time.Time, error) {
 	var text string
@@ -93,7 +82,7 @@ const MaxSummaries = 200
 // them, never analysts or board members, and never in an exported file.
 // The read is audited.
 func Summaries(ctx context.Context, q store.Q, p Period, kind complaint.Kind, lang string) ([]Summary, int, error) {
-	if auth.FromContext(ctx).Role != auth.RoleOfficer {
+	if !MayReadSummaries(auth.FromContext(ctx)) {
 		return nil, 0, app.Forbidden()
 	}
 	start, end := p.Bounds()

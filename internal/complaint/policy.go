@@ -1,0 +1,71 @@
+package complaint
+
+import (
+	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+)
+
+// Who may do what with complaint cases. Every access decision about cases
+// is made here, from the permissions and their reach in package auth.
+
+// scope returns the SQL condition (on alias c) for the cases p may see
+// under auth.HandleCases: every case when it reaches all (officers); with
+// a reach of units (principals) the cases they handle and those of their
+// units, except cases that concern the principal; with a reach of
+// categories (specialists) the cases they handle and those in their
+// categories; nothing otherwise.
+func scope(p *auth.Principal) (string, []any) {
+	switch p.Reach(auth.HandleCases) {
+	case auth.ReachAll:
+		return "1=1", nil
+	case auth.ReachUnits:
+		cond, args := p.UnitScope(auth.HandleCases).SQL("c.unit_id")
+		return "(c.handler_id = ? OR (" + cond + " AND NOT c.concerns_principal))", append([]any{p.UserID}, args...)
+	case auth.ReachCategories:
+		if len(p.Categories) == 0 {
+			return "c.handler_id = ?", []any{p.UserID}
+		}
+		args := []any{p.UserID}
+		for _, c := range p.Categories {
+			args = append(args, c)
+		}
+		return "(c.handler_id = ? OR c.category_code IN (" + store.Placeholders(len(p.Categories)) + "))", args
+	case auth.ReachOwn:
+		return "c.handler_id = ?", []any{p.UserID}
+	}
+	return "1=0", nil
+}
+
+// handlesAny reports whether p may take any case over and read every
+// case's secret details (auth.HandleCases reaching all: officers).
+func handlesAny(p *auth.Principal) bool { return p.Reach(auth.HandleCases) == auth.ReachAll }
+
+// isHandler reports whether p is c's handler.
+func isHandler(p *auth.Principal, c *Case) bool {
+	return p.Authenticated() && c.HandlerID != nil && *c.HandlerID == p.UserID
+}
+
+// seesSecrets reports whether p may read the details of a secret case:
+// its handler and those who handle any case.
+func seesSecrets(p *auth.Principal, c *Case) bool { return handlesAny(p) || isHandler(p, c) }
+
+// mayReadFiles reports whether p may read c's files: a secret case shows
+// none to those its secret details are hidden from.
+func mayReadFiles(p *auth.Principal, c *Case) bool { return !c.Secret || seesSecrets(p, c) }
+
+// CanAct reports whether p may change c: its handler, or someone who may
+// take any case over. Everyone who sees a case may add notes.
+func CanAct(p *auth.Principal, c *Case) bool { return handlesAny(p) || isHandler(p, c) }
+
+// MayBeHandler reports whether a person of role r may be chosen as a
+// case's handler.
+func MayBeHandler(r auth.Role) bool { return auth.RoleCan(r, auth.HandleCases) }
+
+// FilterScope returns the units p's case list offers as a filter: their
+// own units when their reach is their units, else every unit.
+func FilterScope(p *auth.Principal) auth.Scope {
+	if p.Reach(auth.HandleCases) == auth.ReachUnits {
+		return p.UnitScope(auth.HandleCases)
+	}
+	return auth.AllUnits()
+}
