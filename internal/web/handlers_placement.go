@@ -28,10 +28,6 @@ import (
 // publishing through private links, and the guardian's decision page.
 // Only roles with auth.RunPlacement reach the staff pages.
 
-// PlacementWait waits for the placement runs started through this server
-// (tests and shutdown).
-func (s *Server) PlacementWait() { s.placement.Wait() }
-
 // placementMinGroup is the smallest demand cell the map shows.
 func (s *Server) placementMinGroup() int { return max(s.opts.MinGroup, 5) }
 
