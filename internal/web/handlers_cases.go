@@ -210,7 +210,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
 	if c.SecretHidden {
 		return app.NotFound()
 	}
-	return s.sendFile(w, r, id, fileID)
+	return s.sendAttachment(w, r, id, fileID)
 }
 
 func sortUnits(us []org.Unit) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -69,41 +68,6 @@ func (s *Server) placementHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.renderForm(w, r, "placement", formData{Values: map[string]string{}, Extra: pg}, nil)
-}
-
-// readUpload reads an optional uploaded file of at most limit bytes.
-func readUpload(r *http.Request, field string, limit int64) ([]byte, string, error) {
-	f, h, err := r.FormFile(field)
-	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
-		return nil, "", nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if int64(len(b)) > limit {
-		var v app.Validation
-		v.Add(field, "placementweb.err.too_large", map[string]any{"MB": limit >> 20})
-		return nil, "", v.Err()
-	}
-	return b, h.Filename, nil
-}
-
-func parseMultipart(w http.ResponseWriter, r *http.Request, limit int64) error {
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
-	err := r.ParseMultipartForm(32 << 20)
-	if errors.Is(err, http.ErrNotMultipart) {
-		return r.ParseForm()
-	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return app.Errorf(app.EINVALID, "placementweb.err.request_too_large")
-	}
-	return err
 }
 
 func (s *Server) uploadNetwork(w http.ResponseWriter, r *http.Request) error {
@@ -584,11 +548,7 @@ func (s *Server) publishPlacement(w http.ResponseWriter, r *http.Request) error 
 		_ = cw.Write([]string{ln.ApplicantID, base + "/placement/d/" + ln.Token})
 	}
 	cw.Flush()
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="placering-%d-lankar.csv"`, rd.ID))
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(b.Bytes())
-	return err
+	return download(w, fmt.Sprintf("placering-%d-lankar.csv", rd.ID), "text/csv; charset=utf-8", b.Bytes())
 }
 
 func (s *Server) revokePlacementLink(w http.ResponseWriter, r *http.Request) error {
