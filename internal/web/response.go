@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/styrkedjan/styrkedjan/internal/chart"
 )
 
 // Files the server sends: every download goes through download or
@@ -132,4 +134,20 @@ func pctEncode(s string) string {
 		b.WriteByte(hex[c&15])
 	}
 	return b.String()
+}
+
+// sendSVG serves a chart drawn as its own SVG document (chart.Empty when
+// b is nil: the page says why there is none). Its own CSP lets the SVG's
+// style attributes apply when it is opened on its own, and allows nothing
+// else.
+func sendSVG(w http.ResponseWriter, b []byte) error {
+	if b == nil {
+		b = chart.Empty
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/svg+xml")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+	h.Set("Cache-Control", "private, max-age=300")
+	_, err := w.Write(b)
+	return err
 }
