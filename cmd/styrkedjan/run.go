@@ -12,14 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/config"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
-	"github.com/styrkedjan/styrkedjan/internal/mail"
+	"github.com/styrkedjan/styrkedjan/internal/jobs"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
@@ -277,9 +276,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	})
 }
 
-// serve runs the web server and the mail sender until ctx ends, then shuts
-// down gracefully: in-flight requests finish, the sender stops between
-// messages.
+// serve runs the web server and the background jobs (mail sender, sweeps,
+// placement runs) until ctx ends, then shuts down gracefully: in-flight
+// requests finish, the sender stops between messages.
 func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slog.Logger, banner func(url string)) error {
 	catalog, err := i18n.Load()
 	if err != nil {
@@ -294,11 +293,22 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	if publicURL == "" {
 		publicURL = url
 	}
-	sender := mail.NewSender(db, cfg.Mail, log)
+	// The built-in dialogue types, once, before the server takes requests.
+	if err := dialogue.Seed(ctx, db, store.Now()); err != nil {
+		ln.Close()
+		return err
+	}
+	// The background work is prepared before the server takes requests:
+	// placement runs a crash or kill left running are marked failed here.
+	bgJobs, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log, Mail: cfg.Mail, PublicURL: publicURL})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv, err := web.New(db, catalog, log, web.Options{
 		PublicURL: publicURL, MinGroup: cfg.MinGroup, SessionLifetime: cfg.SessionLifetime,
-		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: sender.Wake,
-		IntakePerMinute: cfg.IntakePerMinute, TrustedProxies: cfg.TrustedProxies,
+		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: bgJobs.WakeMailer,
+		IntakePerMinute: cfg.IntakePerMinute, TrustedProxies: cfg.TrustedProxies, Placement: bgJobs.Placement(),
 	})
 	if err != nil {
 		ln.Close()
@@ -314,10 +324,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	}
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	var wg sync.WaitGroup
-	wg.Go(func() { sender.Run(bg) })
-	wg.Go(func() { srv.SweepLoop(bg, 15*time.Minute) })
-	wg.Go(func() { srv.CaseSweepLoop(bg, 10*time.Minute) })
+	bgJobs.Start(bg)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
@@ -336,7 +343,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 		cancel()
 	}
 	stopBG()
-	wg.Wait()
+	bgJobs.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/jobs"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
@@ -126,8 +127,14 @@ func benchServer(b *testing.B, db *store.DB) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := web.New(db, catalog, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	j, err := jobs.New(context.Background(), jobs.Config{DB: db, Catalog: catalog, Log: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := web.New(db, catalog, log, web.Options{
 		MinGroup: 5, SessionLifetime: 12 * time.Hour, SessionIdle: 2 * time.Hour, IntakePerMinute: 0,
+		Placement: j.Placement(),
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -9,8 +9,6 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
-	"github.com/styrkedjan/styrkedjan/internal/mail"
-	"github.com/styrkedjan/styrkedjan/internal/org"
 )
 
 // limiter is a per-address rate limit for the public intake, so one
@@ -73,52 +71,8 @@ func (s *Server) handlerLabel(ctx context.Context, l *i18n.Localizer, c *complai
 	return l.T("public.handler.officer"), nil
 }
 
-// mailComposer writes the mails cases send, in the recipient's language.
-type mailComposer struct {
-	catalog   *i18n.Catalog
-	publicURL string
-	organizer string
-}
-
+// composer writes the mails cases send (complaint.MailComposer), with
+// links to this server's public address.
 func (s *Server) composer() complaint.Composer {
-	o, _ := org.GetOrganizer(context.Background(), s.db)
-	return mailComposer{catalog: s.catalog, publicURL: s.opts.PublicURL, organizer: o.Name}
-}
-
-func (m mailComposer) Compose(n complaint.Notice) mail.Message {
-	l := m.catalog.For(n.Lang)
-	data := map[string]any{
-		"Reference": n.Case.Reference, "Organizer": m.organizer, "Body": n.Body,
-		"AckDue": n.Case.AckDue, "AnswerDue": n.Case.AnswerDue,
-		"Link": m.publicURL + "/f/" + n.Token, "CaseLink": m.publicURL + "/cases/" + idStr(n.Case.ID),
-	}
-	kind := string(n.Kind)
-	return mail.Message{To: n.To, Subject: l.T("mail."+kind+".subject", data), Body: l.T("mail."+kind+".body", data)}
-}
-
-// CaseSweepLoop reminds handlers, escalates overdue cases and carries out
-// the retention decision every interval until ctx ends.
-func (s *Server) CaseSweepLoop(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		rem, esc, err := complaint.Sweep(ctx, s.db, time.Now(), s.composer())
-		switch {
-		case err != nil && ctx.Err() == nil:
-			s.log.Warn("case sweep", "err", err)
-		case rem+esc > 0:
-			s.log.Info("case sweep", "reminders", rem, "escalations", esc)
-			s.opts.WakeMailer()
-		}
-		if n, err := complaint.Anonymize(ctx, s.db, time.Now()); err != nil && ctx.Err() == nil {
-			s.log.Warn("retention", "err", err)
-		} else if n > 0 {
-			s.log.Info("retention: personal data removed", "cases", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	return complaint.NewMailComposer(context.Background(), s.db, s.catalog, s.opts.PublicURL)
 }

@@ -47,15 +47,6 @@ func (s *Server) saveOrganizer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// formValues reads the named fields of a posted form.
-func formValues(r *http.Request, names ...string) map[string]string {
-	vals := make(map[string]string, len(names))
-	for _, n := range names {
-		vals[n] = strings.TrimSpace(r.PostFormValue(n))
-	}
-	return vals
-}
-
 // optInt parses an optional whole number; blank is nil.
 func optInt(v *app.Validation, field, s string) *int {
 	if s == "" {

@@ -85,8 +85,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
 	if err := audit.Log(ctx, s.db, audit.Export, "audit_log", "", r.URL.RawQuery+" ("+strconv.Itoa(len(entries))+" rows)"); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="audit-`+store.Now().Format("20060102-150405")+`.csv"`)
+	downloadHeaders(w, "audit-"+store.Now().Format("20060102-150405")+".csv", "text/csv; charset=utf-8")
 	_, _ = w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'

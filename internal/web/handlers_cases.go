@@ -216,8 +216,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sendAttachment(w, f, data)
-	return nil
+	return download(w, f.Filename, f.ContentType, data)
 }
 
 func sortUnits(us []org.Unit) {

@@ -375,16 +375,7 @@ func (s *Server) dialoguePrepPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return dialogueFile(w, "application/pdf", "inline", "forberedelse-dialog-"+idStr(id)+".pdf", b)
-}
-
-func dialogueFile(w http.ResponseWriter, ctype, disposition, name string, b []byte) error {
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", disposition+`; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
-	return nil
+	return showFile(w, "forberedelse-dialog-"+idStr(id)+".pdf", "application/pdf", b)
 }
 
 // ---- Types ----
@@ -626,7 +617,7 @@ func (s *Server) exportExamples(w http.ResponseWriter, r *http.Request) error {
 	if err := dialogue.ExportExamples(r.Context(), s.db, &buf); err != nil {
 		return err
 	}
-	return dialogueFile(w, "application/json", "attachment", "goda-exempel.json", buf.Bytes())
+	return download(w, "goda-exempel.json", "application/json", buf.Bytes())
 }
 
 func (s *Server) importExamples(w http.ResponseWriter, r *http.Request) error {
@@ -710,7 +701,7 @@ func (s *Server) dialogueReportPDF(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return dialogueFile(w, "application/pdf", "inline", "kvalitetsdialoger-"+strings.ReplaceAll(rep.Term, " ", "-")+".pdf", b)
+	return showFile(w, "kvalitetsdialoger-"+strings.ReplaceAll(rep.Term, " ", "-")+".pdf", "application/pdf", b)
 }
 
 func (s *Server) dialogueReportXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -723,8 +714,8 @@ func (s *Server) dialogueReportXLSX(w http.ResponseWriter, r *http.Request) erro
 	if err := rep.WriteXLSX(&buf, l.T, l.Lang); err != nil {
 		return err
 	}
-	return dialogueFile(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "attachment",
-		"kvalitetsdialoger-"+strings.ReplaceAll(rep.Term, " ", "-")+".xlsx", buf.Bytes())
+	return download(w, "kvalitetsdialoger-"+strings.ReplaceAll(rep.Term, " ", "-")+".xlsx",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 
 // ---- API ----

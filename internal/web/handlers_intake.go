@@ -5,9 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -180,24 +177,6 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) 
 	return nil
 }
 
-// parseUpload reads a form that may carry files, within the size limit of
-// a submission; a body too large is a validation error on the file field.
-// Call the returned cleanup when done, to remove spooled files.
-func parseUpload(w http.ResponseWriter, r *http.Request, fileField string) (cleanup func(), err error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxSubmissionBytes)
-	cleanup = func() {
-		if r.MultipartForm != nil {
-			_ = r.MultipartForm.RemoveAll()
-		}
-	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var v app.Validation
-		v.Add(fileField, "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20})
-		return cleanup, v.Err()
-	}
-	return cleanup, nil
-}
-
 // setUnit reads the unit choice: a unit id, "unknown" or "organization".
 func setUnit(sub *complaint.Submission, v string) {
 	switch v {
@@ -207,41 +186,6 @@ func setUnit(sub *complaint.Submission, v string) {
 		sub.UnitScope = complaint.ScopeUnit
 		sub.UnitID, _ = strconv.ParseInt(v, 10, 64)
 	}
-}
-
-// formFiles reads the uploaded files of a multipart field, deciding each
-// file's type from its content.
-func formFiles(r *http.Request, field string) ([]complaint.Attachment, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
-	}
-	var out []complaint.Attachment
-	for _, fh := range r.MultipartForm.File[field] {
-		if fh.Size == 0 && fh.Filename == "" {
-			continue // an empty file input
-		}
-		data, err := readPart(fh)
-		if err != nil {
-			var v app.Validation
-			v.Add(field, "field.attachment_size", map[string]any{"MaxMB": complaint.MaxAttachmentBytes >> 20, "Name": fh.Filename})
-			return nil, v.Err()
-		}
-		out = append(out, complaint.NewAttachment(fh.Filename, data))
-	}
-	return out, nil
-}
-
-func readPart(fh *multipart.FileHeader) ([]byte, error) {
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, complaint.MaxAttachmentBytes+1))
-	if err == nil && len(data) > complaint.MaxAttachmentBytes {
-		err = errors.New("too large")
-	}
-	return data, err
 }
 
 // followUpPage is the filer's view of their case.
@@ -310,14 +254,5 @@ func (s *Server) followUpFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sendAttachment(w, f, data)
-	return nil
-}
-
-// sendAttachment writes a stored attachment as a download, never rendered inline.
-func sendAttachment(w http.ResponseWriter, f complaint.FileInfo, data []byte) {
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(data)
+	return download(w, f.Filename, f.ContentType, data)
 }

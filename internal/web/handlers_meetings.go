@@ -197,13 +197,7 @@ func (s *Server) meetingPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name := "rektorsmote-" + idStr(id) + ".pdf"
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
-	return nil
+	return showFile(w, "rektorsmote-"+idStr(id)+".pdf", "application/pdf", b)
 }
 
 func idStrings(ids []int64) []string {

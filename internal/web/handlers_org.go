@@ -4,21 +4,11 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 )
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
-
-// pathID reads a numeric path value; anything else is simply not found.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, app.NotFound()
-	}
-	return id, nil
-}
 
 // orgLookups is what pages need to show names for codes and ids.
 type orgLookups struct {

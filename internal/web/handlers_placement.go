@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/chart"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
@@ -26,10 +25,6 @@ import (
 // of demand, every pupil's explanation), what-ifs with changed capacities,
 // publishing through private links, and the guardian's decision page.
 // Only roles with auth.RunPlacement reach the staff pages.
-
-// PlacementWait waits for the placement runs started through this server
-// (tests and shutdown).
-func (s *Server) PlacementWait() { s.placement.Wait() }
 
 // placementMinGroup is the smallest demand cell the map shows.
 func (s *Server) placementMinGroup() int { return max(s.opts.MinGroup, 5) }
@@ -72,41 +67,6 @@ func (s *Server) placementHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.renderForm(w, r, "placement", formData{Values: map[string]string{}, Extra: pg}, nil)
-}
-
-// readUpload reads an optional uploaded file of at most limit bytes.
-func readUpload(r *http.Request, field string, limit int64) ([]byte, string, error) {
-	f, h, err := r.FormFile(field)
-	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
-		return nil, "", nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if int64(len(b)) > limit {
-		var v app.Validation
-		v.Add(field, "placementweb.err.too_large", map[string]any{"MB": limit >> 20})
-		return nil, "", v.Err()
-	}
-	return b, h.Filename, nil
-}
-
-func parseMultipart(w http.ResponseWriter, r *http.Request, limit int64) error {
-	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
-	err := r.ParseMultipartForm(32 << 20)
-	if errors.Is(err, http.ErrNotMultipart) {
-		return r.ParseForm()
-	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return app.Errorf(app.EINVALID, "placementweb.err.request_too_large")
-	}
-	return err
 }
 
 func (s *Server) uploadNetwork(w http.ResponseWriter, r *http.Request) error {
@@ -329,7 +289,7 @@ func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals
 			return err
 		}
 		pg.MapData = round.Demand(apps, pg.Schools, placementCellMeters, s.placementMinGroup())
-		pg.Map = demandMap(pg.MapData, pg.Schools, l)
+		pg.Map = demandMap(pg.MapData, pg.Schools)
 		for i, c := range pg.MapData.Cells {
 			pg.MapCells = append(pg.MapCells, mapCellRow{N: i + 1, Lat: strconv.FormatFloat((c.MinLat+c.MaxLat)/2, 'f', 4, 64),
 				Lon: strconv.FormatFloat((c.MinLon+c.MaxLon)/2, 'f', 4, 64), Count: c.Count})
@@ -580,11 +540,7 @@ func (s *Server) publishPlacement(w http.ResponseWriter, r *http.Request) error 
 		_ = cw.Write([]string{ln.ApplicantID, base + "/placement/d/" + ln.Token})
 	}
 	cw.Flush()
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="placering-%d-lankar.csv"`, rd.ID))
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(b.Bytes())
-	return err
+	return download(w, fmt.Sprintf("placering-%d-lankar.csv", rd.ID), "text/csv; charset=utf-8", b.Bytes())
 }
 
 func (s *Server) revokePlacementLink(w http.ResponseWriter, r *http.Request) error {
@@ -703,114 +659,27 @@ func (s *Server) apiPlacementRound(w http.ResponseWriter, r *http.Request) error
 	return writeJSON(w, http.StatusOK, a)
 }
 
-// Drawing.
-
-const (
-	chartOver = "#a4262c" // over-subscribed: dark red, 6:1 against white
-	mapSchool = "#0b4f8a"
-)
+// Drawing (internal/chart): inline SVG with presentation attributes only.
 
 // demandChart draws first choices and places per school and year as bars;
 // the table beside it carries the same figures for screen readers.
 func demandChart(rows []demandRow, l *i18n.Localizer) template.HTML {
-	if len(rows) == 0 {
-		return ""
-	}
-	const w, rowH, left, right, top = 720, 26, 230, 60, 28
-	h := top + rowH*len(rows) + 8
-	peak := 1
+	b := chart.Bars{FirstLabel: l.T("placementweb.chart.first"), CapacityLabel: l.T("placementweb.chart.capacity")}
 	for _, d := range rows {
-		peak = max(peak, d.FirstChoice, d.Capacity, d.Applicants)
+		b.Rows = append(b.Rows, chart.BarRow{Label: d.SchoolName, FirstChoice: d.FirstChoice, Capacity: d.Capacity, Applicants: d.Applicants, Over: d.Over})
 	}
-	scale := float64(w-left-right) / float64(peak)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
-	fmt.Fprintf(&b, `<rect x="%d" y="6" width="12" height="12" fill="%s"/><text x="%d" y="16" font-size="12" fill="%s">%s</text>`,
-		left, chartNow, left+16, chartInk, esc(l.T("placementweb.chart.first")))
-	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="12" y2="12" stroke="%s" stroke-width="3"/><text x="%d" y="16" font-size="12" fill="%s">%s</text>`,
-		left+200, left+214, chartInk, left+218, chartInk, esc(l.T("placementweb.chart.capacity")))
-	for i, d := range rows {
-		y := top + i*rowH
-		label := d.SchoolName
-		if r := []rune(label); len(r) > 30 {
-			label = string(r[:29]) + "…"
-		}
-		fill := chartNow
-		if d.Over {
-			fill = chartOver
-		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="%s">%s</text>`, left-6, y+16, chartInk, esc(label))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>`, left, y+4, float64(d.FirstChoice)*scale, rowH-8, fill)
-		cx := float64(left) + float64(d.Capacity)*scale
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="%s" stroke-width="3"/>`, cx, cx, y+1, y+rowH-1, chartInk)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" fill="%s">%d / %d</text>`,
-			math.Max(float64(left)+float64(d.FirstChoice)*scale, cx)+6, y+16, chartMuted, d.FirstChoice, d.Capacity)
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return template.HTML(chart.BarsSVG(b)) // escaped by chart
 }
 
 // demandMap draws the demand cells (shade by count, number inside) and the
-// schools as points, projected equirectangularly. No cell under the
-// minimum group exists in m.
-func demandMap(m round.DemandMap, schools []batch.School, l *i18n.Localizer) template.HTML {
-	if len(m.Cells) == 0 && len(schools) == 0 || math.IsInf(m.MinLat, 0) {
-		return ""
-	}
-	const w, pad = 720, 20
-	for _, c := range m.Cells { // cells reach beyond the homes' extent
-		m.MinLat, m.MaxLat = math.Min(m.MinLat, c.MinLat), math.Max(m.MaxLat, c.MaxLat)
-		m.MinLon, m.MaxLon = math.Min(m.MinLon, c.MinLon), math.Max(m.MaxLon, c.MaxLon)
-	}
-	kx := math.Cos((m.MinLat + m.MaxLat) / 2 * math.Pi / 180)
-	spanX := math.Max((m.MaxLon-m.MinLon)*kx, 1e-6)
-	spanY := math.Max(m.MaxLat-m.MinLat, 1e-6)
-	scale := float64(w-2*pad) / spanX
-	h := int(spanY*scale) + 2*pad
-	if h > 900 {
-		scale *= float64(900-2*pad) / (spanY * scale)
-		h = 900
-	}
-	px := func(lon float64) float64 { return pad + (lon-m.MinLon)*kx*scale }
-	py := func(lat float64) float64 { return float64(h) - pad - (lat-m.MinLat)*scale }
-	peak := 1
-	for _, c := range m.Cells {
-		peak = max(peak, c.Count)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart map" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
-	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="%d" fill="#f4f6f8"/>`, w, h)
-	// Coarser (merged) cells first, so finer ones lie on top.
-	order := slices.Clone(m.Cells)
-	slices.SortStableFunc(order, func(a, b round.Cell) int {
-		return -cmpF((a.MaxLat-a.MinLat)*(a.MaxLon-a.MinLon), (b.MaxLat-b.MinLat)*(b.MaxLon-b.MinLon))
-	})
-	for _, c := range order {
-		x0, x1, y0, y1 := px(c.MinLon), px(c.MaxLon), py(c.MaxLat), py(c.MinLat)
-		op := 0.15 + 0.6*float64(c.Count)/float64(peak)
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="%.2f" stroke="#ffffff"/>`,
-			x0, y0, x1-x0, y1-y0, chartPrev, op)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="%s">%d</text>`, (x0+x1)/2, (y0+y1)/2+4, chartInk, c.Count)
+// schools as points. No cell under the minimum group exists in m.
+func demandMap(m round.DemandMap, schools []batch.School) template.HTML {
+	c := chart.Map{MinLat: m.MinLat, MinLon: m.MinLon, MaxLat: m.MaxLat, MaxLon: m.MaxLon}
+	for _, cell := range m.Cells {
+		c.Cells = append(c.Cells, chart.Cell{MinLat: cell.MinLat, MinLon: cell.MinLon, MaxLat: cell.MaxLat, MaxLon: cell.MaxLon, Count: cell.Count})
 	}
 	for _, sc := range schools {
-		x, y := px(sc.Lon), py(sc.Lat)
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="6" fill="%s" stroke="#ffffff" stroke-width="2"><title>%s</title></circle>`, x, y, mapSchool, esc(sc.Name))
-		if x > w*0.7 { // label to the left near the right edge
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="end" fill="%s">%s</text>`, x-8, y-6, chartInk, esc(sc.Name))
-		} else {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="%s">%s</text>`, x+8, y-6, chartInk, esc(sc.Name))
-		}
+		c.Points = append(c.Points, chart.Point{Name: sc.Name, Lat: sc.Lat, Lon: sc.Lon})
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
-}
-
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return template.HTML(chart.MapSVG(c)) // escaped by chart
 }

@@ -174,11 +174,7 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, ext, conte
 		return err
 	}
 	name := fmt.Sprintf("%s-%s-%s.%s", o.L.T("report.file_name"), o.Period.From, o.Period.To, ext)
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = buf.WriteTo(w)
-	return err
+	return download(w, name, contentType, buf.Bytes())
 }
 
 func (s *Server) boardReportPDF(w http.ResponseWriter, r *http.Request) error {

@@ -92,13 +92,13 @@ func (s *Server) upView(w http.ResponseWriter, r *http.Request, name, fileBase s
 		if err := export.WriteCSV(&buf, t, l.Lang); err != nil {
 			return err
 		}
-		return sendFile(w, &buf, fileBase+"-"+t.ID+".csv", "text/csv; charset=utf-8")
+		return download(w, fileBase+"-"+t.ID+".csv", "text/csv; charset=utf-8", buf.Bytes())
 	case "xlsx":
 		var buf bytes.Buffer
 		if err := export.WriteXLSX(&buf, page.TableList, l.T("upw.title")); err != nil {
 			return err
 		}
-		return sendFile(w, &buf, fileBase+".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		return download(w, fileBase+".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 	}
 	page.Tables = renderUpTables(page.TableList, l)
 	s.render(w, r, http.StatusOK, name, page)
@@ -118,14 +118,6 @@ func upTable(ts []export.Table, id string) (export.Table, bool) {
 		}
 	}
 	return export.Table{}, false
-}
-
-func sendFile(w http.ResponseWriter, buf *bytes.Buffer, name, contentType string) error {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-	w.Header().Set("Cache-Control", "no-store")
-	_, err := buf.WriteTo(w)
-	return err
 }
 
 // upNoData turns "no data yet" and invalid choices into a message on the

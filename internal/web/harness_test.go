@@ -16,6 +16,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/jobs"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
@@ -54,6 +55,11 @@ func start(t *testing.T, db *store.DB, opts web.Options) *env {
 	}
 	e := &env{t: t, db: db}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	j, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log}) // as serve does
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Placement = j.Placement()
 	s, err := web.New(db, catalog, log, opts)
 	if err != nil {
 		t.Fatal(err)

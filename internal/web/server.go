@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -13,7 +14,6 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
-	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -30,6 +30,15 @@ type Options struct {
 	WakeMailer      func()         // nudges the mail sender after mail is queued
 	IntakePerMinute int            // public submissions a minute per address; 0 = unlimited
 	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
+	// Placement starts placement runs in the background: the jobs
+	// package's round.Service, owned by the process that runs the jobs.
+	Placement PlacementRunner
+}
+
+// PlacementRunner starts a placement run of a round in the background and
+// returns its ID (round.Service does).
+type PlacementRunner interface {
+	Start(ctx context.Context, roundID int64, kind string, caps round.Capacities) (int64, error)
 }
 
 // Server holds what handlers need.
@@ -42,14 +51,19 @@ type Server struct {
 	views    *views
 
 	intakeLimiter *limiter
-	placement     *round.Service // placement runs in the background
+	placement     PlacementRunner // starts placement runs in the background
 }
 
-// New builds the server and its routes.
+// New builds the server and its routes. It starts no background work:
+// the caller runs the jobs package and passes what the handlers need
+// (Options.Placement, Options.WakeMailer).
 func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*Server, error) {
 	v, err := loadViews()
 	if err != nil {
 		return nil, err
+	}
+	if opts.Placement == nil {
+		return nil, errors.New("web: no placement runner in Options (the jobs package has it)")
 	}
 	if opts.WakeMailer == nil {
 		opts.WakeMailer = func() {}
@@ -66,33 +80,6 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 		log.Error("session", "err", err)
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 	}
-	// The built-in dialogue types, once, before the server takes requests.
-	if err := dialogue.Seed(context.Background(), db, store.Now()); err != nil {
-		return nil, err
-	}
-	// Placement runs a crash or kill left running are marked failed here,
-	// before the server takes requests, so they can be rerun.
-	placement, err := round.NewService(context.Background(), db, log)
-	if err != nil {
-		return nil, err
-	}
 	return &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v,
-		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1)), placement: placement}, nil
-}
-
-// SweepLoop deletes expired sessions and old login attempts every interval
-// until ctx ends.
-func (s *Server) SweepLoop(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if err := auth.Sweep(ctx, s.db); err != nil && ctx.Err() == nil {
-			s.log.Warn("sweep", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1)), placement: opts.Placement}, nil
 }
