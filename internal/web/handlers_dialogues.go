@@ -552,23 +552,32 @@ func (s *Server) renderFindings(w http.ResponseWriter, r *http.Request, fd formD
 }
 
 func (s *Server) addFinding(w http.ResponseWriter, r *http.Request) error {
-	vals := formValues(r, "action", "finding", "resolved_on", "finding_unit", "finding_kind", "finding_reference", "finding_decided_on", "finding_deadline")
+	vals := formValues(r, "finding_unit", "finding_kind", "finding_reference", "finding_decided_on", "finding_deadline")
 	vals["finding_summary"] = r.PostFormValue("finding_summary")
-	var err error
-	if vals["action"] == "resolve" {
-		fid, _ := strconv.ParseInt(vals["finding"], 10, 64)
-		err = dialogue.ResolveFinding(r.Context(), s.db, fid, vals["resolved_on"])
-	} else {
-		in := dialogue.FindingInput{Kind: vals["finding_kind"], Reference: vals["finding_reference"], DecidedOn: vals["finding_decided_on"],
-			Deadline: vals["finding_deadline"], Summary: vals["finding_summary"]}
-		if vals["finding_unit"] != "" {
-			if in.UnitID, err = strconv.ParseInt(vals["finding_unit"], 10, 64); err != nil {
-				in.UnitID = -1
-			}
+	in := dialogue.FindingInput{Kind: vals["finding_kind"], Reference: vals["finding_reference"], DecidedOn: vals["finding_decided_on"],
+		Deadline: vals["finding_deadline"], Summary: vals["finding_summary"]}
+	if vals["finding_unit"] != "" {
+		var err error
+		if in.UnitID, err = strconv.ParseInt(vals["finding_unit"], 10, 64); err != nil {
+			in.UnitID = -1
 		}
-		_, err = dialogue.AddFinding(r.Context(), s.db, in, time.Now())
 	}
+	if _, err := dialogue.AddFinding(r.Context(), s.db, in, time.Now()); err != nil {
+		return s.renderFindings(w, r, formData{Values: vals}, err)
+	}
+	s.flash(r, "saved")
+	http.Redirect(w, r, "/dialogues/findings", http.StatusSeeOther)
+	return nil
+}
+
+// resolveFinding marks a finding resolved on the posted date.
+func (s *Server) resolveFinding(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "finding")
 	if err != nil {
+		return err
+	}
+	vals := formValues(r, "resolved_on")
+	if err := dialogue.ResolveFinding(r.Context(), s.db, id, vals["resolved_on"]); err != nil {
 		return s.renderFindings(w, r, formData{Values: vals}, err)
 	}
 	s.flash(r, "saved")

@@ -170,6 +170,7 @@ func (s *Server) routes() []route {
 		{"GET /dialogues/initiatives/{id}/effect.svg", auth.ReadFindings, page, s.dialogueEffectChart, nil},
 		{"GET /dialogues/findings", auth.ReadFindings, page, s.dialogueFindings, nil},
 		{"POST /dialogues/findings", auth.ManageDialogues, page, s.addFinding, nil},
+		{"POST /dialogues/findings/{finding}/resolved", auth.ManageDialogues, page, s.resolveFinding, nil},
 		{"GET /dialogues/examples", auth.ReadFindings, page, s.dialogueExamples, nil},
 		{"POST /dialogues/examples", auth.HoldDialogues, page, s.publishExample, nil},
 		{"GET /dialogues/examples.json", auth.ReadFindings, page, s.exportExamples, nil},
