@@ -44,6 +44,7 @@ var Languages = []Language{
 type Catalog struct {
 	bundle  *goi18n.Bundle
 	matcher language.Matcher
+	plural  map[string]bool // IDs with plural forms in some language
 
 	recording atomic.Bool
 	mu        sync.Mutex
@@ -60,16 +61,23 @@ func Load() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	plural := map[string]bool{}
 	for _, f := range files {
-		if _, err := b.LoadMessageFileFS(locales, f); err != nil {
+		mf, err := b.LoadMessageFileFS(locales, f)
+		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		for _, m := range mf.Messages {
+			if m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" {
+				plural[m.ID] = true
+			}
 		}
 	}
 	var tags []language.Tag
 	for _, l := range Languages {
 		tags = append(tags, language.Make(l.Code))
 	}
-	return &Catalog{bundle: b, matcher: language.NewMatcher(tags)}, nil
+	return &Catalog{bundle: b, matcher: language.NewMatcher(tags), plural: plural}, nil
 }
 
 // Match picks a supported language from an explicit choice (cookie or
@@ -165,7 +173,9 @@ func (l *Localizer) T(id string, args ...any) string {
 		}
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
-	if n, ok := data["Count"].(int); ok {
+	// Count picks the plural form of plural messages; other messages may
+	// use it as a plain field.
+	if n, ok := data["Count"].(int); ok && l.cat != nil && l.cat.plural[id] {
 		cfg.PluralCount = n
 	}
 	s, tag, err := l.loc.LocalizeWithTag(cfg)

@@ -339,6 +339,10 @@ func TestT(t *testing.T) {
 	if got := en.T("field.too_long", map[string]any{"Max": 200}); !strings.Contains(got, "200") || strings.Contains(got, "Texten") {
 		t.Errorf("map: %q", got)
 	}
+	// Count is a plain field in messages without plural forms.
+	if got := sv.T("dialogue.findings.actions_done", "Done", 0, "Count", 1); got != "0 av 1 åtgärder klara" {
+		t.Errorf("Count in a plain message: %q", got)
+	}
 	if got := sv.T("no.such.message"); got != "no.such.message" {
 		t.Errorf("missing ID shows %q, want the ID", got)
 	}
@@ -358,6 +362,8 @@ func TestMissingRecordsGaps(t *testing.T) {
 	c.For("sv").T("home.feedback.title")
 	c.For("ar").T("home.feedback.title")
 	c.For("en").T("cases.caption", "Count", 2)
+	c.For("en").T("cases.caption", "Count", 1)
+	c.For("en").T("dialogue.findings.actions_done", "Done", 1, "Count", 1)
 	if m := c.Missing(); len(m) != 0 {
 		t.Fatalf("present messages recorded: %v", m)
 	}
