@@ -148,6 +148,7 @@ func (c *Config) Validate() error {
 	if c.DB == "" {
 		errs = append(errs, errors.New("no database: give --db sqlite:PATH or postgres://... (or set STYRKEDJAN_DB)"))
 	} else if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		//lint:ignore ST1005 the ellipsis is part of the URL pattern shown to the operator
 		errs = append(errs, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", store.Redact(c.DB)))
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {

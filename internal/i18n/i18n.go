@@ -8,7 +8,10 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -41,6 +44,11 @@ var Languages = []Language{
 type Catalog struct {
 	bundle  *goi18n.Bundle
 	matcher language.Matcher
+	plural  map[string]bool // IDs with plural forms in some language
+
+	recording atomic.Bool
+	mu        sync.Mutex
+	missing   map[string]bool // "LANG ID" asked for but not given in LANG
 }
 
 // Load reads the embedded catalogs.
@@ -53,16 +61,23 @@ func Load() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	plural := map[string]bool{}
 	for _, f := range files {
-		if _, err := b.LoadMessageFileFS(locales, f); err != nil {
+		mf, err := b.LoadMessageFileFS(locales, f)
+		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		for _, m := range mf.Messages {
+			if m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" {
+				plural[m.ID] = true
+			}
 		}
 	}
 	var tags []language.Tag
 	for _, l := range Languages {
 		tags = append(tags, language.Make(l.Code))
 	}
-	return &Catalog{bundle: b, matcher: language.NewMatcher(tags)}, nil
+	return &Catalog{bundle: b, matcher: language.NewMatcher(tags), plural: plural}, nil
 }
 
 // Match picks a supported language from an explicit choice (cookie or
@@ -88,6 +103,7 @@ func (c *Catalog) Match(choice, acceptLanguage string) string {
 type Localizer struct {
 	Lang string
 	Dir  string
+	cat  *Catalog
 	loc  *goi18n.Localizer
 }
 
@@ -99,7 +115,47 @@ func (c *Catalog) For(lang string) *Localizer {
 			l = cand
 		}
 	}
-	return &Localizer{Lang: l.Code, Dir: l.Dir, loc: goi18n.NewLocalizer(c.bundle, l.Code, Languages[0].Code)}
+	return &Localizer{Lang: l.Code, Dir: l.Dir, cat: c, loc: goi18n.NewLocalizer(c.bundle, l.Code, Languages[0].Code)}
+}
+
+// RecordMissing makes the catalog remember every message that a Localizer
+// was asked for and could not give in its own language: IDs missing from
+// every catalog, messages that fell back to Swedish, and templates that
+// failed or lacked a field ("<no value>", for example a plural message
+// without a Count). Tests turn it on and read Missing after exercising
+// the pages.
+func (c *Catalog) RecordMissing() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.missing == nil {
+		c.missing = map[string]bool{}
+	}
+	c.recording.Store(true)
+}
+
+// Missing returns what was recorded since RecordMissing, sorted, as
+// "LANG ID" entries, and forgets it.
+func (c *Catalog) Missing() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for k := range c.missing {
+		out = append(out, k)
+	}
+	clear(c.missing)
+	slices.Sort(out)
+	return out
+}
+
+func (c *Catalog) record(lang, id string) {
+	if !c.recording.Load() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.missing != nil {
+		c.missing[lang+" "+id] = true
+	}
 }
 
 // T translates a message ID. Template data comes as one map or as
@@ -117,10 +173,15 @@ func (l *Localizer) T(id string, args ...any) string {
 		}
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
-	if n, ok := data["Count"].(int); ok {
+	// Count picks the plural form of plural messages; other messages may
+	// use it as a plain field.
+	if n, ok := data["Count"].(int); ok && l.cat != nil && l.cat.plural[id] {
 		cfg.PluralCount = n
 	}
-	s, err := l.loc.Localize(cfg)
+	s, tag, err := l.loc.LocalizeWithTag(cfg)
+	if l.cat != nil && (err != nil || !strings.HasPrefix(tag.String(), l.Lang) || strings.Contains(s, "<no value>")) {
+		l.cat.record(l.Lang, id)
+	}
 	if err != nil && s == "" {
 		return id
 	}

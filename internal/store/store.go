@@ -106,6 +106,7 @@ func parseURL(raw string) (Dialect, string, error) {
 	case raw == "":
 		return "", "", fmt.Errorf("%w: no database URL given (use --db or STYRKEDJAN_DB)", ErrBadURL)
 	}
+	//lint:ignore ST1005 the ellipsis is part of the URL pattern shown to the operator
 	return "", "", fmt.Errorf("%w: %q: want sqlite:PATH or postgres://...", ErrBadURL, Redact(raw))
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -17,7 +16,7 @@ import (
 // accessibility on every public page on the way; then the principal opens
 // the case.
 func TestBrowserComplaintInArabic(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	b := newBrowser(t, e.srv.URL, 5*time.Minute)
 
 	b.open("/", 200)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -18,7 +17,7 @@ import (
 // records the minutes and an action (after an error), and the principal
 // follows the action up; the board reads the series report.
 func TestBrowserQualityDialogue(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	tallmo := itoa(e.unitID("92000205"))
 	b := newBrowser(t, e.srv.URL, 5*time.Minute)
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -21,7 +20,7 @@ import (
 // unit as presented, with axe-core on every page on the way; then the
 // agenda is checked at a phone's width and as printed.
 func TestBrowserPrincipalsMeeting(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	if err := demo.GenerateCases(context.Background(), e.db, 300, 3); err != nil {
 		t.Fatal(err)
 	}

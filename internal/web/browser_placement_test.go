@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -18,7 +17,7 @@ import (
 // first with an input error, runs it, looks at the results, a decision and
 // a what-if, and opens a guardian's link; axe-core checks every page.
 func TestBrowserPlacement(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	rd := e.demoRound()
 	b := newBrowser(t, e.srv.URL, 5*time.Minute)
 

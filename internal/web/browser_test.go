@@ -38,7 +38,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/styrkedjan/styrkedjan/internal/demo"
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -376,7 +375,7 @@ func (b *browser) checkA11y(page string) {
 }
 
 func TestBrowserLoginNavigateLogout(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	b := newBrowser(t, e.srv.URL, 2*time.Minute)
 
 	b.open("/login", 200)
@@ -465,7 +464,7 @@ func TestBrowserLoginNavigateLogout(t *testing.T) {
 }
 
 func TestBrowserAccessibilityAdminPages(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	unit := itoa(e.unitID("92000201"))
 	person := itoa(e.personID("rektor.ekbacka@exempelby.example"))
 	b := newBrowser(t, e.srv.URL, 5*time.Minute)
@@ -570,7 +569,7 @@ func TestBrowserAccessibilityAdminPages(t *testing.T) {
 // makes the page scroll sideways, and axe finds nothing serious there either
 // (for example a table that must scroll but cannot be reached by keyboard).
 func TestBrowserPhoneViewport(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	unit := itoa(e.unitID("92000201"))
 	b := newBrowser(t, e.srv.URL, 2*time.Minute)
 	b.do("emulate a phone", chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))

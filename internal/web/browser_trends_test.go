@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/styrkedjan/styrkedjan/internal/demo"
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -18,7 +17,7 @@ import (
 // screen and at a phone's width; the analysis is written and saved through
 // the form.
 func TestBrowserComplaintStatistics(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	if err := demo.GenerateCases(context.Background(), e.db, 300, 9); err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -19,7 +18,7 @@ import (
 // steer by, and the import from upload through the preview and a failed
 // commit to a successful one.
 func TestBrowserUnitPicture(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	b := newBrowser(t, e.srv.URL, 5*time.Minute)
 
 	b.login(analyst)

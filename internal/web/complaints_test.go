@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/styrkedjan/styrkedjan/internal/store"
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -183,7 +182,7 @@ func TestDoubleSubmitOfTheFormGivesOneCase(t *testing.T) {
 }
 
 func TestIntakeAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
 		e := start(t, db, web.Options{IntakePerMinute: 4, PublicURL: "https://exempelby.example"})
 		c := e.client()
 		var units struct {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"html/template"
 	"net/http"
 	"strconv"
 	"time"
@@ -42,7 +43,7 @@ func auditFilter(r *http.Request) (audit.Filter, map[string]string, error) {
 
 type auditPage struct {
 	Entries []audit.Entry
-	Next    string // query string of the next page, "" on the last
+	Next    template.URL // query string of the next page, "" on the last
 	Actions []string
 }
 
@@ -60,7 +61,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 			page.Entries = page.Entries[:auditPageSize]
 			q := r.URL.Query()
 			q.Set("before", strconv.FormatInt(page.Entries[auditPageSize-1].ID, 10))
-			page.Next = q.Encode()
+			page.Next = template.URL(q.Encode()) // already escaped; as a string the template would escape "=" and "&" again
 		}
 		// Reading the audit log is itself recorded.
 		if err := audit.Log(ctx, s.db, audit.Read, "audit_log", "", r.URL.RawQuery); err != nil {

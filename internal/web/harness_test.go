@@ -19,30 +19,28 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/jobs"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
 // env is a running server over a database loaded with the demo organizer.
 type env struct {
-	t   *testing.T
-	db  *store.DB
-	srv *httptest.Server
+	t       *testing.T
+	db      *store.DB
+	srv     *httptest.Server
+	catalog *i18n.Catalog
 }
 
 // each runs fn against a fresh demo server on every configured database.
+// Like eachDB, it marks the test parallel.
 func each(t *testing.T, fn func(t *testing.T, e *env)) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
 		fn(t, start(t, db, web.Options{}))
 	})
 }
 
+// start serves db, a copy of the demo (demoSQLite, demoPostgres, eachDB).
 func start(t *testing.T, db *store.DB, opts web.Options) *env {
 	t.Helper()
-	ctx := context.Background()
-	if err := demo.Load(ctx, db); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
 	catalog, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -53,9 +51,9 @@ func start(t *testing.T, db *store.DB, opts web.Options) *env {
 	if opts.SessionLifetime == 0 {
 		opts.SessionLifetime, opts.SessionIdle = 12*time.Hour, 2*time.Hour
 	}
-	e := &env{t: t, db: db}
+	e := &env{t: t, db: db, catalog: catalog}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	j, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log}) // as serve does
+	j, err := jobs.New(context.Background(), jobs.Config{DB: db, Catalog: catalog, Log: log}) // as serve does
 	if err != nil {
 		t.Fatal(err)
 	}

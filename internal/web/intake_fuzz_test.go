@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -15,7 +14,7 @@ import (
 // UTF-8, control characters, huge and empty fields, wrong types, broken
 // multipart and JSON — and requires an answer below 500 every time.
 func TestIntakeNeverFails(t *testing.T) {
-	e := start(t, storetest.SQLite(t), web.Options{})
+	e := start(t, demoSQLite(t), web.Options{})
 	rng := rand.New(rand.NewPCG(1, 2))
 	junk := func() string {
 		switch rng.IntN(8) {

@@ -14,14 +14,13 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/mail/mailtest"
 	"github.com/styrkedjan/styrkedjan/internal/store"
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
 // TestPasswordResetByEmail goes the whole way: the form, the outbox, real
 // SMTP, the link in the mail, the new password, and the link's single use.
 func TestPasswordResetByEmail(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
 		smtp := mailtest.Start(t)
 		sender := mail.NewSender(db, smtp.Config(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 		ctx, cancel := context.WithCancel(context.Background())

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -25,7 +24,7 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 		{"behind a trusted proxy", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8")}, "198.51.100.7"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := start(t, storetest.SQLite(t), web.Options{TrustedProxies: tc.trusted})
+			e := start(t, demoSQLite(t), web.Options{TrustedProxies: tc.trusted})
 			form := url.Values{"email": {admin}, "password": {"exempelby2026"}}
 			req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
