@@ -28,7 +28,6 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
-	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/placement"
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
@@ -565,14 +564,4 @@ func decodeCapacities(s string) Capacities {
 	var c Capacities
 	_ = json.Unmarshal([]byte(s), &c)
 	return c
-}
-
-// requireOfficer refuses principals without the placement permission;
-// such reads look like a missing round.
-// The system principal (operator commands, the demo) may too.
-func requireOfficer(ctx context.Context) error {
-	if p := auth.FromContext(ctx); p != auth.System && !p.Can(auth.RunPlacement) {
-		return app.NotFound()
-	}
-	return nil
 }
