@@ -3,10 +3,8 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
+	"io"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,47 +64,52 @@ func TestParsePeriod(t *testing.T) {
 	}
 }
 
-// TestMessagesExist checks the message IDs that the report's Go code and
-// the trends handlers pass to T: the catalog test of the web package finds
-// those in templates only.
+// TestMessagesExist builds the report, in full and in the board's
+// suppressed version, for every kind and in Swedish and English, writes
+// its page model, PDF and XLSX, and fails on any message the report asked
+// for that its language's catalog lacks (the catalog records them). The
+// trends pages are crawled the same way by the web package's tests.
 func TestMessagesExist(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	if err := demo.Load(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.GenerateCases(ctx, db, 300, 7); err != nil {
+		t.Fatal(err)
+	}
 	catalog, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob("*.go")
-	files = append(files, filepath.Join("..", "..", "web", "handlers_trends.go"))
-	re := regexp.MustCompile(`T\("([a-z_]+\.[a-z_.0-9]+)"`)
-	ids := map[string]bool{}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			if !strings.HasSuffix(m[1], ".") { // a prefix completed at run time
-				ids[m[1]] = true
-			}
-		}
+	catalog.RecordMissing()
+	now := time.Now()
+	period := report.DefaultPeriod(now)
+	officer := asUser(t, db, "klagomal@exempelby.example")
+	if err := report.SaveAnalysis(officer, db, period, "En analys.", now); err != nil {
+		t.Fatal(err)
 	}
-	for i := 1; i <= 12; i++ {
-		ids["report.month."+strconv.Itoa(i)] = true
-	}
-	for _, k := range complaint.Kinds {
-		ids["kind."+string(k)] = true
-	}
-	if len(ids) < 60 {
-		t.Fatalf("found only %d message IDs; is the pattern broken?", len(ids))
-	}
+	kinds := append([]complaint.Kind{""}, complaint.Kinds...)
 	for _, lang := range []string{"sv", "en"} {
-		for id := range ids {
-			if !catalog.Has(lang, id) {
-				t.Errorf("%s catalog lacks %q", lang, id)
+		l := catalog.For(lang)
+		for _, kind := range kinds {
+			for _, minGroup := range []int{0, 5} {
+				r, err := report.Build(ctx, db, report.Options{Period: period, Kind: kind, MinGroup: minGroup, Now: now, L: l})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = r.Source(l) + r.SuppressionNote(l) + r.KindLabel(l) + report.Method(l)
+				if err := r.WritePDF(io.Discard, l); err != nil {
+					t.Fatal(err)
+				}
+				if err := r.WriteXLSX(io.Discard, l); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
+	}
+	if missing := catalog.Missing(); len(missing) > 0 {
+		t.Errorf("messages the report asked for but its catalogs lack:\n%s", strings.Join(missing, "\n"))
 	}
 }
 

@@ -169,6 +169,18 @@ func TestRiver(t *testing.T) {
 // explanation back and compares it with the decision's data, and checks
 // that the texts carry the same numbers.
 func TestExplanationsMatchTheDecision(t *testing.T) {
+	// Every message the explanations ask for exists in its language (the
+	// catalog records those it lacks).
+	catalog, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog.RecordMissing()
+	defer func() {
+		if missing := catalog.Missing(); len(missing) > 0 {
+			t.Errorf("messages the explanations asked for but the catalogs lack: %v", missing)
+		}
+	}()
 	city, schools, apps := riverCity(t)
 	rules := placement.DefaultRules()
 	rules.Criteria = []placement.Criterion{placement.Sibling, placement.RelativeProximity, placement.AbsoluteProximity, placement.Lottery}
