@@ -256,3 +256,33 @@ func TestTickLabels(t *testing.T) {
 		t.Error("shortYear")
 	}
 }
+
+func TestPairedCharts(t *testing.T) {
+	p := Paired{Lang: "sv", NowLabel: "Perioden", PrevLabel: "Året före", Rows: []PairedRow{
+		{Label: "januari 2026", Now: Count{N: 12, Text: "12"}, Prev: Count{N: 7, Text: "7"}},
+		{Label: "februari 2026", Now: Count{N: 3, Text: "färre än 5", Hidden: true}, Prev: Count{N: 0, Text: "0"}},
+		{Label: "Måltider & <mat>", Now: Count{N: 1500, Text: "1 500"}, Prev: Count{N: 9, Text: "9"}},
+	}}
+	for name, svg := range map[string]string{"columns": ColumnsSVG(p), "rows": RowsSVG(p)} {
+		if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
+			t.Fatalf("%s: not XML: %v", name, err)
+		}
+		if strings.Contains(svg, "färre än 5") || strings.Contains(svg, "<mat>") {
+			t.Errorf("%s: a hidden count is drawn, or a label is not escaped:\n%s", name, svg)
+		}
+		if !strings.Contains(svg, "Perioden") || !strings.Contains(svg, "1 500") {
+			t.Errorf("%s: legend or value missing", name)
+		}
+	}
+	// Columns: the zero count and the hidden one draw no bar; 4 of 6 remain.
+	if n := strings.Count(ColumnsSVG(p), "<rect x=\"") - 2; n != 4 {
+		t.Errorf("columns: %d bars, want 4", n)
+	}
+	// The count axis is in Swedish figures.
+	if !strings.Contains(ColumnsSVG(p), ">1\u202f000<") {
+		t.Error("columns: the axis lacks 1 000 with a narrow no-break space")
+	}
+	if ColumnsSVG(Paired{}) != "" || RowsSVG(Paired{}) != "" {
+		t.Error("a chart with no rows")
+	}
+}

@@ -1,7 +1,11 @@
 package complaint
 
 import (
+	"context"
+	"slices"
+
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -60,6 +64,19 @@ func CanAct(p *auth.Principal, c *Case) bool { return handlesAny(p) || isHandler
 // MayBeHandler reports whether a person of role r may be chosen as a
 // case's handler.
 func MayBeHandler(r auth.Role) bool { return auth.RoleCan(r, auth.HandleCases) }
+
+// Handlers lists the people a case can be handed to ("Lämna till"):
+// every active person whose role may handle cases, across the whole
+// organization, since a case may move to another unit's principal or a
+// specialist. Names and titles of staff only; the list is offered to
+// those who may act on a case (CanAct).
+func Handlers(ctx context.Context, q store.Q) ([]org.Person, error) {
+	people, err := org.ListPeople(ctx, q, auth.AllUnits(), org.PeopleFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(people, func(p org.Person) bool { return !p.Active || !MayBeHandler(p.Role) }), nil
+}
 
 // FilterScope returns the units p's case list offers as a filter: their
 // own units when their reach is their units, else every unit.

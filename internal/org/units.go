@@ -140,6 +140,17 @@ func (u *Unit) Validate(forms []SchoolForm) error {
 	return v.Err()
 }
 
+// ActiveUnits lists the organization's active units by name: the choice
+// of units on forms (filing a complaint, planning a meeting or an
+// initiative). Unit facts are not personal data, so no scope applies.
+func ActiveUnits(ctx context.Context, q store.Q) ([]Unit, error) {
+	units, err := ListUnits(ctx, q, auth.AllUnits())
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(units, func(u Unit) bool { return !u.Active }), nil
+}
+
 // ListUnits lists units in scope, with their forms and capacity, by name.
 // Unit facts are not personal data, but the scope still decides which
 // units a user works with.

@@ -138,14 +138,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 		}
 	}
 	if page.CanAct {
-		people, err := org.ListPeople(ctx, s.db, auth.AllUnits(), org.PeopleFilter{})
-		if err != nil {
+		if page.Handlers, err = complaint.Handlers(ctx, s.db); err != nil {
 			return err
-		}
-		for _, person := range people {
-			if person.Active && complaint.MayBeHandler(person.Role) {
-				page.Handlers = append(page.Handlers, person)
-			}
 		}
 		o, _ := org.GetOrganizer(ctx, s.db)
 		fl := s.catalog.For(c.Language)

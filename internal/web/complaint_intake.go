@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
-	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -46,14 +45,8 @@ func (s *Server) intakeData(ctx context.Context) (intakePage, error) {
 	if p.Settings, err = complaint.GetSettings(ctx, s.db); err != nil {
 		return p, err
 	}
-	units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
-	if err != nil {
+	if p.Units, err = org.ActiveUnits(ctx, s.db); err != nil {
 		return p, err
-	}
-	for _, u := range units {
-		if u.Active {
-			p.Units = append(p.Units, u)
-		}
 	}
 	cats, err := org.Categories(ctx, s.db)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/chart"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/complaint/report"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
@@ -317,135 +317,30 @@ func (s *Server) apiTrends(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// Charts: inline SVG drawn here, with presentation attributes only (the
-// CSP allows no inline style). They are hidden from assistive technology:
-// the table beside each chart holds the same figures, with a caption.
+// Charts: inline SVG drawn by internal/chart, with presentation attributes
+// only (the CSP allows no inline style). They are hidden from assistive
+// technology: the table beside each chart holds the same figures, with a
+// caption.
 
-const (
-	chartInk   = "#1b1f24"
-	chartMuted = "#4a5360"
-	chartLine  = "#c9ced6"
-	chartNow   = "#0b4f8a" // this period: the brand blue
-	chartPrev  = "#7d8896" // the year before: grey, 3.5:1 against white
-)
-
-func esc(s string) string { return template.HTMLEscapeString(s) }
-
-// niceMax rounds up to 1, 2 or 5 times a power of ten, for axis ticks.
-func niceMax(v int) (top, step int) {
-	if v <= 0 {
-		return 4, 1
+// pairedChart is the chart model of report rows: this period beside the
+// year before, suppressed counts left out (the table says why).
+func pairedChart(rows []report.Row, l *i18n.Localizer) chart.Paired {
+	p := chart.Paired{Lang: l.Lang, NowLabel: l.T("report.this_period"), PrevLabel: l.T("report.previous_period")}
+	count := func(c report.Count) chart.Count {
+		return chart.Count{N: c.N(), Text: c.Format(l.Lang), Hidden: c.Suppressed()}
 	}
-	raw := float64(v) / 4
-	pow := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*pow >= raw {
-			step = max(int(m*pow), 1)
-			break
-		}
+	for _, r := range rows {
+		p.Rows = append(p.Rows, chart.PairedRow{Label: r.Label, Now: count(r.Count), Prev: count(r.Previous)})
 	}
-	top = step * int(math.Ceil(float64(v)/float64(step)))
-	return top, step
-}
-
-func legend(b *strings.Builder, l *i18n.Localizer, x, y int) {
-	fmt.Fprintf(b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12" fill="%s">%s</text>`,
-		x, y, chartNow, x+16, y+11, chartInk, esc(l.T("report.this_period")))
-	fmt.Fprintf(b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12" fill="%s">%s</text>`,
-		x+170, y, chartPrev, x+186, y+11, chartInk, esc(l.T("report.previous_period")))
+	return p
 }
 
 // monthsChart draws cases per month, this period beside the year before.
 func monthsChart(rep *report.Report, l *i18n.Localizer) template.HTML {
-	if len(rep.Months) == 0 {
-		return ""
-	}
-	const w, h, left, right, top, bottom = 720, 260, 44, 8, 28, 34
-	peak := 0
-	for _, m := range rep.Months {
-		peak = max(peak, m.Count.N(), m.Previous.N())
-	}
-	yMax, step := niceMax(peak)
-	plotH := float64(h - top - bottom)
-	y := func(v int) float64 { return float64(top) + plotH - plotH*float64(v)/float64(yMax) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
-	legend(&b, l, left, 4)
-	for v := 0; v <= yMax; v += step {
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="1"/>`, left, w-right, y(v), y(v), chartLine)
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="%s">%s</text>`, left-4, y(v)+4, chartMuted, esc(formatInt(v, l.Lang)))
-	}
-	slot := float64(w-left-right) / float64(len(rep.Months))
-	bar := math.Min(slot*0.38, 22)
-	for i, m := range rep.Months {
-		x0 := float64(left) + slot*float64(i) + slot/2
-		for j, c := range []report.Count{m.Count, m.Previous} {
-			if c.Suppressed() || c.N() == 0 {
-				continue
-			}
-			x := x0 - bar + float64(j)*bar
-			fill := chartNow
-			if j == 1 {
-				fill = chartPrev
-			}
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %s</title></rect>`,
-				x, y(c.N()), bar-1, y(0)-y(c.N()), fill, esc(m.Label), esc(c.Format(l.Lang)))
-		}
-		label := m.Label
-		if r := []rune(label); len(rep.Months) > 6 && len(r) > 3 {
-			label = string(r[:3]) // "januari 2026" → "jan"
-		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="%s">%s</text>`, x0, h-bottom+16, chartInk, esc(label))
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return template.HTML(chart.ColumnsSVG(pairedChart(rep.Months, l)))
 }
 
 // categoryChart draws cases per category as horizontal bars.
 func categoryChart(rep *report.Report, l *i18n.Localizer) template.HTML {
-	if len(rep.Categories) == 0 {
-		return ""
-	}
-	const w, labelW, right, rowH, top = 720, 210, 56, 30, 28
-	h := top + rowH*len(rep.Categories) + 8
-	peak := 0
-	for _, c := range rep.Categories {
-		peak = max(peak, c.Count.N(), c.Previous.N())
-	}
-	peak = max(peak, 1)
-	span := float64(w - labelW - right)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
-	legend(&b, l, labelW, 4)
-	for i, c := range rep.Categories {
-		y0 := top + i*rowH
-		label := c.Label
-		if r := []rune(label); len(r) > 30 {
-			label = string(r[:29]) + "…"
-		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="%s">%s</text>`, labelW-8, y0+16, chartInk, esc(label))
-		for j, n := range []report.Count{c.Count, c.Previous} {
-			fill, hgt, dy := chartNow, 12, 2
-			if j == 1 {
-				fill, hgt, dy = chartPrev, 8, 16
-			}
-			if n.Suppressed() {
-				continue
-			}
-			wd := span * float64(n.N()) / float64(peak)
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s: %s</title></rect>`,
-				labelW, y0+dy, wd, hgt, fill, esc(c.Label), esc(n.Format(l.Lang)))
-			if j == 0 {
-				fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" fill="%s">%s</text>`, float64(labelW)+wd+4, y0+12, chartInk, esc(n.Format(l.Lang)))
-			}
-		}
-		if c.Count.Suppressed() {
-			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="%s">–</text>`, labelW+4, y0+12, chartMuted)
-		}
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return template.HTML(chart.RowsSVG(pairedChart(rep.Categories, l)))
 }
-
-// formatInt is the report's digit grouping, for chart axes.
-func formatInt(n int, lang string) string { return i18n.Int(lang, n) }

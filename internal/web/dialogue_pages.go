@@ -449,14 +449,8 @@ func (s *Server) renderInitiatives(w http.ResponseWriter, r *http.Request, fd fo
 	}
 	page := initiativesPage{Initiatives: list, Organizer: dialogue.Organizer(auth.FromContext(ctx))}
 	if page.Organizer {
-		units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
-		if err != nil {
+		if page.Units, err = org.ActiveUnits(ctx, s.db); err != nil {
 			return err
-		}
-		for _, u := range units {
-			if u.Active {
-				page.Units = append(page.Units, u)
-			}
 		}
 		sortUnits(page.Units)
 		inds, err := unitpicture.Indicators(ctx, s.db)

@@ -43,15 +43,8 @@ func (s *Server) meetingsList(w http.ResponseWriter, r *http.Request, fd formDat
 	}
 	page := meetingsPage{Meetings: list, CanCreate: meeting.MayCreate(auth.FromContext(ctx))}
 	if page.CanCreate {
-		// Unit names are not personal data.
-		units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
-		if err != nil {
+		if page.Units, err = org.ActiveUnits(ctx, s.db); err != nil {
 			return err
-		}
-		for _, u := range units {
-			if u.Active {
-				page.Units = append(page.Units, u)
-			}
 		}
 		sortUnits(page.Units)
 	}
