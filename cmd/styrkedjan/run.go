@@ -329,10 +329,13 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	log.Info("listening", "url", url, "db", store.Redact(cfg.DB), "version", version)
-	fmt.Fprintf(e.stdout, "Styrkedjan is running at %s\n", url)
+	// The banner (the demo's accounts) comes first, so that the line with
+	// the address to open is the last one, and whoever waits for that line
+	// has the whole banner already.
 	if banner != nil {
 		banner(url)
 	}
+	fmt.Fprintf(e.stdout, "Styrkedjan is running at %s\n", url)
 
 	select {
 	case err = <-serveErr:
