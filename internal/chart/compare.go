@@ -54,10 +54,8 @@ func niceMax(v int) (top, step int) {
 }
 
 func (p Paired) legend(b *strings.Builder, x, y int) {
-	fmt.Fprintf(b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12" fill="%s">%s</text>`,
-		x, y, svgNow, x+16, y+11, svgInk, esc(p.NowLabel))
-	fmt.Fprintf(b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12" fill="%s">%s</text>`,
-		x+170, y, svgPrev, x+186, y+11, svgInk, esc(p.PrevLabel))
+	swatch(b, x, y, svgNow, p.NowLabel)
+	swatch(b, x+170, y, svgPrev, p.PrevLabel)
 }
 
 // ColumnsSVG draws p as pairs of columns over a count axis (months); ""
@@ -75,7 +73,7 @@ func ColumnsSVG(p Paired) string {
 	plotH := float64(h - top - bottom)
 	y := func(v int) float64 { return float64(top) + plotH - plotH*float64(v)/float64(yMax) }
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	openSVG(&b, w, h)
 	p.legend(&b, left, 4)
 	for v := 0; v <= yMax; v += step {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="1"/>`, left, w-right, y(v), y(v), svgLine)
@@ -121,7 +119,7 @@ func RowsSVG(p Paired) string {
 	}
 	span := float64(w - labelW - right)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
+	openSVG(&b, w, h)
 	p.legend(&b, labelW, 4)
 	for i, r := range p.Rows {
 		y0 := top + i*rowH

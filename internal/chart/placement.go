@@ -22,6 +22,20 @@ const (
 
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
+// openSVG starts an inline chart of w × h user units, scaled to the page's
+// width and hidden from assistive technology (the table beside it holds
+// the figures).
+func openSVG(b *strings.Builder, w, h int) {
+	fmt.Fprintf(b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
+}
+
+// swatch writes one legend entry: a 12-unit square of fill at x, y and
+// its label beside it.
+func swatch(b *strings.Builder, x, y int, fill, label string) {
+	fmt.Fprintf(b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12" fill="%s">%s</text>`,
+		x, y, fill, x+16, y+10, svgInk, esc(label))
+}
+
 // Bars is first choices against places per school: a bar of first
 // choices (red when over-subscribed), a tick at the capacity, and the two
 // numbers. The table beside it carries the same figures.
@@ -50,9 +64,8 @@ func BarsSVG(b Bars) string {
 	}
 	scale := float64(w-left-right) / float64(peak)
 	var s strings.Builder
-	fmt.Fprintf(&s, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
-	fmt.Fprintf(&s, `<rect x="%d" y="6" width="12" height="12" fill="%s"/><text x="%d" y="16" font-size="12" fill="%s">%s</text>`,
-		left, svgNow, left+16, svgInk, esc(b.FirstLabel))
+	openSVG(&s, w, h)
+	swatch(&s, left, 6, svgNow, b.FirstLabel)
 	fmt.Fprintf(&s, `<line x1="%d" x2="%d" y1="12" y2="12" stroke="%s" stroke-width="3"/><text x="%d" y="16" font-size="12" fill="%s">%s</text>`,
 		left+200, left+214, svgInk, left+218, svgInk, esc(b.CapacityLabel))
 	for i, d := range b.Rows {

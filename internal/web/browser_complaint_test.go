@@ -73,6 +73,17 @@ func TestBrowserComplaintInArabic(t *testing.T) {
 	b.open("/complaints/easy", 200)
 	b.checkA11y("easy-to-read page in Arabic")
 
+	// The guardian's pages at a phone's width, right to left.
+	b.phone()
+	for _, p := range []string{"/complaints/new", link, "/complaints/easy"} {
+		b.open(p, 200)
+		if dir := evalJS[string](b, `document.documentElement.dir`); dir != "rtl" {
+			t.Fatalf("%s at 375px: dir=%q, want rtl", p, dir)
+		}
+		b.checkPhone(p + " in Arabic")
+	}
+	b.wide()
+
 	// The principal of the unit finds the case, in Swedish, with the Arabic text.
 	var id int64
 	if err := e.db.QueryRow(context.Background(), "SELECT id FROM complaints WHERE reference = ?", ref).Scan(&id); err != nil {
@@ -87,4 +98,19 @@ func TestBrowserComplaintInArabic(t *testing.T) {
 		t.Fatal("the case page does not show the filer's text")
 	}
 	b.checkA11y("case page")
+
+	// At a phone's width, in Swedish, the principal acknowledges the case:
+	// each action is its own form posting to its own route.
+	b.phone()
+	b.open("/cases/"+itoa(id), 200)
+	b.checkPhone("case page")
+	b.click(`main form[action="/cases/`+itoa(id)+`/acknowledged"] button[type="submit"]`, 200)
+	if p := b.path(); p != "/cases/"+itoa(id) {
+		t.Fatalf("after acknowledging: at %s", p)
+	}
+	var status string
+	if err := e.db.QueryRow(context.Background(), "SELECT status FROM complaints WHERE id = ?", id).Scan(&status); err != nil || status != "acknowledged" {
+		t.Fatalf("status after acknowledging: %q %v", status, err)
+	}
+	b.checkPhone("case page, acknowledged")
 }

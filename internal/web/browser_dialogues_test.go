@@ -93,6 +93,13 @@ func TestBrowserQualityDialogue(t *testing.T) {
 	b.checkA11y("dialogue types")
 	b.open("/dialogues/findings", 200)
 	b.checkA11y("findings as officer")
+	// The pages whose forms became one route per action, at a phone's width.
+	b.phone()
+	b.open(path, 200)
+	b.checkPhone("a recorded dialogue")
+	b.open("/dialogues/findings", 200)
+	b.checkPhone("findings as officer")
+	b.wide()
 	b.click(`.who form[action="/logout"] button`, 200)
 
 	// Following up: the principal marks the action started and comments.

@@ -339,6 +339,40 @@ func (b *browser) runAxe(page string) axeResult {
 	return res
 }
 
+// phone switches the browser to a phone's viewport, 375 px wide; wide
+// switches it back.
+func (b *browser) phone() {
+	b.t.Helper()
+	b.do("emulate a phone", chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
+}
+
+func (b *browser) wide() {
+	b.t.Helper()
+	b.do("back to a wide screen", chromedp.EmulateViewport(1280, 900))
+}
+
+// checkPhone checks the current page at a phone's width (after phone):
+// the layout viewport is 375 px, nothing makes the page scroll sideways
+// (the widest culprits are named), and axe finds nothing serious there
+// either (for example a table that must scroll but cannot be reached by
+// keyboard).
+func (b *browser) checkPhone(page string) {
+	b.t.Helper()
+	// clientWidth is the layout viewport; a mobile browser zooms out
+	// (and widens innerWidth) when the content is too wide.
+	w := evalJS[struct{ Scroll, Client int }](b, `({Scroll: document.documentElement.scrollWidth, Client: document.documentElement.clientWidth})`)
+	if w.Client > 376 {
+		b.t.Fatalf("%s: layout viewport is %dpx, want 375", page, w.Client)
+	}
+	if w.Scroll > w.Client+1 {
+		wide := evalJS[[]string](b, `[...document.querySelectorAll("body *")]
+			.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+			.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : ""))`)
+		b.t.Errorf("%s at 375px: page is %dpx wide (viewport %d); too wide: %s", page, w.Scroll, w.Client, strings.Join(wide, ", "))
+	}
+	b.checkA11y(page + " at 375px")
+}
+
 // checkA11y runs axe-core on the current page. Serious and critical
 // violations fail the test; moderate and minor ones are logged.
 func (b *browser) checkA11y(page string) {
@@ -565,31 +599,14 @@ func TestBrowserAccessibilityAdminPages(t *testing.T) {
 	b.checkA11y("/admin/people/new in English")
 }
 
-// TestBrowserPhoneViewport checks the pages at a phone's width: nothing
-// makes the page scroll sideways, and axe finds nothing serious there either
-// (for example a table that must scroll but cannot be reached by keyboard).
+// TestBrowserPhoneViewport checks the staff pages at a phone's width
+// (checkPhone).
 func TestBrowserPhoneViewport(t *testing.T) {
 	e := start(t, demoSQLite(t), web.Options{})
 	unit := itoa(e.unitID("92000201"))
 	b := newBrowser(t, e.srv.URL, 2*time.Minute)
-	b.do("emulate a phone", chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
-
-	check := func(page string) {
-		t.Helper()
-		// clientWidth is the layout viewport; a mobile browser zooms out
-		// (and widens innerWidth) when the content is too wide.
-		w := evalJS[struct{ Scroll, Client int }](b, `({Scroll: document.documentElement.scrollWidth, Client: document.documentElement.clientWidth})`)
-		if w.Client > 376 {
-			t.Fatalf("%s: layout viewport is %dpx, want 375", page, w.Client)
-		}
-		if w.Scroll > w.Client+1 {
-			wide := evalJS[[]string](b, `[...document.querySelectorAll("body *")]
-				.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-				.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).trim().split(/\s+/).join(".") : ""))`)
-			t.Errorf("%s at 375px: page is %dpx wide (viewport %d); too wide: %s", page, w.Scroll, w.Client, strings.Join(wide, ", "))
-		}
-		b.checkA11y(page + " at 375px")
-	}
+	b.phone()
+	check := b.checkPhone
 	b.open("/login", 200)
 	check("/login")
 	b.login("admin@exempelby.example")
