@@ -64,11 +64,15 @@ func addUser(t *testing.T, db store.Q, email string, role auth.Role) int64 {
 	return id
 }
 
+func attempt(email, password, ip string) auth.Attempt {
+	return auth.Attempt{Email: email, Password: password, IP: ip}
+}
+
 func TestAuthenticate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		id := addUser(t, db, "a@example.se", auth.RoleOfficer)
-		if _, err := auth.Authenticate(ctx, db, "a@example.se", "anything at all", "10.0.0.1"); !errors.Is(err, auth.ErrBadCredentials) {
+		if _, err := auth.Authenticate(ctx, db, attempt("a@example.se", "anything at all", "10.0.0.1")); !errors.Is(err, auth.ErrBadCredentials) {
 			t.Fatalf("no password yet: %v", err)
 		}
 		if err := auth.SetPassword(ctx, db, id, "kort"); app.Code(err) != app.EINVALID {
@@ -77,7 +81,7 @@ func TestAuthenticate(t *testing.T) {
 		if err := auth.SetPassword(ctx, db, id, "rätt lösenord här"); err != nil {
 			t.Fatal(err)
 		}
-		got, err := auth.Authenticate(ctx, db, " A@Example.se ", "rätt lösenord här", "10.0.0.1")
+		got, err := auth.Authenticate(ctx, db, attempt(" A@Example.se ", "rätt lösenord här", "10.0.0.1"))
 		if err != nil || got != id {
 			t.Fatalf("Authenticate = %d, %v", got, err)
 		}
@@ -86,11 +90,11 @@ func TestAuthenticate(t *testing.T) {
 		if len(hash) < 20 || hash[:10] != "$argon2id$" {
 			t.Fatalf("stored hash %q is not argon2id", hash)
 		}
-		// Five failures throttle the account, but not another one.
+		// Five failures from one address throttle that address for the account.
 		for range 5 {
-			_, _ = auth.Authenticate(ctx, db, "a@example.se", "fel", "10.0.0.2")
+			_, _ = auth.Authenticate(ctx, db, attempt("a@example.se", "fel", "10.0.0.2"))
 		}
-		if _, err := auth.Authenticate(ctx, db, "a@example.se", "rätt lösenord här", "10.0.0.3"); !errors.Is(err, auth.ErrThrottled) {
+		if _, err := auth.Authenticate(ctx, db, attempt("a@example.se", "rätt lösenord här", "10.0.0.2")); !errors.Is(err, auth.ErrThrottled) {
 			t.Fatalf("after 5 failures: %v", err)
 		}
 		// Inactive accounts cannot sign in, even with the right password.
@@ -100,7 +104,7 @@ func TestAuthenticate(t *testing.T) {
 		if _, err := db.Exec(ctx, "UPDATE users SET active = ? WHERE id = ?", false, bID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := auth.Authenticate(ctx, db, "c@example.se", "ett lösenord till", "10.0.0.4"); !errors.Is(err, auth.ErrBadCredentials) {
+		if _, err := auth.Authenticate(ctx, db, attempt("c@example.se", "ett lösenord till", "10.0.0.4")); !errors.Is(err, auth.ErrBadCredentials) {
 			t.Fatalf("inactive: %v", err)
 		}
 		if _, err := auth.LoadPrincipal(ctx, db, bID); app.Code(err) != app.EUNAUTHORIZED {
@@ -153,18 +157,23 @@ func TestPasswordReset(t *testing.T) {
 		if err != nil || uid != id {
 			t.Fatalf("CreateReset = %d, %v", uid, err)
 		}
-		second, _, _ := auth.CreateReset(ctx, db, "r@example.se", auth.ResetTTL)
 		if err := auth.CheckReset(ctx, db, first); err != nil {
 			t.Fatalf("CheckReset: %v", err)
 		}
-		if _, err := auth.UseReset(ctx, db, first, "kort"); app.Code(err) != app.EINVALID {
+		// A new link revokes the older one: one live link per account.
+		second, _, _ := auth.CreateReset(ctx, db, "r@example.se", auth.ResetTTL)
+		if err := auth.CheckReset(ctx, db, first); !errors.Is(err, auth.ErrResetInvalid) {
+			t.Fatalf("CheckReset(older link) = %v, want ErrResetInvalid", err)
+		}
+		third, _, _ := auth.CreateReset(ctx, db, "r@example.se", auth.ResetTTL)
+		if _, err := auth.UseReset(ctx, db, third, "kort"); app.Code(err) != app.EINVALID {
 			t.Fatalf("short password: %v", err)
 		}
-		if _, err := auth.UseReset(ctx, db, first, "ett nytt långt lösenord"); err != nil {
+		if _, err := auth.UseReset(ctx, db, third, "ett nytt långt lösenord"); err != nil {
 			t.Fatal(err)
 		}
-		// Used once; and the other outstanding link died with it.
-		for _, s := range []string{first, second, "made-up"} {
+		// Used once; the older links stay dead.
+		for _, s := range []string{first, second, third, "made-up"} {
 			if _, err := auth.UseReset(ctx, db, s, "ett annat långt lösenord"); !errors.Is(err, auth.ErrResetInvalid) {
 				t.Errorf("reuse: %v", err)
 			}

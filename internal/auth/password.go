@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -60,56 +59,47 @@ func SetPassword(ctx context.Context, q store.Q, userID int64, pw string) error 
 	return nil
 }
 
-// Login throttling: after this many failures within the window for one
-// account (or many more from one address) further attempts are refused
-// until the window has passed.
-const (
-	throttleWindow     = 15 * time.Minute
-	maxFailuresAccount = 5
-	maxFailuresIP      = 30
-)
-
 // ErrBadCredentials is the one generic error for an unknown email, a wrong
 // password or an inactive account.
 var ErrBadCredentials = app.Errorf(app.EUNAUTHORIZED, "login.failed")
 
-// ErrThrottled is returned while an account or address is throttled.
-var ErrThrottled = app.Errorf(app.ETHROTTLED, "login.throttled")
+// Attempt is one try to sign in (or to confirm the current password).
+type Attempt struct {
+	Email, Password string
+	IP              string // the client's address; limits count AddressKey(IP)
+	Device          string // the device cookie's secret (RememberDevice), "" when none
+}
 
-// Authenticate checks an email and password, recording the attempt for
-// throttling. It returns the user's id.
-func Authenticate(ctx context.Context, db store.Q, email, password, ip string) (int64, error) {
-	email = NormalizeEmail(email)
-	since := store.Now().Add(-throttleWindow)
-	var byAccount, byIP int
-	err := db.QueryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM login_attempts WHERE email = ? AND at > ? AND NOT success),
-		(SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND at > ? AND NOT success)`,
-		email, since, ip, since).Scan(&byAccount, &byIP)
-	if err != nil {
-		return 0, err
-	}
-	if byAccount >= maxFailuresAccount || byIP >= maxFailuresIP {
-		return 0, ErrThrottled
-	}
-
+// Authenticate checks an email and password under the login throttle (see
+// throttle.go), recording the attempt. It returns the user's id.
+func Authenticate(ctx context.Context, db store.Q, a Attempt) (int64, error) {
+	email := NormalizeEmail(a.Email)
 	var (
 		id     int64
 		hash   *string
 		active bool
 	)
-	err = db.QueryRow(ctx, "SELECT id, password_hash, active FROM users WHERE email = ?", email).Scan(&id, &hash, &active)
+	err := db.QueryRow(ctx, "SELECT id, password_hash, active FROM users WHERE email = ?", email).Scan(&id, &hash, &active)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return 0, err
+	}
+	device, err := knownDevice(ctx, db, id, a.Device)
+	if err != nil {
+		return 0, err
+	}
+	addr := AddressKey(a.IP)
+	if err := checkThrottle(ctx, db, email, addr, device); err != nil {
 		return 0, err
 	}
 	stored := dummyHash
 	if hash != nil {
 		stored = *hash
 	}
-	match, cmpErr := argon2id.ComparePasswordAndHash(password, stored)
+	match, cmpErr := argon2id.ComparePasswordAndHash(a.Password, stored)
 	ok := cmpErr == nil && match && hash != nil && active
 	now := store.Now()
-	if _, err := db.Exec(ctx, "INSERT INTO login_attempts (email, ip, at, success) VALUES (?, ?, ?, ?)", email, ip, now, ok); err != nil {
+	if _, err := db.Exec(ctx, "INSERT INTO login_attempts (email, ip, addr, device, at, success) VALUES (?, ?, ?, ?, ?, ?)",
+		email, a.IP, addr, device, now, ok); err != nil {
 		return 0, err
 	}
 	if !ok {

@@ -65,23 +65,78 @@ const (
 )
 
 // CreateReset issues a single-use password secret, valid for ttl, for the
-// user with this email. For an unknown or inactive address it returns
+// user with this email, and revokes the user's older links: at most one
+// link works at a time. For an unknown or inactive address it returns
 // store.ErrNotFound so the caller can skip sending mail, but must still
 // answer the user the same.
 func CreateReset(ctx context.Context, q store.Q, email string, ttl time.Duration) (secret string, userID int64, err error) {
-	var active bool
-	err = q.QueryRow(ctx, "SELECT id, active FROM users WHERE email = ?", NormalizeEmail(email)).Scan(&userID, &active)
+	err = store.InTx(ctx, q, func(tx *store.Tx) error {
+		userID, err = lockActiveUser(ctx, tx, NormalizeEmail(email))
+		if err != nil {
+			return err
+		}
+		secret, err = createReset(ctx, tx, userID, ttl)
+		return err
+	})
+	return secret, userID, err
+}
+
+// lockActiveUser returns the id of the active user with this (normalized)
+// email and locks the row until the transaction ends (a no-op update), so
+// that concurrent requests for links are counted and revoked in turn.
+func lockActiveUser(ctx context.Context, tx *store.Tx, email string) (int64, error) {
+	var userID int64
+	err := tx.QueryRow(ctx, "UPDATE users SET updated_at = updated_at WHERE email = ? AND active RETURNING id", email).Scan(&userID)
+	return userID, err
+}
+
+func createReset(ctx context.Context, tx *store.Tx, userID int64, ttl time.Duration) (string, error) {
+	now := store.Now()
+	if _, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now, userID); err != nil {
+		return "", err
+	}
+	secret, digest := newSecret("")
+	_, err := tx.Exec(ctx, "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+		digest, userID, now, now.Add(ttl))
+	return secret, err
+}
+
+// RequestReset is CreateReset for the forgot page, under its limits: at
+// most maxResetMails links per account and maxResetRequests requests per
+// address (AddressKey) per hour. It records the request and returns "" (and
+// no error) when no mail is to be sent: an unknown or inactive address, or
+// a limit reached; the page answers the same in every case.
+func RequestReset(ctx context.Context, q store.Q, email, ip string, ttl time.Duration) (secret string, userID int64, err error) {
+	email, addr := NormalizeEmail(email), AddressKey(ip)
+	err = store.InTx(ctx, q, func(tx *store.Tx) error {
+		since := store.Now().Add(-resetWindow)
+		var byAddr int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM password_requests WHERE addr = ? AND at > ?", addr, since).Scan(&byAddr); err != nil {
+			return err
+		}
+		if byAddr < maxResetRequests {
+			uid, err := lockActiveUser(ctx, tx, email)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			var sent int
+			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM password_requests WHERE email = ? AND at > ? AND sent", email, since).Scan(&sent); err != nil {
+				return err
+			}
+			if uid != 0 && sent < maxResetMails {
+				if secret, err = createReset(ctx, tx, uid, ttl); err != nil {
+					return err
+				}
+				userID = uid
+			}
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO password_requests (email, addr, at, sent) VALUES (?, ?, ?, ?)", email, addr, store.Now(), secret != "")
+		return err
+	})
 	if err != nil {
 		return "", 0, err
 	}
-	if !active {
-		return "", 0, store.ErrNotFound
-	}
-	secret, digest := newSecret("")
-	now := store.Now()
-	_, err = q.Exec(ctx, "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-		digest, userID, now, now.Add(ttl))
-	return secret, userID, err
+	return secret, userID, nil
 }
 
 // ErrResetInvalid means a reset link is unknown, used or expired.
@@ -98,28 +153,53 @@ func CheckReset(ctx context.Context, q store.Q, secret string) error {
 	return err
 }
 
-// UseReset sets a new password with a reset secret, once. It also clears
-// the account's login throttle and revokes other outstanding resets.
-func UseReset(ctx context.Context, db store.Q, secret, newPassword string) (int64, error) {
+// ResetResult says what a password reset ended.
+type ResetResult struct {
+	UserID           int64
+	Sessions, Tokens int64 // sessions and API tokens ended
+}
+
+// UseReset sets a new password with a reset secret, once. A reset means the
+// account may have been someone else's: it ends every session and API token
+// of the user, revokes other outstanding links, forgets the user's known
+// devices and clears the account's login throttle. Run it in the
+// transaction that audits it.
+func UseReset(ctx context.Context, db store.Q, secret, newPassword string) (ResetResult, error) {
+	var r ResetResult
 	if err := ValidatePassword("password", newPassword); err != nil {
-		return 0, err
+		return r, err
 	}
-	var userID int64
 	err := store.InTx(ctx, db, func(tx *store.Tx) error {
 		now := store.Now()
 		err := tx.QueryRow(ctx, `UPDATE password_resets SET used_at = ?
 			WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id`,
-			now, digestOf(secret), now).Scan(&userID)
+			now, digestOf(secret), now).Scan(&r.UserID)
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrResetInvalid
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now, userID); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now, r.UserID); err != nil {
 			return err
 		}
-		return SetPassword(ctx, tx, userID, newPassword)
+		if err := SetPassword(ctx, tx, r.UserID, newPassword); err != nil {
+			return err
+		}
+		if r.Sessions, r.Tokens, err = EndSignIns(ctx, tx, r.UserID, ""); err != nil {
+			return err
+		}
+		if err := ForgetDevices(ctx, tx, r.UserID); err != nil {
+			return err
+		}
+		var email string
+		if err := tx.QueryRow(ctx, "SELECT email FROM users WHERE id = ?", r.UserID).Scan(&email); err != nil {
+			return err
+		}
+		return ClearThrottle(ctx, tx, email)
 	})
-	return userID, err
+	if err != nil {
+		return ResetResult{}, err
+	}
+	return r, nil
 }

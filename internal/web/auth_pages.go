@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -42,12 +44,45 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// localPath accepts only same-site paths as redirect targets.
+// localPath returns next when it is a clean path on this site, else "/".
+// Both the sign-in page and the language switch send people back with it.
 func localPath(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+	if isLocalPath(next) {
 		return next
 	}
 	return "/"
+}
+
+// isLocalPath accepts only printable ASCII without spaces or backslashes
+// (browsers strip tabs and newlines and read "\" as "/", so "/\t/evil"
+// would leave the site), a single leading "/" (not "//", a network path),
+// no scheme or host, and the same after one percent-decoding of the path
+// (no "/%2F", "%5C", "%09" and friends). Paths this site makes are always
+// escaped ASCII, so nothing real is lost; the rest go to the start page.
+func isLocalPath(p string) bool {
+	if len(p) == 0 || len(p) > 2000 || p[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	// u.Path is the path decoded once, as a proxy or a lenient browser
+	// might read it.
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return false
+	}
+	for i := 0; i < len(u.Path); i++ {
+		if c := u.Path[i]; c < ' ' || c == 0x7f || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
@@ -55,7 +90,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "login", formData{Values: map[string]string{"next": r.URL.Query().Get("next")}})
+	s.render(w, r, http.StatusOK, "login", formData{Values: map[string]string{"next": localPath(r.URL.Query().Get("next"))}})
 	return nil
 }
 
@@ -63,7 +98,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	email, next := r.PostFormValue("email"), localPath(r.PostFormValue("next"))
 	fd := formData{Values: map[string]string{"email": email, "next": next}}
-	id, err := auth.Authenticate(ctx, s.db, email, r.PostFormValue("password"), clientIP(r))
+	id, err := auth.Authenticate(ctx, s.db, auth.Attempt{Email: email, Password: r.PostFormValue("password"),
+		IP: clientIP(r), Device: cookieValue(r, deviceCookie)})
 	if err != nil {
 		ae := s.appError(r, err)
 		if ae.Code != app.EUNAUTHORIZED && ae.Code != app.ETHROTTLED {
@@ -85,6 +121,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := audit.Log(auth.WithPrincipal(ctx, p), s.db, audit.Login, "user", idStr(id), "session"); err != nil {
 		return err
 	}
+	if err := s.rememberDevice(w, r, id); err != nil {
+		return err
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
@@ -104,6 +143,20 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.flash(r, "logout.done")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// deviceCookie marks a browser where a person has signed in (see
+// auth/throttle.go): strangers' failed sign-ins do not lock it out.
+const deviceCookie = "styrkedjan_device"
+
+func (s *Server) rememberDevice(w http.ResponseWriter, r *http.Request, userID int64) error {
+	secret, err := auth.RememberDevice(r.Context(), s.db, userID, cookieValue(r, deviceCookie))
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: secret, Path: "/", MaxAge: int(auth.DeviceLifetime.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
 	return nil
 }
 
@@ -131,37 +184,55 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 		v.Add("email", "field.required")
 		return s.renderForm(w, r, "forgot", formData{Values: map[string]string{}}, v.Err())
 	}
-	err := s.sendPasswordLink(ctx, s.localizer(r), email, auth.ResetTTL, "reset.mail_subject", "reset.mail_body")
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	l := s.localizer(r)
+	mailed := false
+	err := store.InTx(ctx, s.db, func(tx *store.Tx) error {
+		// An unknown address, or a limit reached, gives no secret: no mail,
+		// and the same answer.
+		secret, userID, err := auth.RequestReset(ctx, tx, email, clientIP(r), auth.ResetTTL)
+		if err != nil || secret == "" {
+			return err
+		}
+		mailed = true
+		return s.queuePasswordLink(ctx, tx, l, email, secret, userID, auth.ResetTTL, "reset.mail_subject", "reset.mail_body")
+	})
+	if err != nil {
 		return err
+	}
+	if mailed {
+		s.opts.WakeMailer()
 	}
 	s.render(w, r, http.StatusOK, "forgot", formData{Values: map[string]string{}, Extra: "sent"})
 	return nil
 }
 
-// sendPasswordLink creates a password link and queues the mail carrying
-// it, in one transaction.
+// sendPasswordLink creates a password link (revoking the person's older
+// ones) and queues the mail carrying it, in one transaction.
 func (s *Server) sendPasswordLink(ctx context.Context, l *i18n.Localizer, email string, ttl time.Duration, subjectID, bodyID string) error {
 	err := store.InTx(ctx, s.db, func(tx *store.Tx) error {
 		secret, userID, err := auth.CreateReset(ctx, tx, email, ttl)
 		if err != nil {
 			return err
 		}
-		link := s.opts.PublicURL + "/password/reset/" + secret
-		_, err = mail.Enqueue(ctx, tx, mail.Message{
-			To:      auth.NormalizeEmail(email),
-			Subject: l.T(subjectID),
-			Body:    l.T(bodyID, "Link", link, "Hours", int(ttl.Hours()), "Days", int(ttl.Hours()/24)),
-		})
-		if err != nil {
-			return err
-		}
-		return audit.Log(ctx, tx, audit.Create, "password_reset", idStr(userID), "link sent")
+		return s.queuePasswordLink(ctx, tx, l, email, secret, userID, ttl, subjectID, bodyID)
 	})
 	if err == nil {
 		s.opts.WakeMailer()
 	}
 	return err
+}
+
+func (s *Server) queuePasswordLink(ctx context.Context, tx *store.Tx, l *i18n.Localizer, email, secret string, userID int64, ttl time.Duration, subjectID, bodyID string) error {
+	link := s.opts.PublicURL + "/password/reset/" + secret
+	_, err := mail.Enqueue(ctx, tx, mail.Message{
+		To:      auth.NormalizeEmail(email),
+		Subject: l.T(subjectID),
+		Body:    l.T(bodyID, "Link", link, "Hours", int(ttl.Hours()), "Days", int(ttl.Hours()/24)),
+	})
+	if err != nil {
+		return err
+	}
+	return audit.Log(ctx, tx, audit.Create, "password_reset", idStr(userID), "link sent")
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
@@ -184,7 +255,15 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 		v.Add("password2", "field.password_mismatch")
 		return s.renderForm(w, r, "reset", formData{Values: map[string]string{}}, v.Err())
 	}
-	_, err := auth.UseReset(ctx, s.db, r.PathValue("token"), pw)
+	err := store.InTx(ctx, s.db, func(tx *store.Tx) error {
+		res, err := auth.UseReset(ctx, tx, r.PathValue("token"), pw)
+		if err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, audit.Update, "user", idStr(res.UserID), fmt.Sprintf(
+			"password reset by link; ended %d sessions and %d API tokens, forgot known devices, cleared the login throttle",
+			res.Sessions, res.Tokens))
+	})
 	if errors.Is(err, auth.ErrResetInvalid) {
 		s.render(w, r, http.StatusGone, "reset", formData{Extra: "invalid"})
 		return nil
@@ -218,34 +297,51 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	return s.accountForm(w, r, nil)
 }
 
+// changePassword sets a new password and ends everything the old one
+// opened elsewhere: the person's other sessions and their API tokens. This
+// browser stays signed in, with a new session token.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	var v app.Validation
-	if _, err := auth.Authenticate(ctx, s.db, p.Email, r.PostFormValue("current"), clientIP(r)); err != nil {
-		if app.Code(err) != app.EUNAUTHORIZED && app.Code(err) != app.ETHROTTLED {
-			return err
-		}
+	_, err := auth.Authenticate(ctx, s.db, auth.Attempt{Email: p.Email, Password: r.PostFormValue("current"),
+		IP: clientIP(r), Device: cookieValue(r, deviceCookie)})
+	switch {
+	case err == nil:
+	case app.Code(err) == app.EUNAUTHORIZED:
 		v.Add("current", "field.current_password")
+	case app.Code(err) == app.ETHROTTLED:
+		v.Add("current", s.appError(r, err).MsgID)
+	default:
+		return err
 	}
 	if r.PostFormValue("password") != r.PostFormValue("password2") {
 		v.Add("password2", "field.password_mismatch")
 	}
-	err := v.Err()
+	err = v.Err()
 	if err == nil {
+		err = auth.ValidatePassword("password", r.PostFormValue("password"))
+	}
+	if err == nil {
+		// The new token first: the old one ends with the other sessions,
+		// and scs stores the new one when the response is written.
+		if err := s.sessions.RenewToken(ctx); err != nil {
+			return err
+		}
 		err = store.InTx(ctx, s.db, func(tx *store.Tx) error {
 			if err := auth.SetPassword(ctx, tx, p.UserID, r.PostFormValue("password")); err != nil {
 				return err
 			}
-			return audit.Log(ctx, tx, audit.Update, "user", idStr(p.UserID), "password changed")
+			sessions, tokens, err := auth.EndSignIns(ctx, tx, p.UserID, s.sessions.Token(ctx))
+			if err != nil {
+				return err
+			}
+			return audit.Log(ctx, tx, audit.Update, "user", idStr(p.UserID), fmt.Sprintf(
+				"password changed; ended %d other sessions and %d API tokens", sessions, tokens))
 		})
 	}
 	if err != nil {
 		return s.accountForm(w, r, err)
-	}
-	// A new token after a password change ends other uses of the old one.
-	if err := s.sessions.RenewToken(ctx); err != nil {
-		return err
 	}
 	s.flash(r, "account.password_changed")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)

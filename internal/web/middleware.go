@@ -95,7 +95,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 	})
 }
 
-const sessionUserKey = "user_id"
+const sessionUserKey = auth.SessionUserKey
 
 func (s *Server) principal(r *http.Request) (*auth.Principal, error) {
 	ctx := r.Context()
