@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -231,6 +232,17 @@ func TestPasswordEndsSessionsAndTokens(t *testing.T) {
 		if _, err := auth.TokenUser(ctx, db, token2); app.Code(err) != app.EUNAUTHORIZED {
 			t.Errorf("API token after a reset: %v", err)
 		}
+
+		// An operator's ResetPassword does the same, and kills open links.
+		_ = s.CommitCtx(ctx, "after", session(t, id), exp)
+		token3, _ := auth.CreateToken(ctx, db, id, "api", 0)
+		link, _, _ := auth.CreateReset(ctx, db, "s@example.se", auth.ResetTTL)
+		if res, err := auth.ResetPassword(ctx, db, id, "ett tredje långt lösenord"); err != nil || res.Sessions != 1 || res.Tokens != 1 {
+			t.Fatalf("ResetPassword = %+v, %v", res, err)
+		}
+		if _, err := auth.TokenUser(ctx, db, token3); found("after") || err == nil || auth.CheckReset(ctx, db, link) == nil {
+			t.Error("a session, token or link survived ResetPassword")
+		}
 	})
 }
 
@@ -260,6 +272,33 @@ func TestRequestResetLimits(t *testing.T) {
 		_ = db.QueryRow(ctx, "SELECT COUNT(*) FROM password_resets WHERE user_id = ? AND used_at IS NULL", id).Scan(&live)
 		if live != 1 || auth.CheckReset(ctx, db, secrets[2]) != nil || auth.CheckReset(ctx, db, secrets[0]) == nil {
 			t.Errorf("%d live links, want only the newest", live)
+		}
+
+		// The same at once: the account's row lock counts them in turn.
+		cid := addUser(t, db, "c@example.se", auth.RolePrincipal)
+		var (
+			mu    sync.Mutex
+			links int
+			wg    sync.WaitGroup
+		)
+		for i := range 15 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, _, err := auth.RequestReset(ctx, db, "c@example.se", fmt.Sprintf("198.51.101.%d", i), auth.ResetTTL)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Error(err)
+				} else if s != "" {
+					links++
+				}
+			}()
+		}
+		wg.Wait()
+		_ = db.QueryRow(ctx, "SELECT COUNT(*) FROM password_resets WHERE user_id = ? AND used_at IS NULL", cid).Scan(&live)
+		if links != 3 || live != 1 {
+			t.Errorf("15 requests at once: %d links, %d live, want 3 and 1", links, live)
 		}
 
 		// Ten requests from one /64, for anyone, use up the address.

@@ -180,20 +180,37 @@ func UseReset(ctx context.Context, db store.Q, secret, newPassword string) (Rese
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", now, r.UserID); err != nil {
+		r, err = ResetPassword(ctx, tx, r.UserID, newPassword)
+		return err
+	})
+	if err != nil {
+		return ResetResult{}, err
+	}
+	return r, nil
+}
+
+// ResetPassword sets a password the way a reset does (UseReset without the
+// link; for an operator's `user set-password`): every session, API token
+// and outstanding password link of the user ends, the known devices are
+// forgotten and the login throttle is cleared.
+func ResetPassword(ctx context.Context, q store.Q, userID int64, newPassword string) (ResetResult, error) {
+	r := ResetResult{UserID: userID}
+	err := store.InTx(ctx, q, func(tx *store.Tx) error {
+		if err := SetPassword(ctx, tx, userID, newPassword); err != nil {
 			return err
 		}
-		if err := SetPassword(ctx, tx, r.UserID, newPassword); err != nil {
+		_, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", store.Now(), userID)
+		if err != nil {
 			return err
 		}
-		if r.Sessions, r.Tokens, err = EndSignIns(ctx, tx, r.UserID, ""); err != nil {
+		if r.Sessions, r.Tokens, err = EndSignIns(ctx, tx, userID, ""); err != nil {
 			return err
 		}
-		if err := ForgetDevices(ctx, tx, r.UserID); err != nil {
+		if err := ForgetDevices(ctx, tx, userID); err != nil {
 			return err
 		}
 		var email string
-		if err := tx.QueryRow(ctx, "SELECT email FROM users WHERE id = ?", r.UserID).Scan(&email); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT email FROM users WHERE id = ?", userID).Scan(&email); err != nil {
 			return err
 		}
 		return ClearThrottle(ctx, tx, email)
