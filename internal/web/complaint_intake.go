@@ -111,8 +111,12 @@ func (s *Server) complaintEasy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Room for the attachments and the text fields of a submission.
-const maxSubmissionBytes = complaint.MaxAttachments*complaint.MaxAttachmentBytes + 1<<20
+// Room for the attachments and the text fields of a submission: as a form,
+// and as JSON with the files in base64 (4 bytes for every 3).
+const (
+	maxSubmissionBytes    = complaint.MaxAttachments*complaint.MaxAttachmentBytes + 1<<20
+	maxAPISubmissionBytes = complaint.MaxAttachments*complaint.MaxAttachmentBytes*4/3 + 1<<20
+)
 
 // submitComplaint registers a submission from the form and sends the filer
 // to the private follow-up page, which first shows the receipt.
