@@ -134,8 +134,9 @@ func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) erro
 // intakeBytesInFlight bounds the JSON bodies the intake holds at once: a
 // JSON body is read and decoded in memory (about twice its size), so
 // without a bound eight large submissions took 1.3 GB. Three of the
-// largest fit; more wait their turn, and small ones pass beside them.
-const intakeBytesInFlight = 3 * maxAPISubmissionBytes
+// largest fit; more wait their turn, and small ones (8 MB in all) pass
+// beside them.
+const intakeBytesInFlight = 3*maxAPISubmissionBytes + 8<<20
 
 // reserveIntake reserves room for r's body (its declared length, or the
 // most the route takes when it declares none) and returns the release.
