@@ -2,6 +2,7 @@ package complaint_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -211,26 +212,41 @@ func TestReferencesAreGaplessUnderConcurrency(t *testing.T) {
 	})
 }
 
+// A repeated key from the same client with the same content is the same
+// case, without a new link; the key with other content is refused and
+// shows nothing of the case; another client's equal key is its own.
 func TestDoubleSubmitGivesOneCase(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
 		s := f.submission(ekbacka, "teaching")
-		s.SubmissionKey = "form-123"
+		s.SubmissionKey, s.SubmissionClient = "form-123", "net:192.0.2.7"
 		first := f.submit(s, wed)
 		second := f.submit(s, wed)
-		if second.ID != first.ID || !second.Repeated || second.Token == "" || second.Token == first.Token {
+		if second.ID != first.ID || !second.Repeated || second.Token != "" || first.Token == "" {
 			t.Fatalf("second submit: %+v (first %+v)", second, first)
 		}
-		var n int
-		_ = db.QueryRow(context.Background(), "SELECT COUNT(*) FROM complaints").Scan(&n)
-		if n != 1 {
-			t.Fatalf("%d cases", n)
+		if n := count(t, db, "SELECT COUNT(*) FROM complaint_links"); n != 1 {
+			t.Errorf("%d follow-up links after a repeat, want the first only", n)
 		}
-		// Both links lead to the case.
-		for _, tok := range []string{first.Token, second.Token} {
-			if fc, err := complaint.ByLink(context.Background(), db, tok); err != nil || fc.Case.ID != first.ID {
-				t.Errorf("link: %v", err)
-			}
+		// The same key with other content: refused, nothing of the case.
+		other := s
+		other.WhatHappened += " Och mer."
+		r, err := complaint.Submit(context.Background(), db, other, wed, nil)
+		if ae, ok := errors.AsType[*app.Error](err); !ok || ae.Code != app.EINVALID || ae.MsgID != "public.err_key_reused" {
+			t.Fatalf("same key, other content: %+v %v", r, err)
+		}
+		if r.ID != 0 || r.Reference != "" || r.Token != "" {
+			t.Errorf("a refused repeat returned the case: %+v", r)
+		}
+		// Another client with the same key and content: a case of its own.
+		stranger := s
+		stranger.SubmissionClient = "net:198.51.100.9"
+		third := f.submit(stranger, wed)
+		if third.ID == first.ID || third.Repeated || third.Token == "" {
+			t.Errorf("another client's key reached the first case: %+v", third)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM complaints"); n != 2 {
+			t.Fatalf("%d cases, want 2", n)
 		}
 	})
 }
@@ -578,4 +594,13 @@ func TestWorkListOrdersOverdueFirst(t *testing.T) {
 			t.Errorf("second page: %v", page)
 		}
 	})
+}
+
+func count(t *testing.T, db *store.DB, query string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
 }

@@ -57,7 +57,7 @@ type apiSubmission struct {
 type apiReceipt struct {
 	ID            int64  `json:"id"`
 	Reference     string `json:"reference"`
-	FollowUpURL   string `json:"followUpUrl"`
+	FollowUpURL   string `json:"followUpUrl,omitempty"` // not on a repeat: the link is given once
 	AcknowledgeBy string `json:"acknowledgeBy"`
 	AnswerBy      string `json:"answerBy"`
 }
@@ -65,7 +65,7 @@ type apiReceipt struct {
 // apiSubmitComplaint is the intake for municipal e-service platforms: no
 // login, rate-limited per address, idempotent with an Idempotency-Key.
 func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) error {
-	if !s.intakeLimiter.allow(clientIP(r)) {
+	if !s.intakeLimiter.allow(clientNetwork(r)) {
 		w.Header().Set("Retry-After", "60")
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
@@ -90,7 +90,8 @@ func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) erro
 		FilerRole: complaint.FilerRole(body.FilerRole), Kind: complaint.Kind(body.Kind), Category: body.Category,
 		ConcernsPrincipal: body.ConcernsPrincipal, WhatHappened: body.WhatHappened, DesiredOutcome: body.DesiredOutcome,
 		Name: body.Name, Email: body.Email, Phone: body.Phone, Channel: "api", SubmissionKey: r.Header.Get("Idempotency-Key"),
-		Language: s.catalog.Match(body.Language, r.Header.Get("Accept-Language")),
+		SubmissionClient: submissionClient(r),
+		Language:         s.catalog.Match(body.Language, r.Header.Get("Accept-Language")),
 	}
 	var unitID int64
 	var unitName string
@@ -127,7 +128,7 @@ func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) erro
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+idStr(rec.ID))
-	return writeJSON(w, status, apiReceipt{ID: rec.ID, Reference: rec.Reference, FollowUpURL: s.opts.PublicURL + "/f/" + rec.Token,
+	return writeJSON(w, status, apiReceipt{ID: rec.ID, Reference: rec.Reference, FollowUpURL: s.followUpURL(rec),
 		AcknowledgeBy: rec.AckDue, AnswerBy: rec.AnswerDue})
 }
 

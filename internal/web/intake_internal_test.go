@@ -51,3 +51,31 @@ func TestIntakeBytesBounded(t *testing.T) {
 	}
 	rel()
 }
+
+// Per-address limits count an IPv6 client by its /64: the probe rotated
+// addresses within one /64 and was never limited.
+func TestClientNetwork(t *testing.T) {
+	for remote, want := range map[string]string{
+		"192.0.2.7:5000":                      "192.0.2.7",
+		"[::ffff:192.0.2.7]:5000":             "192.0.2.7",
+		"[2001:db8:1:2:aaaa:bbbb:cccc:1]:443": "2001:db8:1:2::/64",
+		"[2001:db8:1:2::ffff]:443":            "2001:db8:1:2::/64",
+		"[2001:db8:1:3::1]:443":               "2001:db8:1:3::/64",
+		"[fe80::1%eth0]:80":                   "fe80::/64",
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		if got := clientNetwork(r); got != want {
+			t.Errorf("%s: %s, want %s", remote, got, want)
+		}
+	}
+	// And the intake's limiter counts them so.
+	s := &Server{intakeLimiter: newLimiter(1, 1)}
+	a := httptest.NewRequest("POST", "/complaints", nil)
+	a.RemoteAddr = "[2001:db8:1:2::1]:1"
+	b := httptest.NewRequest("POST", "/complaints", nil)
+	b.RemoteAddr = "[2001:db8:1:2::2]:1"
+	if !s.intakeLimiter.allow(clientNetwork(a)) || s.intakeLimiter.allow(clientNetwork(b)) {
+		t.Error("two addresses of one /64 were limited apart")
+	}
+}
