@@ -116,7 +116,7 @@ type Submission struct {
 	// the network the request came from), so that one client can never
 	// reach another's case by guessing or reusing its key.
 	SubmissionClient string
-	Attachments       []Attachment
+	Attachments      []Attachment
 }
 
 // Attachment is a file sent with a submission or a reply.
