@@ -199,8 +199,9 @@ func cookieValue(r *http.Request, name string) string {
 	return c.Value
 }
 
-// securityHeaders sets a strict CSP (no inline script or style) and friends.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets a strict CSP (no inline script or style) and
+// friends, and HSTS when the server is behind HTTPS (--secure-cookies).
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -211,6 +212,11 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.opts.SecureCookies {
+			// A year, as browsers' preload lists ask; not includeSubDomains,
+			// since the municipality's other hosts are not ours to decide.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -366,7 +366,7 @@ func (s *Server) Handler() http.Handler {
 		s.realClient,
 		s.recoverPanics,
 		s.logRequests,
-		securityHeaders,
+		s.securityHeaders,
 		http.NewCrossOriginProtection().Handler,
 		s.sessions.LoadAndSave,
 		s.identify,
