@@ -451,16 +451,31 @@ func TestReassignConflictAndSecret(t *testing.T) {
 		if got := f.handler(r.ID); got != principalB {
 			t.Fatalf("after reassign: %s", got)
 		}
+		if err := complaint.Act(ctxO, db, r.ID, complaint.Action{Kind: complaint.EventSummary, Body: "Oro för kränkning i klassen."}, wed, nil); err != nil {
+			t.Fatal(err)
+		}
 		if err := complaint.Act(ctxO, db, r.ID, complaint.Action{Kind: complaint.EventSecret, Secret: true}, wed, nil); err != nil {
 			t.Fatal(err)
 		}
-		// Principal A sees the case (unit A) but not its secret details; the
-		// handler (B) and officers do.
-		if c, err := complaint.Get(ctxA, db, r.ID); err != nil || !c.SecretHidden || c.WhatHappened != "" {
+		// Principal A sees the case (unit A) but not its secret details,
+		// not even the neutral summary; the handler (B) and officers do.
+		c, err := complaint.Get(ctxA, db, r.ID)
+		if err != nil || !c.SecretHidden || c.WhatHappened != "" || c.Summary != "" {
 			t.Errorf("principal A on a secret case: %v %+v", err, c)
 		}
+		if c != nil {
+			events, err := complaint.Events(ctxA, db, r.ID, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range complaint.VisibleEvents(c, events) {
+				if e.Body != "" || len(e.Files) > 0 {
+					t.Errorf("principal A sees the %s event's body %q", e.Kind, e.Body)
+				}
+			}
+		}
 		for _, who := range []string{principalB, officer} {
-			if c, err := complaint.Get(f.as(who), db, r.ID); err != nil || c.SecretHidden || c.WhatHappened == "" {
+			if c, err := complaint.Get(f.as(who), db, r.ID); err != nil || c.SecretHidden || c.WhatHappened == "" || c.Summary == "" {
 				t.Errorf("%s on a secret case: %v", who, err)
 			}
 		}
@@ -603,4 +618,37 @@ func count(t *testing.T, db *store.DB, query string) int {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// Handing a case about a principal to a principal of its unit warns and
+// needs the handler's confirmation; other handlers take it without one.
+func TestAssignCaseAboutPrincipalWarns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		s := f.submission(ekbacka, "teaching")
+		s.ConcernsPrincipal = true
+		r := f.submit(s, wed)
+		ctxO := f.as(officer)
+		assign := complaint.Action{Kind: complaint.EventAssigned, HandlerID: f.person(principalA), Body: "Rektorn utreder."}
+		err := complaint.Act(ctxO, db, r.ID, assign, wed, nil)
+		ae, ok := errors.AsType[*app.Error](err)
+		if !ok || ae.Code != app.EINVALID || len(ae.Fields) != 1 || ae.Fields[0].Field != "confirm" || ae.Fields[0].MsgID != "case.err_assign_concerned" {
+			t.Fatalf("case about the principal handed to them without a warning: %v", err)
+		}
+		if got := f.handler(r.ID); got == principalA {
+			t.Fatal("the warning changed the handler")
+		}
+		// Another unit's principal: no warning.
+		if err := complaint.Act(ctxO, db, r.ID, complaint.Action{Kind: complaint.EventAssigned, HandlerID: f.person(principalB), Body: "Rektor B tar det."}, wed, nil); err != nil {
+			t.Fatalf("to another unit's principal: %v", err)
+		}
+		// Confirmed: handed over.
+		assign.Confirmed = true
+		if err := complaint.Act(ctxO, db, r.ID, assign, wed, nil); err != nil {
+			t.Fatalf("confirmed: %v", err)
+		}
+		if got := f.handler(r.ID); got != principalA {
+			t.Fatalf("after confirming: handler %s", got)
+		}
+	})
 }
