@@ -41,7 +41,7 @@ type Action struct {
 	// Confirmed is the handler's yes to a warning: handing a case about a
 	// principal to a principal of its unit (EventAssigned).
 	Confirmed bool
-	Secret    bool    // for EventSecret
+	Secret    bool // for EventSecret
 	Files     []Attachment
 }
 
