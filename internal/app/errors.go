@@ -19,6 +19,8 @@ const (
 	ECONFLICT     = "conflict"     // e.g. a unit code already in use
 	ETHROTTLED    = "throttled"    // too many attempts
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) is down
+	ETOOLARGE     = "too_large"    // the request body is over the route's limit
+	EUNSUPPORTED  = "unsupported"  // a body of a kind the route does not take (files where none are taken)
 	EINTERNAL     = "internal"
 )
 

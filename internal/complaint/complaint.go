@@ -108,8 +108,15 @@ type Submission struct {
 	Phone             string
 	Language          string
 	Channel           string // "web", "api" or "staff"
-	SubmissionKey     string // makes a repeated submit return the first case
-	Attachments       []Attachment
+	// SubmissionKey makes a repeated submit return the first case. It is
+	// the caller's key (an Idempotency-Key, the form's hidden key) and
+	// counts only for the same SubmissionClient and the same content.
+	SubmissionKey string
+	// SubmissionClient names who sent the key (the API token's user, or
+	// the network the request came from), so that one client can never
+	// reach another's case by guessing or reusing its key.
+	SubmissionClient string
+	Attachments      []Attachment
 }
 
 // Attachment is a file sent with a submission or a reply.

@@ -2,6 +2,7 @@ package complaint_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -211,26 +212,41 @@ func TestReferencesAreGaplessUnderConcurrency(t *testing.T) {
 	})
 }
 
+// A repeated key from the same client with the same content is the same
+// case, without a new link; the key with other content is refused and
+// shows nothing of the case; another client's equal key is its own.
 func TestDoubleSubmitGivesOneCase(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
 		s := f.submission(ekbacka, "teaching")
-		s.SubmissionKey = "form-123"
+		s.SubmissionKey, s.SubmissionClient = "form-123", "net:192.0.2.7"
 		first := f.submit(s, wed)
 		second := f.submit(s, wed)
-		if second.ID != first.ID || !second.Repeated || second.Token == "" || second.Token == first.Token {
+		if second.ID != first.ID || !second.Repeated || second.Token != "" || first.Token == "" {
 			t.Fatalf("second submit: %+v (first %+v)", second, first)
 		}
-		var n int
-		_ = db.QueryRow(context.Background(), "SELECT COUNT(*) FROM complaints").Scan(&n)
-		if n != 1 {
-			t.Fatalf("%d cases", n)
+		if n := count(t, db, "SELECT COUNT(*) FROM complaint_links"); n != 1 {
+			t.Errorf("%d follow-up links after a repeat, want the first only", n)
 		}
-		// Both links lead to the case.
-		for _, tok := range []string{first.Token, second.Token} {
-			if fc, err := complaint.ByLink(context.Background(), db, tok); err != nil || fc.Case.ID != first.ID {
-				t.Errorf("link: %v", err)
-			}
+		// The same key with other content: refused, nothing of the case.
+		other := s
+		other.WhatHappened += " Och mer."
+		r, err := complaint.Submit(context.Background(), db, other, wed, nil)
+		if ae, ok := errors.AsType[*app.Error](err); !ok || ae.Code != app.EINVALID || ae.MsgID != "public.err_key_reused" {
+			t.Fatalf("same key, other content: %+v %v", r, err)
+		}
+		if r.ID != 0 || r.Reference != "" || r.Token != "" {
+			t.Errorf("a refused repeat returned the case: %+v", r)
+		}
+		// Another client with the same key and content: a case of its own.
+		stranger := s
+		stranger.SubmissionClient = "net:198.51.100.9"
+		third := f.submit(stranger, wed)
+		if third.ID == first.ID || third.Repeated || third.Token == "" {
+			t.Errorf("another client's key reached the first case: %+v", third)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM complaints"); n != 2 {
+			t.Fatalf("%d cases, want 2", n)
 		}
 	})
 }
@@ -435,16 +451,31 @@ func TestReassignConflictAndSecret(t *testing.T) {
 		if got := f.handler(r.ID); got != principalB {
 			t.Fatalf("after reassign: %s", got)
 		}
+		if err := complaint.Act(ctxO, db, r.ID, complaint.Action{Kind: complaint.EventSummary, Body: "Oro för kränkning i klassen."}, wed, nil); err != nil {
+			t.Fatal(err)
+		}
 		if err := complaint.Act(ctxO, db, r.ID, complaint.Action{Kind: complaint.EventSecret, Secret: true}, wed, nil); err != nil {
 			t.Fatal(err)
 		}
-		// Principal A sees the case (unit A) but not its secret details; the
-		// handler (B) and officers do.
-		if c, err := complaint.Get(ctxA, db, r.ID); err != nil || !c.SecretHidden || c.WhatHappened != "" {
+		// Principal A sees the case (unit A) but not its secret details,
+		// not even the neutral summary; the handler (B) and officers do.
+		c, err := complaint.Get(ctxA, db, r.ID)
+		if err != nil || !c.SecretHidden || c.WhatHappened != "" || c.Summary != "" {
 			t.Errorf("principal A on a secret case: %v %+v", err, c)
 		}
+		if c != nil {
+			events, err := complaint.Events(ctxA, db, r.ID, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range complaint.VisibleEvents(c, events) {
+				if e.Body != "" || len(e.Files) > 0 {
+					t.Errorf("principal A sees the %s event's body %q", e.Kind, e.Body)
+				}
+			}
+		}
 		for _, who := range []string{principalB, officer} {
-			if c, err := complaint.Get(f.as(who), db, r.ID); err != nil || c.SecretHidden || c.WhatHappened == "" {
+			if c, err := complaint.Get(f.as(who), db, r.ID); err != nil || c.SecretHidden || c.WhatHappened == "" || c.Summary == "" {
 				t.Errorf("%s on a secret case: %v", who, err)
 			}
 		}
@@ -576,6 +607,48 @@ func TestWorkListOrdersOverdueFirst(t *testing.T) {
 		page, _, _ := complaint.WorkList(ctx, db, complaint.Filter{Limit: 2, Offset: 2}, "2026-05-04")
 		if len(page) != 2 || page[0].ID != noAnswer.ID {
 			t.Errorf("second page: %v", page)
+		}
+	})
+}
+
+func count(t *testing.T, db *store.DB, query string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), query).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// Handing a case about a principal to a principal of its unit warns and
+// needs the handler's confirmation; other handlers take it without one.
+func TestAssignCaseAboutPrincipalWarns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		s := f.submission(ekbacka, "teaching")
+		s.ConcernsPrincipal = true
+		r := f.submit(s, wed)
+		ctxO := f.as(officer)
+		assign := complaint.Action{Kind: complaint.EventAssigned, HandlerID: f.person(principalA), Body: "Rektorn utreder."}
+		err := complaint.Act(ctxO, db, r.ID, assign, wed, nil)
+		ae, ok := errors.AsType[*app.Error](err)
+		if !ok || ae.Code != app.EINVALID || len(ae.Fields) != 1 || ae.Fields[0].Field != "confirm" || ae.Fields[0].MsgID != "case.err_assign_concerned" {
+			t.Fatalf("case about the principal handed to them without a warning: %v", err)
+		}
+		if got := f.handler(r.ID); got == principalA {
+			t.Fatal("the warning changed the handler")
+		}
+		// Another unit's principal: no warning.
+		if err := complaint.Act(ctxO, db, r.ID, complaint.Action{Kind: complaint.EventAssigned, HandlerID: f.person(principalB), Body: "Rektor B tar det."}, wed, nil); err != nil {
+			t.Fatalf("to another unit's principal: %v", err)
+		}
+		// Confirmed: handed over.
+		assign.Confirmed = true
+		if err := complaint.Act(ctxO, db, r.ID, assign, wed, nil); err != nil {
+			t.Fatalf("confirmed: %v", err)
+		}
+		if got := f.handler(r.ID); got != principalA {
+			t.Fatalf("after confirming: handler %s", got)
 		}
 	})
 }

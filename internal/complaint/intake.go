@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -35,10 +37,16 @@ type Receipt struct {
 // Submit registers a submission: it validates it, numbers it in the
 // organizer's series without gaps, routes it to a handler, sets its
 // deadlines in working days from now, stores its attachments, queues the
-// receipt and logs it, all in one transaction. A submission whose key was
-// used before returns that earlier case with a fresh follow-up link.
+// receipt and logs it, all in one transaction.
+//
+// A submission whose key the same client used before returns that earlier
+// case (Receipt.Repeated) without a follow-up link: the link was given
+// once, and a repeat must not hand out another one. The same key with
+// other content is an error (EINVALID, "public.err_key_reused"): it is not a
+// repeat, and the earlier case is not shown.
 func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compose Composer) (Receipt, error) {
 	s.Normalize()
+	fingerprint := s.fingerprint() // before validation, as a repeat sees it
 	if !auth.FromContext(ctx).Authenticated() {
 		ctx = auth.WithPrincipal(ctx, filerPrincipal) // events and the audit log show "filer"
 	}
@@ -46,7 +54,7 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 	err := store.InTx(ctx, db, func(tx *store.Tx) error {
 		if s.SubmissionKey != "" {
 			var err error
-			if r, err = repeated(ctx, tx, s.SubmissionKey, now); err == nil || !errors.Is(err, store.ErrNotFound) {
+			if r, err = repeated(ctx, tx, s.scopedKey(), fingerprint); err == nil || !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 		}
@@ -77,7 +85,7 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 			AnswerDue: workdays.Add(local, settings.AnswerDays).Format(time.DateOnly),
 			Kind:      s.Kind,
 		}
-		var unitID, handlerID, key any
+		var unitID, handlerID, key, fp any
 		if s.UnitScope == ScopeUnit {
 			unitID = s.UnitID
 		}
@@ -85,16 +93,16 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 			handlerID = handler
 		}
 		if s.SubmissionKey != "" {
-			key = s.SubmissionKey
+			key, fp = s.scopedKey(), fingerprint
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO complaints (reference, submitted_at, channel, language, filer_role, unit_id,
 				unit_scope, kind, category_code, concerns_principal, what_happened, desired_outcome, filer_name,
 				filer_email, filer_phone, status, handler_id, ack_due, answer_due, offensive_treatment,
-				submission_key, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				submission_key, submission_hash, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			r.Reference, now, s.Channel, s.Language, string(s.FilerRole), unitID, string(s.UnitScope), string(s.Kind),
 			s.Category, s.ConcernsPrincipal, s.WhatHappened, s.DesiredOutcome, s.Name, s.Email, s.Phone,
-			string(Registered), handlerID, r.AckDue, r.AnswerDue, s.Category == OffensiveTreatment, key, now).Scan(&r.ID)
+			string(Registered), handlerID, r.AckDue, r.AnswerDue, s.Category == OffensiveTreatment, key, fp, now).Scan(&r.ID)
 		if err != nil {
 			return err
 		}
@@ -121,25 +129,59 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 		// A concurrent submit with the same key won the race: answer with its case.
 		err = store.InTx(ctx, db, func(tx *store.Tx) error {
 			var rerr error
-			r, rerr = repeated(ctx, tx, s.SubmissionKey, now)
+			r, rerr = repeated(ctx, tx, s.scopedKey(), fingerprint)
 			return rerr
 		})
 	}
 	return r, err
 }
 
-// repeated returns the receipt of the case already submitted with key,
-// with a new follow-up link, or store.ErrNotFound.
-func repeated(ctx context.Context, tx *store.Tx, key string, now time.Time) (Receipt, error) {
+// repeated returns the receipt, without a link, of the case the same
+// client already submitted with the same key and content; the key with
+// other content is an error; store.ErrNotFound when the key is new.
+func repeated(ctx context.Context, tx *store.Tx, key, fingerprint string) (Receipt, error) {
 	var r Receipt
-	err := tx.QueryRow(ctx, "SELECT id, reference, ack_due, answer_due, kind FROM complaints WHERE submission_key = ?", key).
-		Scan(&r.ID, &r.Reference, &r.AckDue, &r.AnswerDue, &r.Kind)
+	var stored *string
+	err := tx.QueryRow(ctx, "SELECT id, reference, ack_due, answer_due, kind, submission_hash FROM complaints WHERE submission_key = ?",
+		key).Scan(&r.ID, &r.Reference, &r.AckDue, &r.AnswerDue, &r.Kind, &stored)
 	if err != nil {
-		return r, err
+		return Receipt{}, err
+	}
+	if stored == nil || subtle.ConstantTimeCompare([]byte(*stored), []byte(fingerprint)) != 1 {
+		return Receipt{}, app.Errorf(app.EINVALID, "public.err_key_reused")
 	}
 	r.Repeated = true
-	r.Token, err = newLink(ctx, tx, r.ID, now)
-	return r, err
+	return r, nil
+}
+
+// scopedKey is the stored form of the submission key: a digest of the
+// client and the key, so a key counts only for the client that sent it.
+func (s *Submission) scopedKey() string {
+	sum := sha256.Sum256([]byte("styrkedjan-submission-key\x00" + s.SubmissionClient + "\x00" + s.SubmissionKey))
+	return hex.EncodeToString(sum[:])
+}
+
+// fingerprint is a digest of a normalised submission's content: every
+// field the filer sent and every attachment's name and content.
+func (s *Submission) fingerprint() string {
+	h := sha256.New()
+	field := func(v string) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(v)))
+		h.Write(n[:])
+		h.Write([]byte(v))
+	}
+	for _, v := range []string{string(s.FilerRole), string(s.UnitScope), strconv.FormatInt(s.UnitID, 10), string(s.Kind),
+		s.Category, strconv.FormatBool(s.ConcernsPrincipal), s.WhatHappened, s.DesiredOutcome, s.Name, s.Email,
+		s.Phone, s.Language, s.Channel} {
+		field(v)
+	}
+	for _, a := range s.Attachments {
+		sum := sha256.Sum256(a.Data)
+		field(a.Filename)
+		field(string(sum[:]))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // nextNumber takes the next number in the series for prefix and year. The

@@ -57,6 +57,39 @@ func seesSecrets(p *auth.Principal, c *Case) bool { return handlesAny(p) || isHa
 // none to those its secret details are hidden from.
 func mayReadFiles(p *auth.Principal, c *Case) bool { return !c.Secret || seesSecrets(p, c) }
 
+// VisibleEvents returns c's events as the viewer c was read for may see
+// them: on a secret case hidden from them (Case.SecretHidden), without
+// bodies and files (messages, notes, the summary and the answer), keeping
+// who did what and when.
+func VisibleEvents(c *Case, events []Event) []Event {
+	if !c.SecretHidden {
+		return events
+	}
+	out := make([]Event, len(events))
+	for i, e := range events {
+		e.Body, e.Files = "", nil
+		out[i] = e
+	}
+	return out
+}
+
+// concernedBy reports whether handing c to person would give a case about
+// a principal (Case.ConcernsPrincipal) to a principal of its unit: the one
+// it may be about. Routing never does (such cases go to the complaint
+// officer); a person handing one over is warned and must confirm.
+func concernedBy(ctx context.Context, q store.Q, c *Case, person int64) (bool, error) {
+	if !c.ConcernsPrincipal || c.UnitID == nil {
+		return false, nil
+	}
+	var role auth.Role
+	err := q.QueryRow(ctx, "SELECT u.role FROM users u JOIN user_units l ON l.user_id = u.id WHERE u.id = ? AND l.unit_id = ?",
+		person, *c.UnitID).Scan(&role)
+	if store.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil && auth.RoleReach(role, auth.HandleCases) == auth.ReachUnits, err
+}
+
 // CanAct reports whether p may change c: its handler, or someone who may
 // take any case over. Everyone who sees a case may add notes.
 func CanAct(p *auth.Principal, c *Case) bool { return handlesAny(p) || isHandler(p, c) }

@@ -35,12 +35,14 @@ func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
 }
 
 // hideSecrets empties the free text of a secret case for viewers who may
-// not read it.
+// not read it, the handler's neutral summary included: the summary names
+// what the case is about, which is what secrecy protects.
 func hideSecrets(p *auth.Principal, c *Case) {
 	if c.Secret && !seesSecrets(p, c) {
 		c.SecretHidden = true
 		c.WhatHappened, c.DesiredOutcome = "", ""
 		c.FilerName, c.FilerEmail, c.FilerPhone = "", "", ""
+		c.Summary = ""
 	}
 }
 

@@ -38,7 +38,10 @@ type Action struct {
 	Body      string  // message, letter, note or reason
 	Outcome   Outcome // for EventClosed
 	HandlerID int64   // for EventAssigned
-	Secret    bool    // for EventSecret
+	// Confirmed is the handler's yes to a warning: handing a case about a
+	// principal to a principal of its unit (EventAssigned).
+	Confirmed bool
+	Secret    bool // for EventSecret
 	Files     []Attachment
 }
 
@@ -187,6 +190,17 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 			var v app.Validation
 			v.Add("handler", "field.choose")
 			return v.Err()
+		}
+		if !a.Confirmed {
+			concerned, err := concernedBy(ctx, tx, c, a.HandlerID)
+			if err != nil {
+				return err
+			}
+			if concerned {
+				var v app.Validation
+				v.Add("confirm", "case.err_assign_concerned")
+				return v.Err()
+			}
 		}
 		*detail = strconv.FormatInt(a.HandlerID, 10)
 		return exec("UPDATE complaints SET handler_id = ?, reminded_at = NULL WHERE id = ?", a.HandlerID)

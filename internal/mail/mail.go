@@ -13,6 +13,7 @@ import (
 	netmail "net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
@@ -59,8 +60,51 @@ type Entry struct {
 	FailedAt  *time.Time // nil unless given up on
 }
 
-// Recent lists the newest 100 outbox messages, whatever their state.
+// Recent lists the newest 100 outbox messages, whatever their state, for
+// finding delivery trouble. Only the addresses of staff accounts are shown
+// in full; every other recipient (a filer, a guardian) is masked by
+// MaskAddress, so the outbox does not tell an administrator who complained.
 func Recent(ctx context.Context, q store.Q) ([]Entry, error) {
+	staff := map[string]bool{}
+	rows, err := q.Query(ctx, "SELECT email FROM users")
+	if err != nil {
+		return nil, fmt.Errorf("list outbox: %w", err)
+	}
+	for rows.Next() {
+		var email string
+		if err := rows.Scan(&email); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list outbox: %w", err)
+		}
+		staff[strings.ToLower(email)] = true
+	}
+	rows.Close()
+	list, err := recent(ctx, q)
+	for i, e := range list {
+		if a, perr := netmail.ParseAddress(e.To); perr != nil || !staff[strings.ToLower(a.Address)] {
+			list[i].To = MaskAddress(e.To)
+		}
+	}
+	return list, err
+}
+
+// MaskAddress keeps the first letter and the domain of an address, enough
+// to see a mistyped or refusing domain: "p…@example.se". The name is left
+// out. Anything that does not parse is masked whole.
+func MaskAddress(to string) string {
+	a, err := netmail.ParseAddress(to)
+	if err != nil {
+		return "…"
+	}
+	local, domain, ok := strings.Cut(a.Address, "@")
+	if !ok || local == "" {
+		return "…"
+	}
+	first, _ := utf8.DecodeRuneInString(local)
+	return string(first) + "…@" + domain
+}
+
+func recent(ctx context.Context, q store.Q) ([]Entry, error) {
 	rows, err := q.Query(ctx, `SELECT id, to_addr, subject, attempts, last_error, created_at, sent_at, failed_at
 		FROM outbox ORDER BY id DESC LIMIT 100`)
 	if err != nil {

@@ -384,3 +384,32 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// The outbox page shows staff addresses in full and masks everyone
+// else's: the probe read filers' addresses there as an administrator.
+func TestRecentMasksFilers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := store.Now()
+		if _, err := db.Exec(ctx, `INSERT INTO users (email, name, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			"rektor@skola.example", "Rektor", "principal", now, now); err != nil {
+			t.Fatal(err)
+		}
+		enqueue(t, db, mail.Message{To: "Rektor <Rektor@skola.example>", Subject: "Nytt ärende", Body: "Hej"})
+		enqueue(t, db, mail.Message{To: "Åsa Öberg <asa.oberg@example.se>", Subject: "Kvitto", Body: "Hej"})
+		list, err := mail.Recent(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, e := range list {
+			got[e.Subject] = e.To
+		}
+		if got["Nytt ärende"] != "Rektor <Rektor@skola.example>" {
+			t.Errorf("staff address: %q", got["Nytt ärende"])
+		}
+		if got["Kvitto"] != "a…@example.se" {
+			t.Errorf("filer's address: %q, want a…@example.se", got["Kvitto"])
+		}
+	})
+}

@@ -1,9 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
-	"io"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,7 +57,7 @@ type apiSubmission struct {
 type apiReceipt struct {
 	ID            int64  `json:"id"`
 	Reference     string `json:"reference"`
-	FollowUpURL   string `json:"followUpUrl"`
+	FollowUpURL   string `json:"followUpUrl,omitempty"` // not on a repeat: the link is given once
 	AcknowledgeBy string `json:"acknowledgeBy"`
 	AnswerBy      string `json:"answerBy"`
 }
@@ -64,14 +65,23 @@ type apiReceipt struct {
 // apiSubmitComplaint is the intake for municipal e-service platforms: no
 // login, rate-limited per address, idempotent with an Idempotency-Key.
 func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) error {
-	if !s.intakeLimiter.allow(clientIP(r)) {
+	if !s.intakeLimiter.allow(clientNetwork(r)) {
 		w.Header().Set("Retry-After", "60")
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
+	release, err := s.reserveIntake(r)
+	if err != nil {
+		w.Header().Set("Retry-After", "30")
+		return err
+	}
+	defer release()
 	var body apiSubmission
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxSubmissionBytes*4/3+1<<20))
+	dec := json.NewDecoder(r.Body) // cut at maxAPISubmissionBytes by the route's body rule
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return &app.Error{Code: app.ETOOLARGE, MsgID: "err.too_large", Data: map[string]any{"MB": maxAPISubmissionBytes >> 20}}
+		}
 		var v app.Validation
 		v.Add("body", "api.err_json")
 		return v.Err()
@@ -80,7 +90,8 @@ func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) erro
 		FilerRole: complaint.FilerRole(body.FilerRole), Kind: complaint.Kind(body.Kind), Category: body.Category,
 		ConcernsPrincipal: body.ConcernsPrincipal, WhatHappened: body.WhatHappened, DesiredOutcome: body.DesiredOutcome,
 		Name: body.Name, Email: body.Email, Phone: body.Phone, Channel: "api", SubmissionKey: r.Header.Get("Idempotency-Key"),
-		Language: s.catalog.Match(body.Language, r.Header.Get("Accept-Language")),
+		SubmissionClient: submissionClient(r),
+		Language:         s.catalog.Match(body.Language, r.Header.Get("Accept-Language")),
 	}
 	var unitID int64
 	var unitName string
@@ -117,8 +128,32 @@ func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) erro
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+idStr(rec.ID))
-	return writeJSON(w, status, apiReceipt{ID: rec.ID, Reference: rec.Reference, FollowUpURL: s.opts.PublicURL + "/f/" + rec.Token,
+	return writeJSON(w, status, apiReceipt{ID: rec.ID, Reference: rec.Reference, FollowUpURL: s.followUpURL(rec),
 		AcknowledgeBy: rec.AckDue, AnswerBy: rec.AnswerDue})
+}
+
+// intakeBytesInFlight bounds the JSON bodies the intake holds at once: a
+// JSON body is read and decoded in memory (about twice its size), so
+// without a bound eight large submissions took 1.3 GB. Three of the
+// largest fit; more wait their turn, and small ones (8 MB in all) pass
+// beside them.
+const intakeBytesInFlight = 3*maxAPISubmissionBytes + 8<<20
+
+// reserveIntake reserves room for r's body (its declared length, or the
+// most the route takes when it declares none) and returns the release.
+// When no room comes free within 15 seconds, the caller is asked to come
+// back: 503 with Retry-After, nothing read.
+func (s *Server) reserveIntake(r *http.Request) (release func(), err error) {
+	n := int64(maxAPISubmissionBytes)
+	if r.ContentLength >= 0 && r.ContentLength < n {
+		n = max(r.ContentLength, 1)
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	if err := s.intakeBytes.Acquire(ctx, n); err != nil {
+		return nil, app.Errorf(app.EUNAVAILABLE, "err.busy")
+	}
+	return func() { s.intakeBytes.Release(n) }, nil
 }
 
 // apiCase is a case as the staff API shows it.

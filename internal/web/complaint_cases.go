@@ -118,6 +118,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 	if page.Events, err = complaint.Events(ctx, s.db, id, true); err != nil {
 		return err
 	}
+	page.Events = complaint.VisibleEvents(c, page.Events)
 	if !c.SecretHidden {
 		if page.Files, err = complaint.Files(ctx, s.db, id); err != nil {
 			return err
@@ -169,12 +170,12 @@ func (s *Server) applyCaseAction(w http.ResponseWriter, r *http.Request, kind co
 	if err != nil {
 		return s.renderCase(w, r, vals, err)
 	}
-	for _, k := range []string{"body", "outcome", "handler", "secret"} {
+	for _, k := range []string{"body", "outcome", "handler", "secret", "confirm"} {
 		vals[k] = r.FormValue(k)
 	}
 	vals["action"] = string(kind)
 	a := complaint.Action{Kind: kind, Body: vals["body"], Outcome: complaint.Outcome(vals["outcome"]),
-		Secret: vals["secret"] == "on"}
+		Secret: vals["secret"] == "on", Confirmed: vals["confirm"] == "on"}
 	a.HandlerID, _ = strconv.ParseInt(vals["handler"], 10, 64)
 	if a.Files, err = formFiles(r, "files"); err == nil {
 		err = complaint.Act(ctx, s.db, id, a, time.Now(), s.composer())
@@ -188,6 +189,7 @@ func (s *Server) applyCaseAction(w http.ResponseWriter, r *http.Request, kind co
 				ae.Fields[i].Field = vals["action"] + "." + ae.Fields[i].Field
 			}
 			vals[vals["action"]+".body"] = vals["body"]
+			vals[vals["action"]+".handler"] = vals["handler"]
 		}
 		return s.renderCase(w, r, vals, err)
 	}

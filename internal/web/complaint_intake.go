@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -111,13 +112,17 @@ func (s *Server) complaintEasy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Room for the attachments and the text fields of a submission.
-const maxSubmissionBytes = complaint.MaxAttachments*complaint.MaxAttachmentBytes + 1<<20
+// Room for the attachments and the text fields of a submission: as a form,
+// and as JSON with the files in base64 (4 bytes for every 3).
+const (
+	maxSubmissionBytes    = complaint.MaxAttachments*complaint.MaxAttachmentBytes + 1<<20
+	maxAPISubmissionBytes = complaint.MaxAttachments*complaint.MaxAttachmentBytes*4/3 + 1<<20
+)
 
 // submitComplaint registers a submission from the form and sends the filer
 // to the private follow-up page, which first shows the receipt.
 func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
-	if !s.intakeLimiter.allow(clientIP(r)) {
+	if !s.intakeLimiter.allow(clientNetwork(r)) {
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
 	return s.intake(w, r, "web")
@@ -143,7 +148,7 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) 
 		FilerRole: complaint.FilerRole(vals["filerRole"]), Kind: complaint.Kind(vals["kind"]), Category: vals["category"],
 		ConcernsPrincipal: vals["concernsPrincipal"] == "on", WhatHappened: vals["whatHappened"],
 		DesiredOutcome: vals["desiredOutcome"], Name: vals["name"], Email: vals["email"], Phone: vals["phone"],
-		Language: s.localizer(r).Lang, Channel: channel, SubmissionKey: vals["key"],
+		Language: s.localizer(r).Lang, Channel: channel, SubmissionKey: vals["key"], SubmissionClient: submissionClient(r),
 	}
 	if channel == "staff" {
 		sub.Language = s.catalog.Match(vals["language"], "")
@@ -156,18 +161,46 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) 
 	sub.Attachments = files
 	receipt, err := complaint.Submit(r.Context(), s.db, sub, time.Now(), s.composer())
 	if err != nil {
+		if ae, ok := errors.AsType[*app.Error](err); ok && ae.MsgID == "public.err_key_reused" {
+			vals["key"] = "" // a new form: sending it again makes a new case
+		}
 		return s.complaintFormPage(w, r, vals, err)
 	}
 	s.opts.WakeMailer()
+	if receipt.Repeated && channel != "staff" {
+		// The same form twice (a double click, a reload): the case exists,
+		// and its link was shown once; it is never handed out again.
+		s.render(w, r, http.StatusOK, "complaint_repeated", receipt)
+		return nil
+	}
 	if channel == "staff" {
 		s.render(w, r, http.StatusOK, "case_registered", struct {
 			Receipt complaint.Receipt
 			Link    string
-		}{receipt, s.opts.PublicURL + "/f/" + receipt.Token})
+		}{receipt, s.followUpURL(receipt)})
 		return nil
 	}
 	http.Redirect(w, r, "/f/"+receipt.Token+"?new=1", http.StatusSeeOther)
 	return nil
+}
+
+// submissionClient names who sends a submission key: the signed-in
+// person, or else the network the request came from. A key counts only
+// for the client that sent it.
+func submissionClient(r *http.Request) string {
+	if p := auth.FromContext(r.Context()); p.Authenticated() {
+		return "user:" + strconv.FormatInt(p.UserID, 10)
+	}
+	return "net:" + clientNetwork(r)
+}
+
+// followUpURL is a new case's follow-up link, or "" for a repeat, whose
+// link is never shown again.
+func (s *Server) followUpURL(rec complaint.Receipt) string {
+	if rec.Token == "" {
+		return ""
+	}
+	return s.opts.PublicURL + "/f/" + rec.Token
 }
 
 // setUnit reads the unit choice: a unit id, "unknown" or "organization".
@@ -214,7 +247,7 @@ func (s *Server) followUpPage(w http.ResponseWriter, r *http.Request, vals map[s
 }
 
 func (s *Server) followUpReply(w http.ResponseWriter, r *http.Request) error {
-	if !s.intakeLimiter.allow(clientIP(r)) {
+	if !s.intakeLimiter.allow(clientNetwork(r)) {
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
 	vals := map[string]string{}

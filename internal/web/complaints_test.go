@@ -161,26 +161,6 @@ func TestComplaintFormExplainsErrorsAndKeepsInput(t *testing.T) {
 	})
 }
 
-func TestDoubleSubmitOfTheFormGivesOneCase(t *testing.T) {
-	each(t, func(t *testing.T, e *env) {
-		c := e.client()
-		form := c.get("/complaints/new")
-		key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(form.body)[1]
-		fields := map[string]string{"filerRole": "pupil", "unit": "unknown", "kind": "comment", "category": "meals",
-			"whatHappened": "Maten var kall.", "key": key}
-		a, b := c.postMultipart("/complaints", fields), c.postMultipart("/complaints", fields)
-		if a.status != http.StatusSeeOther || b.status != http.StatusSeeOther {
-			t.Fatalf("submits: %d %d", a.status, b.status)
-		}
-		if n := e.count("SELECT COUNT(*) FROM complaints"); n != 1 {
-			t.Fatalf("%d cases after a double submit", n)
-		}
-		if r := c.get(b.header.Get("Location")); !strings.Contains(r.body, "BUN 2026/00001") {
-			t.Error("the second answer does not show the case")
-		}
-	})
-}
-
 func TestIntakeAPI(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		e := start(t, db, web.Options{IntakePerMinute: 4, PublicURL: "https://exempelby.example"})

@@ -28,6 +28,10 @@ func status(code string) int {
 		return http.StatusTooManyRequests
 	case app.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case app.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case app.EUNSUPPORTED:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }

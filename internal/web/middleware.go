@@ -175,6 +175,22 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
+// clientNetwork is what per-address limits count by: an IPv4 address, or
+// the /64 an IPv6 address belongs to (one household or host is given a
+// whole /64, so counting single IPv6 addresses limits nobody).
+func clientNetwork(r *http.Request) string {
+	ip := clientIP(r)
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return p.String()
+}
+
 func cookieValue(r *http.Request, name string) string {
 	c, err := r.Cookie(name)
 	if err != nil {
@@ -183,8 +199,9 @@ func cookieValue(r *http.Request, name string) string {
 	return c.Value
 }
 
-// securityHeaders sets a strict CSP (no inline script or style) and friends.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets a strict CSP (no inline script or style) and
+// friends, and HSTS when the server is behind HTTPS (--secure-cookies).
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -195,6 +212,11 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.opts.SecureCookies {
+			// A year, as browsers' preload lists ask; not includeSubDomains,
+			// since the municipality's other hosts are not ours to decide.
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

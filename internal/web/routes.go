@@ -9,6 +9,8 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/dialogue"
+	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 )
 
 // Access sentinels: routes open to more than one permission's holders.
@@ -238,11 +240,56 @@ func (s *Server) routes() []route {
 	}
 }
 
-// Route is a route of the application and the permission that guards it.
+// formBytes is the most a route takes unless bodies lists it: a form of
+// plain fields, however long its texts.
+const formBytes = 1 << 20
+
+// A bodyRule is what a route's request body may be: at most Max bytes, and
+// multipart/form-data only when Files is set.
+type bodyRule struct {
+	Max   int64
+	Files bool
+}
+
+// bodies lists the routes that take files or more than formBytes. Every
+// other route takes at most formBytes and refuses multipart bodies (415),
+// so nothing is spooled to disk where no file is wanted. Handler panics on
+// a key that is not a route.
+func bodies() map[string]bodyRule {
+	submission := bodyRule{maxSubmissionBytes, true}
+	return map[string]bodyRule{
+		"POST /complaints":                 submission,
+		"POST /cases/new":                  submission,
+		"POST /f/{token}/reply":            submission,
+		"POST /cases/{id}/answered":        submission,
+		"POST /cases/{id}/message":         submission,
+		"POST /api/v1/complaints":          {maxAPISubmissionBytes, false}, // JSON, files in base64
+		"POST /unitpicture/import/preview": {upImportMaxBytes + 64<<10, true},
+		"POST /unitpicture/import/commit":  {upImportMaxBytes * 2, false}, // the file again, base64 in a field
+		"POST /admin/import/preview":       {importMaxBytes + 64<<10, true},
+		"POST /admin/import/commit":        {importMaxBytes + 64<<10, true},
+		"POST /dialogues/examples/import":  {dialogue.MaxExampleFile + 64<<10, true},
+		"POST /placement/networks":         {round.MaxNetworkBytes + 1<<20, true},
+		"POST /placement/rounds":           {2*round.MaxCSVBytes + round.MaxRulesBytes + 1<<20, true},
+	}
+}
+
+// bodyOf returns the body rule of a route pattern.
+func bodyOf(pattern string) bodyRule {
+	if b, ok := bodies()[pattern]; ok {
+		return b
+	}
+	return bodyRule{Max: formBytes}
+}
+
+// Route is a route of the application, the permission that guards it and
+// what its request body may be.
 type Route struct {
 	Method, Path string
 	Permission   auth.Permission
 	API          bool
+	MaxBody      int64 // bytes
+	Files        bool  // takes multipart/form-data
 }
 
 // Routes lists every route and its permission (for tests and documentation).
@@ -251,7 +298,8 @@ func Routes() []Route {
 	var out []Route
 	for _, rt := range s.routes() {
 		method, path := splitPattern(rt.Pattern)
-		out = append(out, Route{method, path, rt.Permission, rt.Kind == api})
+		b := bodyOf(rt.Pattern)
+		out = append(out, Route{method, path, rt.Permission, rt.Kind == api, b.Max, b.Files})
 	}
 	return out
 }
@@ -293,7 +341,16 @@ func (s *Server) guard(rt route) handlerFunc {
 // lacks an access rule.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	for _, rt := range s.routes() {
+	rts := s.routes()
+	for pattern := range bodies() {
+		if !slices.ContainsFunc(rts, func(rt route) bool { return rt.Pattern == pattern }) {
+			panic(fmt.Sprintf("web: body rule for %q, which is not a route", pattern))
+		}
+	}
+	for _, rt := range rts {
+		if rt.handle != nil {
+			rt.handle = limitBody(bodyOf(rt.Pattern), rt.handle)
+		}
 		switch {
 		case rt.Kind == raw && rt.Permission == Public && rt.plain != nil:
 			mux.Handle(rt.Pattern, rt.plain)
@@ -309,7 +366,7 @@ func (s *Server) Handler() http.Handler {
 		s.realClient,
 		s.recoverPanics,
 		s.logRequests,
-		securityHeaders,
+		s.securityHeaders,
 		http.NewCrossOriginProtection().Handler,
 		s.sessions.LoadAndSave,
 		s.identify,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
@@ -51,7 +52,8 @@ type Server struct {
 	views    *views
 
 	intakeLimiter *limiter
-	placement     PlacementRunner // starts placement runs in the background
+	intakeBytes   *semaphore.Weighted // JSON intake bodies being read and decoded at once
+	placement     PlacementRunner     // starts placement runs in the background
 }
 
 // New builds the server and its routes. It starts no background work:
@@ -81,5 +83,6 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 	}
 	return &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v,
-		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1)), placement: opts.Placement}, nil
+		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1)),
+		intakeBytes:   semaphore.NewWeighted(intakeBytesInFlight), placement: opts.Placement}, nil
 }

@@ -123,7 +123,21 @@ func TestSecurityHeaders(t *testing.T) {
 		if strings.Contains(r.body, "<script>") || strings.Contains(r.body, " style=") {
 			t.Error("page has inline script or style")
 		}
+		if hsts := r.header.Get("Strict-Transport-Security"); hsts != "" {
+			t.Errorf("HSTS %q without --secure-cookies (plain HTTP)", hsts)
+		}
 	})
+}
+
+// Behind HTTPS (--secure-cookies) every answer tells browsers to keep to
+// HTTPS, the error pages and the API too.
+func TestHSTSBehindHTTPS(t *testing.T) {
+	e := start(t, demoSQLite(t), web.Options{SecureCookies: true})
+	for _, path := range []string{"/login", "/nowhere", "/api/v1/complaint-categories", "/healthz"} {
+		if got := e.client().get(path).header.Get("Strict-Transport-Security"); got != "max-age=31536000" {
+			t.Errorf("%s: Strict-Transport-Security %q", path, got)
+		}
+	}
 }
 
 func TestEveryPageRendersForAdmin(t *testing.T) {
