@@ -95,10 +95,14 @@ func runUser(ctx context.Context, e env, args []string) error {
 			if err != nil {
 				return err
 			}
-			if err := auth.SetPassword(ctx, db, id, pw); err != nil {
+			// As a reset: the person's sessions, API tokens and open reset
+			// links end, so a password set because an account was taken
+			// over also shuts the intruder out.
+			res, err := auth.ResetPassword(ctx, db, id, pw)
+			if err != nil {
 				return describe(err)
 			}
-			fmt.Fprintf(e.stdout, "Password set for %s.\n", auth.NormalizeEmail(*email))
+			fmt.Fprintf(e.stdout, "Password set for %s; ended %d sessions and %d API tokens.\n", auth.NormalizeEmail(*email), res.Sessions, res.Tokens)
 			return nil
 		}
 	case "token":

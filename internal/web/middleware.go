@@ -178,18 +178,7 @@ func clientIP(r *http.Request) string {
 // clientNetwork is what per-address limits count by: an IPv4 address, or
 // the /64 an IPv6 address belongs to (one household or host is given a
 // whole /64, so counting single IPv6 addresses limits nobody).
-func clientNetwork(r *http.Request) string {
-	ip := clientIP(r)
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	if a = a.Unmap(); a.Is4() {
-		return a.String()
-	}
-	p, _ := a.WithZone("").Prefix(64)
-	return p.String()
-}
+func clientNetwork(r *http.Request) string { return auth.AddressKey(clientIP(r)) }
 
 func cookieValue(r *http.Request, name string) string {
 	c, err := r.Cookie(name)
