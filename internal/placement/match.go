@@ -23,10 +23,16 @@ type Placement struct {
 	Year        int
 	SchoolID    string  // "" when unplaced: no school with a known distance had room
 	ChoiceRank  int     // 1 for the first choice; 0 for a fallback or unplaced
-	Meters      float64 // distance home → placed school
+	Meters      float64 // distance home → placed school, at the resolution
 	Fallback    bool    // got none of the choices; placed at the nearest school with room
 	// Priority at the placed school; nil for a fallback or unplaced.
 	Priority *Priority
+	// Lottery is the applicant's lottery number (the same at every school).
+	Lottery float64
+	// Choices are the applicant's priorities at every choice, in rank
+	// order, whether or not the choice was needed: with the lottery
+	// number, anyone can recompute the matching from them.
+	Choices []Choice
 
 	// NearHomeLimit is the near-home limit for the year (0: none);
 	// BeyondLimit is set when placed farther away than it, or unplaced.
@@ -36,6 +42,14 @@ type Placement struct {
 	// Declined explains each choice ranked above the placement (all choices
 	// for a fallback), in rank order.
 	Declined []Declined
+}
+
+// A Choice is an applicant's priority at one of their choices.
+type Choice struct {
+	SchoolID string
+	Rank     int  // 1 for the first choice
+	Offered  bool // the school has places for the applicant's year
+	Priority Priority
 }
 
 // Reason tells why a wished school did not admit an applicant.
@@ -122,6 +136,17 @@ type run struct {
 	dist    Distances
 }
 
+// meters is the distance from applicant a to school s at the rules'
+// resolution: every decision uses distances through here, so none
+// depends on digits below the resolution (issue 20).
+func (r *run) meters(a, s string) (float64, bool) {
+	d, ok := r.dist.Meters(a, s)
+	if !ok {
+		return d, false
+	}
+	return r.rules.AtResolution(d), true
+}
+
 // Match places the applicants at the schools under the rules. It returns
 // an error for invalid input (empty or duplicate IDs, unknown school IDs,
 // a school chosen twice, negative capacity, a missing, negative or NaN
@@ -205,7 +230,7 @@ func (r *run) load(schools []School, applicants []Applicant) error {
 			if slices.Contains(a.Choices[:k], id) {
 				return fmt.Errorf("placement: applicant %q: school %q chosen twice", a.ID, id)
 			}
-			d, ok := r.dist.Meters(a.ID, id)
+			d, ok := r.meters(a.ID, id)
 			if !ok || !(d >= 0) {
 				return fmt.Errorf("placement: applicant %q: no valid distance to chosen school %q", a.ID, id)
 			}
@@ -230,8 +255,9 @@ func (r *run) load(schools []School, applicants []Applicant) error {
 func (r *run) prioritize() {
 	for i := range r.apps {
 		a := &r.apps[i]
-		// The two nearest reference schools, by distance then ID (the
-		// schools are sorted by ID, so the first found wins a tie).
+		// The two nearest reference schools, by distance at the
+		// resolution then ID (the schools are sorted by ID, so the first
+		// found wins a tie).
 		first, second := -1, -1
 		var d1, d2 float64
 		for _, s := range r.offer[a.Year] {
@@ -240,7 +266,7 @@ func (r *run) prioritize() {
 					continue
 				}
 			}
-			d, ok := r.dist.Meters(a.ID, r.schools[s].ID)
+			d, ok := r.meters(a.ID, r.schools[s].ID)
 			if !ok || !(d >= 0) {
 				continue
 			}
@@ -268,7 +294,9 @@ func (r *run) prioritize() {
 			} else {
 				p.AlternativeID = r.schools[alt].ID
 				p.AlternativeMeters = altD
-				p.Relative = altD - p.Meters
+				// From whole steps, so equal differences are equal
+				// whatever the distances (no float subtraction noise).
+				p.Relative = r.rules.fromSteps(r.rules.Steps(altD) - r.rules.Steps(p.Meters))
 			}
 			a.prio[k] = p
 		}
@@ -343,7 +371,8 @@ func (r *run) worst(st *seat) int {
 }
 
 // fallback places every applicant without a choice at the nearest school
-// with room for their year, in lottery order.
+// with room for their year (distances at the resolution; the first by ID
+// among equally near), in lottery order.
 func (r *run) fallback() {
 	var left []int
 	for i := range r.apps {
@@ -361,7 +390,7 @@ func (r *run) fallback() {
 			if r.seats[[2]int{s, a.Year}].room() <= 0 {
 				continue
 			}
-			if d, ok := r.dist.Meters(a.ID, r.schools[s].ID); ok && d >= 0 && d < bestD {
+			if d, ok := r.meters(a.ID, r.schools[s].ID); ok && d >= 0 && d < bestD {
 				best, bestD = s, d
 			}
 		}
@@ -374,7 +403,11 @@ func (r *run) fallback() {
 
 // check verifies the result: capacities respected, and for every applicant
 // and every choice above their placement, the school is full with
-// applicants admitted through their choices, all of higher priority.
+// applicants admitted through their choices, all of higher priority. It
+// compares with the matching's own comparison (Rules.Compare, distances at
+// the resolution): an applicant who lost a wished school to one with equal
+// priority on every criterion before the lottery and a worse lottery
+// number is an error.
 func (r *run) check() error {
 	for _, st := range r.seats {
 		if st.room() < 0 {
@@ -414,7 +447,10 @@ func (r *run) result() *Result {
 	}
 	for i := range r.apps {
 		a := &r.apps[i]
-		p := Placement{ApplicantID: a.ID, Year: a.Year, NearHomeLimit: r.rules.limit(a.Year)}
+		p := Placement{ApplicantID: a.ID, Year: a.Year, NearHomeLimit: r.rules.limit(a.Year), Lottery: a.lottery}
+		for k, st := range a.seats {
+			p.Choices = append(p.Choices, Choice{SchoolID: r.schools[st.school].ID, Rank: k + 1, Offered: st.capacity > 0, Priority: a.prio[k]})
+		}
 		if a.school >= 0 {
 			p.SchoolID, p.Meters = r.schools[a.school].ID, a.dist
 		}
