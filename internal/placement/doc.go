@@ -47,25 +47,30 @@
 // # Resolution: distances are compared in whole metres
 //
 // Distances are compared at a stated resolution, Rules.Resolution, whole
-// metres by default (rules file: resolution_m). Every distance is rounded
-// to a whole number of steps — d/resolution rounded to the nearest
-// integer, halves away from zero ([Rules.Steps]) — the moment it enters
-// Match, and everything is computed from the rounded values: the
-// alternative school, relative proximity (the difference of two rounded
-// distances, so a whole number of steps itself, computed from the
-// integers), absolute proximity, the fallback school, the near-home limit.
-// Values equal at the resolution are a tie, and the next criterion
-// decides. Without this, two homes whose shortest paths to both schools
-// leave through the same street corner — which have exactly the same
-// relative proximity — were ordered by the distance engine's summation
-// order, in the 13th significant digit (issue 20).
+// metres by default (rules file: resolution_m). Every value compared is
+// rounded to a whole number of steps — x/resolution rounded to the nearest
+// integer, halves away from zero ([Rules.Steps]): each distance as it
+// enters Match (absolute proximity, the choice of the alternative school,
+// the fallback school, the near-home limit), and relative proximity, the
+// difference of the two distances as given, rounded itself. Values equal
+// at the resolution are a tie, and the next criterion decides.
 //
-// What this promises: the result depends on the distances only through
-// their rounded values. Distances that are whole steps plus any noise
-// smaller than half a step give the same result as the exact whole steps
-// (the property test checks this). Noise can still move a distance that
-// lies within noise of a half step across the rounding boundary; that is
-// a real difference of one step at the stated resolution, not a tie.
+// Without this, two homes whose shortest paths to both schools leave
+// through the same street corner — which have exactly the same relative
+// proximity, wherever they lie on their street — were ordered by the
+// distance engine's summation order, in the 13th significant digit (issue
+// 20). That is also why relative proximity is the rounded difference and
+// not the difference of the rounded distances: the latter would split
+// such homes by a step according to where within a metre they lie.
+//
+// What this promises: the result depends only on the rounded values.
+// Distances that are whole steps plus noise below a quarter of a step give
+// the same result as the exact whole steps (the property test checks it):
+// a difference of two distances then moves by less than half a step. No
+// rule can promise more for a difference of two distances, and noise can
+// always move a value that lies within noise of a half step across the
+// rounding boundary; that is a difference of one step at the stated
+// resolution, not a tie.
 //
 // A result records the rounded values ([Priority], [Placement.Choices]),
 // so anyone can recompute the order from the published data. [Engine]

@@ -120,7 +120,8 @@ type app struct {
 	lottery float64
 	seats   []*seat    // per choice
 	prio    []Priority // per choice
-	meters  []float64  // per choice
+	meters  []float64  // per choice, at the resolution
+	raw     []float64  // per choice, as the distances gave them
 	held    int        // choice index held, -1 if none
 	school  int        // placed school index, -1 if none
 	dist    float64    // distance to placed school
@@ -137,14 +138,15 @@ type run struct {
 }
 
 // meters is the distance from applicant a to school s at the rules'
-// resolution: every decision uses distances through here, so none
+// resolution, and as the distances gave it (raw): every decision uses
+// the rounded distance, or relative proximity rounded itself, so none
 // depends on digits below the resolution (issue 20).
-func (r *run) meters(a, s string) (float64, bool) {
-	d, ok := r.dist.Meters(a, s)
+func (r *run) meters(a, s string) (d, raw float64, ok bool) {
+	raw, ok = r.dist.Meters(a, s)
 	if !ok {
-		return d, false
+		return raw, raw, false
 	}
-	return r.rules.AtResolution(d), true
+	return r.rules.AtResolution(raw), raw, true
 }
 
 // Match places the applicants at the schools under the rules. It returns
@@ -222,6 +224,7 @@ func (r *run) load(schools []School, applicants []Applicant) error {
 		a.seats = make([]*seat, len(a.Choices))
 		a.prio = make([]Priority, len(a.Choices))
 		a.meters = make([]float64, len(a.Choices))
+		a.raw = make([]float64, len(a.Choices))
 		for k, id := range a.Choices {
 			s, ok := r.byID[id]
 			if !ok {
@@ -230,11 +233,11 @@ func (r *run) load(schools []School, applicants []Applicant) error {
 			if slices.Contains(a.Choices[:k], id) {
 				return fmt.Errorf("placement: applicant %q: school %q chosen twice", a.ID, id)
 			}
-			d, ok := r.meters(a.ID, id)
+			d, raw, ok := r.meters(a.ID, id)
 			if !ok || !(d >= 0) {
 				return fmt.Errorf("placement: applicant %q: no valid distance to chosen school %q", a.ID, id)
 			}
-			a.meters[k] = d
+			a.meters[k], a.raw[k] = d, raw
 			key := [2]int{s, a.Year}
 			st := r.seats[key]
 			if st == nil { // chosen but not offered: keep count of the demand
@@ -259,23 +262,23 @@ func (r *run) prioritize() {
 		// resolution then ID (the schools are sorted by ID, so the first
 		// found wins a tie).
 		first, second := -1, -1
-		var d1, d2 float64
+		var d1, d2, raw1, raw2 float64
 		for _, s := range r.offer[a.Year] {
 			if r.rules.Alternative == NearestWithRoom {
 				if st := r.seats[[2]int{s, a.Year}]; st.capacity <= st.firstChoice {
 					continue
 				}
 			}
-			d, ok := r.meters(a.ID, r.schools[s].ID)
+			d, raw, ok := r.meters(a.ID, r.schools[s].ID)
 			if !ok || !(d >= 0) {
 				continue
 			}
 			switch {
 			case first < 0 || d < d1:
-				second, d2 = first, d1
-				first, d1 = s, d
+				second, d2, raw2 = first, d1, raw1
+				first, d1, raw1 = s, d, raw
 			case second < 0 || d < d2:
-				second, d2 = s, d
+				second, d2, raw2 = s, d, raw
 			}
 		}
 		sibling := slices.Contains(r.rules.Criteria, Sibling) && r.rules.siblingApplies(a.Year)
@@ -285,18 +288,22 @@ func (r *run) prioritize() {
 				Meters:  a.meters[k],
 				Lottery: a.lottery,
 			}
-			alt, altD := first, d1
+			alt, altD, altRaw := first, d1, raw1
 			if alt == st.school {
-				alt, altD = second, d2
+				alt, altD, altRaw = second, d2, raw2
 			}
 			if alt < 0 {
 				p.NoAlternative = true
 			} else {
 				p.AlternativeID = r.schools[alt].ID
 				p.AlternativeMeters = altD
-				// From whole steps, so equal differences are equal
-				// whatever the distances (no float subtraction noise).
-				p.Relative = r.rules.fromSteps(r.rules.Steps(altD) - r.rules.Steps(p.Meters))
+				// The difference rounded itself, not the difference of
+				// the rounded distances: homes whose paths to both
+				// schools leave through the same corner have the same
+				// difference wherever they lie on their street, and
+				// rounding each distance first would split them by a
+				// step according to where in a metre they lie.
+				p.Relative = r.rules.AtResolution(altRaw - a.raw[k])
 			}
 			a.prio[k] = p
 		}
@@ -390,7 +397,7 @@ func (r *run) fallback() {
 			if r.seats[[2]int{s, a.Year}].room() <= 0 {
 				continue
 			}
-			if d, ok := r.meters(a.ID, r.schools[s].ID); ok && d >= 0 && d < bestD {
+			if d, _, ok := r.meters(a.ID, r.schools[s].ID); ok && d >= 0 && d < bestD {
 				best, bestD = s, d
 			}
 		}

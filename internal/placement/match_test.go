@@ -457,17 +457,18 @@ func TestTieAtResolutionGoesToTheNextCriterion(t *testing.T) {
 	for _, p := range res.Placements {
 		// Every choice's priority and the lottery number are in the
 		// result, also for the pupil placed at the first choice.
-		if len(p.Choices) != 1 || p.Choices[0].SchoolID != "S01" || !p.Choices[0].Offered || p.Choices[0].Priority.Relative != 3381 ||
+		if len(p.Choices) != 1 || p.Choices[0].SchoolID != "S01" || !p.Choices[0].Offered || p.Choices[0].Priority.Relative != 3380 ||
 			p.Lottery != placement.LotteryNumber(rules.Seed, p.ApplicantID) {
 			t.Errorf("%s: choices %+v, lottery %v", p.ApplicantID, p.Choices, p.Lottery)
 		}
 		if p.ApplicantID == winner {
 			continue
 		}
-		// Relative proximity from the rounded distances: 5,067 − 1,686 and
-		// 5,250 − 1,869 are both 3,381 m.
+		// Relative proximity is the difference rounded to whole metres:
+		// 3,380.497… m is 3,380 m for all three (the rounded distances
+		// 5,067 − 1,686 and 5,250 − 1,869 would say 3,381).
 		d := p.Declined[0]
-		if d.Own.Relative != 3381 || d.LastAdmitted.Relative != 3381 || d.LastAdmitted.Meters != 1686 {
+		if d.Own.Relative != 3380 || d.LastAdmitted.Relative != 3380 || d.LastAdmitted.Meters != 1686 || d.LastAdmitted.AlternativeMeters != 5067 {
 			t.Errorf("%s: priorities not at whole metres: own %+v, last admitted %+v", p.ApplicantID, d.Own, *d.LastAdmitted)
 		}
 		c, tied := rules.Decisive(d.Own, *d.LastAdmitted)

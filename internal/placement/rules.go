@@ -170,12 +170,16 @@ func (r Rules) fromSteps(k float64) float64 {
 	return k * res
 }
 
-// AtResolution rounds a distance in metres to the resolution.
+// AtResolution rounds a distance (or a difference of distances) in metres
+// to the resolution.
 func (r Rules) AtResolution(m float64) float64 {
 	if math.IsInf(m, 0) || math.IsNaN(m) {
 		return m
 	}
-	return r.fromSteps(r.Steps(m))
+	if k := r.Steps(m); k != 0 {
+		return r.fromSteps(k)
+	}
+	return 0 // not −0 for a small negative difference
 }
 
 // DefaultRules are the rules of issue 7: relative proximity (nearest /
@@ -266,8 +270,10 @@ type Priority struct {
 	// to the applicant's year.
 	Sibling bool
 
-	// Relative proximity: Relative = AlternativeMeters − Meters, both at
-	// the resolution, so Relative is a whole number of steps too.
+	// Relative proximity: Relative is the distance to the alternative
+	// school minus the distance to this one, rounded to the resolution
+	// itself (so it can differ by a step from AlternativeMeters − Meters,
+	// which are rounded each on their own).
 	// NoAlternative is set when no school qualifies as alternative; the
 	// pupil then has the strongest relative claim (it ranks above every
 	// score) and Relative, AlternativeID and AlternativeMeters are zero.
