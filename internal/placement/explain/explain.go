@@ -136,9 +136,9 @@ type Explanation struct {
 	// explanations from before the resolution (Engine 0 or 1).
 	ResolutionMeters float64 `json:"resolution_m,omitempty"`
 	// Engine is placement.Engine of the run that decided.
-	Engine int `json:"engine,omitempty"`
-	Appeal      Appeal     `json:"appeal"`
-	Text        Texts      `json:"text"`
+	Engine int    `json:"engine,omitempty"`
+	Appeal Appeal `json:"appeal"`
+	Text   Texts  `json:"text"`
 }
 
 // An Explainer explains the placements of one run.
