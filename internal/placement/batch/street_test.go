@@ -25,7 +25,7 @@ func streetOSM() (osm string, at func(x, y float64) walknet.Point) {
 	kx := ky * math.Cos(o.Lat*math.Pi/180)
 	at = func(x, y float64) walknet.Point { return walknet.Point{Lat: o.Lat + y/ky, Lon: o.Lon + x/kx} }
 	nodes := [][2]float64{
-		{0, 0}, // 1: corner C
+		{0, 0},                                                                       // 1: corner C
 		{37.31, 0.42}, {81.77, -0.93}, {140.93, 1.17}, {203.37, 0.21}, {263.9, -1.3}, // 2–6: the street, east
 		{3.3, 150.71}, {-40.23, 310.39}, // 7–8: the path to A (A at 8)
 		{-90.17, -200.29}, {-300.71, -420.93}, // 9–10: the path to B (B at 10)
