@@ -606,9 +606,9 @@ type priorityValues struct {
 }
 
 type priorityRow struct {
-	Rank                                      int
-	School                                    string
-	NotOffered                                bool
+	Rank                                     int
+	School                                   string
+	NotOffered                               bool
 	Sibling, Relative, Alternative, Distance string
 }
 
