@@ -521,6 +521,7 @@ type placementDecisionPage struct {
 	Round    *round.Round
 	Decision *round.Decision
 	Texts    []decisionText
+	Values   *priorityValues
 }
 
 func (s *Server) placementDecision(w http.ResponseWriter, r *http.Request) error {
@@ -541,7 +542,7 @@ func (s *Server) placementDecision(w http.ResponseWriter, r *http.Request) error
 		{"sv", l.T("placementweb.text_sv"), paragraphs(t.SV)},
 		{"en", l.T("placementweb.text_en"), paragraphs(t.EN)},
 		{"sv", l.T("placementweb.text_easy"), paragraphs(t.SVEasy)},
-	}}
+	}, Values: newPriorityValues(l, d.Explanation)}
 	s.render(w, r, http.StatusOK, "placement_decision", pg)
 	return nil
 }

@@ -534,6 +534,10 @@ func TestPlacementRecheckAndGuardianValues(t *testing.T) {
 		if m := regexp.MustCompile(`placementweb\.[a-z_.]+`).FindString(gp.body + page.body); m != "" {
 			t.Errorf("a page shows the message ID %s", m)
 		}
+		// The officer's decision page shows the same values.
+		if dp := c.get(fmt.Sprintf("%s/decisions/%s", roundPath, first.ApplicantID)); !strings.Contains(dp.body, "Elevens lottnummer: "+lotteryText(ex.Lottery)) {
+			t.Error("the decision page lacks the pupil's values")
+		}
 		g.post("/language", url.Values{"lang": {"en"}, "next": {links[first.ApplicantID]}})
 		if en := g.get(links[first.ApplicantID]); !strings.Contains(en.body, "Your values") || !strings.Contains(en.body, "Distances are compared in whole metres") {
 			t.Error("the English guardian page lacks the values")
