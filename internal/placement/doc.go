@@ -44,6 +44,39 @@
 // strict and the result deterministic: the same input and seed give the
 // same output, whatever the order of the input slices.
 //
+// # Resolution: distances are compared in whole metres
+//
+// Distances are compared at a stated resolution, Rules.Resolution, whole
+// metres by default (rules file: resolution_m). Every value compared is
+// rounded to a whole number of steps — x/resolution rounded to the nearest
+// integer, halves away from zero ([Rules.Steps]): each distance as it
+// enters Match (absolute proximity, the choice of the alternative school,
+// the fallback school, the near-home limit), and relative proximity, the
+// difference of the two distances as given, rounded itself. Values equal
+// at the resolution are a tie, and the next criterion decides.
+//
+// Without this, two homes whose shortest paths to both schools leave
+// through the same street corner — which have exactly the same relative
+// proximity, wherever they lie on their street — were ordered by the
+// distance engine's summation order, in the 13th significant digit (issue
+// 20). That is also why relative proximity is the rounded difference and
+// not the difference of the rounded distances: the latter would split
+// such homes by a step according to where within a metre they lie.
+//
+// What this promises: the result depends only on the rounded values.
+// Distances that are whole steps plus noise below a quarter of a step give
+// the same result as the exact whole steps (the property test checks it):
+// a difference of two distances then moves by less than half a step. No
+// rule can promise more for a difference of two distances, and noise can
+// always move a value that lies within noise of a half step across the
+// rounding boundary; that is a difference of one step at the stated
+// resolution, not a tie.
+//
+// A result records the rounded values ([Priority], [Placement.Choices]),
+// so anyone can recompute the order from the published data. [Engine]
+// versions the decision arithmetic, so stored results made before a
+// change can be rechecked.
+//
 // [DefaultRules] follows issue 7: relative proximity (alternative = the
 // nearest school offering the year, the second nearest when the wished
 // school is itself the nearest), then absolute proximity, then lottery with
@@ -69,8 +102,11 @@
 // the applicant stays unplaced (SchoolID "").
 //
 // After every run [Match] checks its own result (capacities respected, no
-// justified envy, no wasted seat at a wished school) and returns an error
-// rather than a result that breaks the rules.
+// justified envy, no wasted seat at a wished school) with the same
+// comparison as the matching (distances at the resolution), and returns
+// an error rather than a result that breaks the rules: an applicant who
+// lost a wished school to one with equal priority on every criterion
+// before the lottery and a worse lottery number is such an error.
 //
 // Year groups are integers: 0 is förskoleklass (F), 1–9 the grundskola
 // years.

@@ -23,10 +23,16 @@ type Placement struct {
 	Year        int
 	SchoolID    string  // "" when unplaced: no school with a known distance had room
 	ChoiceRank  int     // 1 for the first choice; 0 for a fallback or unplaced
-	Meters      float64 // distance home → placed school
+	Meters      float64 // distance home → placed school, at the resolution
 	Fallback    bool    // got none of the choices; placed at the nearest school with room
 	// Priority at the placed school; nil for a fallback or unplaced.
 	Priority *Priority
+	// Lottery is the applicant's lottery number (the same at every school).
+	Lottery float64
+	// Choices are the applicant's priorities at every choice, in rank
+	// order, whether or not the choice was needed: with the lottery
+	// number, anyone can recompute the matching from them.
+	Choices []Choice
 
 	// NearHomeLimit is the near-home limit for the year (0: none);
 	// BeyondLimit is set when placed farther away than it, or unplaced.
@@ -36,6 +42,14 @@ type Placement struct {
 	// Declined explains each choice ranked above the placement (all choices
 	// for a fallback), in rank order.
 	Declined []Declined
+}
+
+// A Choice is an applicant's priority at one of their choices.
+type Choice struct {
+	SchoolID string
+	Rank     int  // 1 for the first choice
+	Offered  bool // the school has places for the applicant's year
+	Priority Priority
 }
 
 // Reason tells why a wished school did not admit an applicant.
@@ -106,7 +120,8 @@ type app struct {
 	lottery float64
 	seats   []*seat    // per choice
 	prio    []Priority // per choice
-	meters  []float64  // per choice
+	meters  []float64  // per choice, at the resolution
+	raw     []float64  // per choice, as the distances gave them
 	held    int        // choice index held, -1 if none
 	school  int        // placed school index, -1 if none
 	dist    float64    // distance to placed school
@@ -120,6 +135,18 @@ type run struct {
 	seats   map[[2]int]*seat
 	offer   map[int][]int // year → indices of schools offering it
 	dist    Distances
+}
+
+// meters is the distance from applicant a to school s at the rules'
+// resolution, and as the distances gave it (raw): every decision uses
+// the rounded distance, or relative proximity rounded itself, so none
+// depends on digits below the resolution (issue 20).
+func (r *run) meters(a, s string) (d, raw float64, ok bool) {
+	raw, ok = r.dist.Meters(a, s)
+	if !ok {
+		return raw, raw, false
+	}
+	return r.rules.AtResolution(raw), raw, true
 }
 
 // Match places the applicants at the schools under the rules. It returns
@@ -197,6 +224,7 @@ func (r *run) load(schools []School, applicants []Applicant) error {
 		a.seats = make([]*seat, len(a.Choices))
 		a.prio = make([]Priority, len(a.Choices))
 		a.meters = make([]float64, len(a.Choices))
+		a.raw = make([]float64, len(a.Choices))
 		for k, id := range a.Choices {
 			s, ok := r.byID[id]
 			if !ok {
@@ -205,11 +233,11 @@ func (r *run) load(schools []School, applicants []Applicant) error {
 			if slices.Contains(a.Choices[:k], id) {
 				return fmt.Errorf("placement: applicant %q: school %q chosen twice", a.ID, id)
 			}
-			d, ok := r.dist.Meters(a.ID, id)
+			d, raw, ok := r.meters(a.ID, id)
 			if !ok || !(d >= 0) {
 				return fmt.Errorf("placement: applicant %q: no valid distance to chosen school %q", a.ID, id)
 			}
-			a.meters[k] = d
+			a.meters[k], a.raw[k] = d, raw
 			key := [2]int{s, a.Year}
 			st := r.seats[key]
 			if st == nil { // chosen but not offered: keep count of the demand
@@ -230,26 +258,27 @@ func (r *run) load(schools []School, applicants []Applicant) error {
 func (r *run) prioritize() {
 	for i := range r.apps {
 		a := &r.apps[i]
-		// The two nearest reference schools, by distance then ID (the
-		// schools are sorted by ID, so the first found wins a tie).
+		// The two nearest reference schools, by distance at the
+		// resolution then ID (the schools are sorted by ID, so the first
+		// found wins a tie).
 		first, second := -1, -1
-		var d1, d2 float64
+		var d1, d2, raw1, raw2 float64
 		for _, s := range r.offer[a.Year] {
 			if r.rules.Alternative == NearestWithRoom {
 				if st := r.seats[[2]int{s, a.Year}]; st.capacity <= st.firstChoice {
 					continue
 				}
 			}
-			d, ok := r.dist.Meters(a.ID, r.schools[s].ID)
+			d, raw, ok := r.meters(a.ID, r.schools[s].ID)
 			if !ok || !(d >= 0) {
 				continue
 			}
 			switch {
 			case first < 0 || d < d1:
-				second, d2 = first, d1
-				first, d1 = s, d
+				second, d2, raw2 = first, d1, raw1
+				first, d1, raw1 = s, d, raw
 			case second < 0 || d < d2:
-				second, d2 = s, d
+				second, d2, raw2 = s, d, raw
 			}
 		}
 		sibling := slices.Contains(r.rules.Criteria, Sibling) && r.rules.siblingApplies(a.Year)
@@ -259,16 +288,22 @@ func (r *run) prioritize() {
 				Meters:  a.meters[k],
 				Lottery: a.lottery,
 			}
-			alt, altD := first, d1
+			alt, altD, altRaw := first, d1, raw1
 			if alt == st.school {
-				alt, altD = second, d2
+				alt, altD, altRaw = second, d2, raw2
 			}
 			if alt < 0 {
 				p.NoAlternative = true
 			} else {
 				p.AlternativeID = r.schools[alt].ID
 				p.AlternativeMeters = altD
-				p.Relative = altD - p.Meters
+				// The difference rounded itself, not the difference of
+				// the rounded distances: homes whose paths to both
+				// schools leave through the same corner have the same
+				// difference wherever they lie on their street, and
+				// rounding each distance first would split them by a
+				// step according to where in a metre they lie.
+				p.Relative = r.rules.AtResolution(altRaw - a.raw[k])
 			}
 			a.prio[k] = p
 		}
@@ -343,7 +378,8 @@ func (r *run) worst(st *seat) int {
 }
 
 // fallback places every applicant without a choice at the nearest school
-// with room for their year, in lottery order.
+// with room for their year (distances at the resolution; the first by ID
+// among equally near), in lottery order.
 func (r *run) fallback() {
 	var left []int
 	for i := range r.apps {
@@ -361,7 +397,7 @@ func (r *run) fallback() {
 			if r.seats[[2]int{s, a.Year}].room() <= 0 {
 				continue
 			}
-			if d, ok := r.dist.Meters(a.ID, r.schools[s].ID); ok && d >= 0 && d < bestD {
+			if d, _, ok := r.meters(a.ID, r.schools[s].ID); ok && d >= 0 && d < bestD {
 				best, bestD = s, d
 			}
 		}
@@ -374,7 +410,11 @@ func (r *run) fallback() {
 
 // check verifies the result: capacities respected, and for every applicant
 // and every choice above their placement, the school is full with
-// applicants admitted through their choices, all of higher priority.
+// applicants admitted through their choices, all of higher priority. It
+// compares with the matching's own comparison (Rules.Compare, distances at
+// the resolution): an applicant who lost a wished school to one with equal
+// priority on every criterion before the lottery and a worse lottery
+// number is an error.
 func (r *run) check() error {
 	for _, st := range r.seats {
 		if st.room() < 0 {
@@ -414,7 +454,10 @@ func (r *run) result() *Result {
 	}
 	for i := range r.apps {
 		a := &r.apps[i]
-		p := Placement{ApplicantID: a.ID, Year: a.Year, NearHomeLimit: r.rules.limit(a.Year)}
+		p := Placement{ApplicantID: a.ID, Year: a.Year, NearHomeLimit: r.rules.limit(a.Year), Lottery: a.lottery}
+		for k, st := range a.seats {
+			p.Choices = append(p.Choices, Choice{SchoolID: r.schools[st.school].ID, Rank: k + 1, Offered: st.capacity > 0, Priority: a.prio[k]})
+		}
 		if a.school >= 0 {
 			p.SchoolID, p.Meters = r.schools[a.school].ID, a.dist
 		}

@@ -1,6 +1,8 @@
 package placement_test
 
 import (
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -419,5 +421,105 @@ func TestLotteryNumber(t *testing.T) {
 	}
 	if placement.LotteryNumber(2, "x") == a || placement.LotteryNumber(1, "y") == a {
 		t.Error("lottery ignores seed or ID")
+	}
+}
+
+// TestTieAtResolutionGoesToTheNextCriterion is issue 20's case from Krems:
+// pupils whose relative proximities differ only in the 13th significant
+// digit. At the resolution (whole metres) they tie, so absolute proximity
+// decides, and between two pupils at the same distance the lottery —
+// whatever the distance engine's last digits say.
+func TestTieAtResolutionGoesToTheNextCriterion(t *testing.T) {
+	m := placement.Matrix{}
+	// near lives 1,686 m from S01, far 1,869 m; both leave through the same
+	// corner, so their relative proximities are the same 3,380.497… m, but
+	// far's came out a few ulps larger. twin lives in near's building.
+	m.Set("near", "S01", 1686.4011)
+	m.Set("near", "S02", 1686.4011+3380.4979655942393)
+	m.Set("twin", "S01", 1686.4011+1e-9)
+	m.Set("twin", "S02", 1686.4011+3380.4979655942398)
+	m.Set("far", "S01", 1869.2036)
+	m.Set("far", "S02", 1869.2036+3380.4979655942398)
+	raw := func(id string) float64 { return m[id]["S02"] - m[id]["S01"] }
+	if !(raw("far") > raw("near")) {
+		t.Fatalf("the example needs far's raw relative proximity above near's: %v, %v", raw("far"), raw("near"))
+	}
+	schools := []placement.School{{ID: "S01", Capacity: map[int]int{1: 1}}, {ID: "S02", Capacity: map[int]int{1: 5}}}
+	apps := []placement.Applicant{{ID: "near", Year: 1, Choices: []string{"S01"}}, {ID: "twin", Year: 1, Choices: []string{"S01"}},
+		{ID: "far", Year: 1, Choices: []string{"S01"}}}
+	rules := placement.DefaultRules()
+	res := match(t, schools, apps, m, rules)
+	winner, loser := "near", "twin"
+	if placement.LotteryNumber(rules.Seed, "twin") < placement.LotteryNumber(rules.Seed, "near") {
+		winner, loser = loser, winner
+	}
+	wantPlaced(t, res, map[string]string{winner: "S01", loser: "S02", "far": "S02"})
+	for _, p := range res.Placements {
+		// Every choice's priority and the lottery number are in the
+		// result, also for the pupil placed at the first choice.
+		if len(p.Choices) != 1 || p.Choices[0].SchoolID != "S01" || !p.Choices[0].Offered || p.Choices[0].Priority.Relative != 3380 ||
+			p.Lottery != placement.LotteryNumber(rules.Seed, p.ApplicantID) {
+			t.Errorf("%s: choices %+v, lottery %v", p.ApplicantID, p.Choices, p.Lottery)
+		}
+		if p.ApplicantID == winner {
+			continue
+		}
+		// Relative proximity is the difference rounded to whole metres:
+		// 3,380.497… m is 3,380 m for all three (the rounded distances
+		// 5,067 − 1,686 and 5,250 − 1,869 would say 3,381).
+		d := p.Declined[0]
+		if d.Own.Relative != 3380 || d.LastAdmitted.Relative != 3380 || d.LastAdmitted.Meters != 1686 || d.LastAdmitted.AlternativeMeters != 5067 {
+			t.Errorf("%s: priorities not at whole metres: own %+v, last admitted %+v", p.ApplicantID, d.Own, *d.LastAdmitted)
+		}
+		c, tied := rules.Decisive(d.Own, *d.LastAdmitted)
+		want, wantTied := placement.AbsoluteProximity, []placement.Criterion{placement.RelativeProximity}
+		if p.ApplicantID == loser {
+			want, wantTied = placement.Lottery, []placement.Criterion{placement.RelativeProximity, placement.AbsoluteProximity}
+		}
+		if c != want || !slices.Equal(tied, wantTied) {
+			t.Errorf("%s: decisive %v after ties %v, want %v after %v", p.ApplicantID, c, tied, want, wantTied)
+		}
+	}
+}
+
+func TestResolutionSteps(t *testing.T) {
+	r := placement.DefaultRules()
+	for _, tc := range []struct {
+		res, in, want float64
+	}{
+		{1, 1686.4999, 1686}, {1, 1686.5, 1687}, {1, 3380.4979655942398, 3380}, {1, 0.4, 0},
+		{0.5, 10.26, 10.5}, {0.5, 10.24, 10}, {0.1, 168.64, 168.6}, {10, 1865, 1870}, {10, 1864.9, 1860},
+		{0, 2.5, 3}, // 0: the default, whole metres
+	} {
+		r.Resolution = tc.res
+		if got := r.AtResolution(tc.in); got != tc.want {
+			t.Errorf("%v m at %v m: %v, want %v", tc.in, tc.res, got, tc.want)
+		}
+	}
+	for _, bad := range []float64{-1, 0.001, 101, math.NaN(), math.Inf(1)} {
+		r.Resolution = bad
+		if err := r.Validate(); err == nil {
+			t.Errorf("resolution %v accepted", bad)
+		}
+	}
+}
+
+// TestDecisiveNamesTiesInOrder: the criteria before the decisive one are
+// the ties; the lottery decides last even when not listed; equal on
+// everything is 0 (the applicant ID decides).
+func TestDecisiveNamesTiesInOrder(t *testing.T) {
+	r := placement.DefaultRules()
+	a := placement.Priority{Relative: 300, AlternativeMeters: 900, Meters: 600.2, Lottery: 0.1}
+	b := placement.Priority{Relative: 300, AlternativeMeters: 900, Meters: 599.9, Lottery: 0.2}
+	if c, tied := r.Decisive(a, b); c != placement.Lottery || len(tied) != 2 || r.Compare(a, b) <= 0 {
+		t.Errorf("decisive %v, tied %v, compare %d", c, tied, r.Compare(a, b))
+	}
+	r.Criteria = []placement.Criterion{placement.AbsoluteProximity}
+	if c, tied := r.Decisive(a, b); c != placement.Lottery || len(tied) != 1 {
+		t.Errorf("unlisted lottery: decisive %v, tied %v", c, tied)
+	}
+	b.Lottery = a.Lottery
+	if c, _ := r.Decisive(a, b); c != 0 || r.Compare(a, b) != 0 {
+		t.Errorf("equal: decisive %v, compare %d", c, r.Compare(a, b))
 	}
 }

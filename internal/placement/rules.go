@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"strconv"
 )
 
@@ -123,16 +124,73 @@ type Rules struct {
 	Seed int64
 	// NearHome limits per year group; non-overlapping.
 	NearHome []NearHomeLimit
+	// Resolution is the step in metres at which distances are compared:
+	// every distance is rounded to a whole number of steps (halves away
+	// from zero) before anything is computed from it, so that values
+	// equal at the resolution tie and the next criterion decides. 0 means
+	// DefaultResolution (whole metres); see [MinResolution], [MaxResolution].
+	Resolution float64
+}
+
+// The resolution of distance comparisons, in metres.
+const (
+	DefaultResolution = 1.0
+	MinResolution     = 0.01
+	MaxResolution     = 100.0
+)
+
+// Engine is the version of the decision arithmetic: bump it whenever a
+// change can alter a single placement, so that stored results made with
+// an earlier version can be rechecked. 1: distances compared as computed
+// (ties decided by rounding noise); 2: distances compared at the rules'
+// resolution (issue 20).
+const Engine = 2
+
+// DistanceResolution returns the resolution in metres (Resolution, or
+// DefaultResolution when it is 0).
+func (r Rules) DistanceResolution() float64 {
+	if r.Resolution == 0 {
+		return DefaultResolution
+	}
+	return r.Resolution
+}
+
+// Steps is a distance in whole steps of the resolution: m/resolution
+// rounded half away from zero. Distances that give the same Steps are
+// equal under the rules.
+func (r Rules) Steps(m float64) float64 { return math.Round(m / r.DistanceResolution()) }
+
+// fromSteps returns a whole number of steps in metres, written so that it
+// prints as it reads (168.6 rather than 168.60000000000002 at 0.1 m).
+func (r Rules) fromSteps(k float64) float64 {
+	res := r.DistanceResolution()
+	if inv := 1 / res; inv == math.Trunc(inv) {
+		return k / inv
+	}
+	return k * res
+}
+
+// AtResolution rounds a distance (or a difference of distances) in metres
+// to the resolution.
+func (r Rules) AtResolution(m float64) float64 {
+	if math.IsInf(m, 0) || math.IsNaN(m) {
+		return m
+	}
+	if k := r.Steps(m); k != 0 {
+		return r.fromSteps(k)
+	}
+	return 0 // not −0 for a small negative difference
 }
 
 // DefaultRules are the rules of issue 7: relative proximity (nearest /
 // second nearest), absolute proximity, lottery with seed 1; no sibling
-// priority and no near-home limits.
+// priority and no near-home limits; distances compared in whole metres.
 func DefaultRules() Rules {
 	return Rules{
 		Criteria:    []Criterion{RelativeProximity, AbsoluteProximity, Lottery},
 		Alternative: Nearest,
 		Seed:        1,
+		Resolution:  DefaultResolution,
 	}
 }
 
@@ -147,6 +205,9 @@ func (r Rules) Validate() error {
 			return fmt.Errorf("placement: criterion %v listed twice", c)
 		}
 		seen[c] = true
+	}
+	if res := r.Resolution; res != 0 && !(res >= MinResolution && res <= MaxResolution) {
+		return fmt.Errorf("placement: resolution %v m is outside %v–%v m", res, MinResolution, MaxResolution)
 	}
 	if r.Alternative != Nearest && r.Alternative != NearestWithRoom {
 		return fmt.Errorf("placement: unknown %v", r.Alternative)
@@ -201,13 +262,18 @@ func LotteryNumber(seed int64, applicantID string) float64 {
 
 // A Priority is an applicant's standing at one school. All values are
 // filled in whether or not the rules use them; [Rules.Compare] decides
-// which count.
+// which count. Match fills in distances at the rules' resolution (whole
+// steps, see [Rules.Steps]), so every value here is one the comparison
+// uses and anyone can recompute the order from them.
 type Priority struct {
 	// Sibling: a sibling attends the school and sibling priority applies
 	// to the applicant's year.
 	Sibling bool
 
-	// Relative proximity: Relative = AlternativeMeters − Meters.
+	// Relative proximity: Relative is the distance to the alternative
+	// school minus the distance to this one, rounded to the resolution
+	// itself (so it can differ by a step from AlternativeMeters − Meters,
+	// which are rounded each on their own).
 	// NoAlternative is set when no school qualifies as alternative; the
 	// pupil then has the strongest relative claim (it ranks above every
 	// score) and Relative, AlternativeID and AlternativeMeters are zero.
@@ -226,28 +292,54 @@ type Priority struct {
 // Compare returns a positive number when a has higher priority than b
 // under the rules, negative when lower, and 0 when they tie on every
 // criterion and the lottery (the applicant ID then decides, ascending).
+// Distances are compared in whole steps of the resolution (each value is
+// rounded with [Rules.Steps] first, which changes nothing for priorities
+// Match computed): values equal at the resolution tie, and the next
+// criterion decides.
 func (r Rules) Compare(a, b Priority) int {
+	c, _ := r.Decisive(a, b)
+	if c == 0 {
+		return 0
+	}
+	return r.cmpOn(c, a, b)
+}
+
+// Decisive tells which criterion orders a and b: the first criterion, in
+// the rules' order, on which they differ (Lottery also when it decides as
+// the final tie-break without being listed), and tied, the listed
+// criteria before it, on which they were equal. It returns 0 (and every
+// listed criterion as tied) when they are equal on everything; the
+// applicant ID then decides.
+func (r Rules) Decisive(a, b Priority) (decisive Criterion, tied []Criterion) {
 	lottery := false
 	for _, c := range r.Criteria {
-		var d int
-		switch c {
-		case Sibling:
-			d = cmpBool(a.Sibling, b.Sibling)
-		case RelativeProximity:
-			if d = cmpBool(a.NoAlternative, b.NoAlternative); d == 0 {
-				d = cmpFloat(a.Relative, b.Relative)
-			}
-		case AbsoluteProximity:
-			d = cmpFloat(b.Meters, a.Meters)
-		case Lottery:
+		if c == Lottery {
 			lottery = true
-			d = cmpFloat(b.Lottery, a.Lottery)
 		}
-		if d != 0 {
+		if r.cmpOn(c, a, b) != 0 {
+			return c, tied
+		}
+		tied = append(tied, c)
+	}
+	if !lottery && r.cmpOn(Lottery, a, b) != 0 {
+		return Lottery, tied
+	}
+	return 0, tied
+}
+
+// cmpOn compares a and b on one criterion: positive when a is ahead.
+func (r Rules) cmpOn(c Criterion, a, b Priority) int {
+	switch c {
+	case Sibling:
+		return cmpBool(a.Sibling, b.Sibling)
+	case RelativeProximity:
+		if d := cmpBool(a.NoAlternative, b.NoAlternative); d != 0 || a.NoAlternative {
 			return d
 		}
-	}
-	if !lottery {
+		return cmpFloat(r.Steps(a.Relative), r.Steps(b.Relative))
+	case AbsoluteProximity:
+		return cmpFloat(r.Steps(b.Meters), r.Steps(a.Meters))
+	case Lottery:
 		return cmpFloat(b.Lottery, a.Lottery)
 	}
 	return 0

@@ -16,6 +16,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/chart"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
+	"github.com/styrkedjan/styrkedjan/internal/placement/explain"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 )
 
@@ -180,6 +181,10 @@ type placementRoundPage struct {
 	Attribution string
 	Facts       []fact // the result's summary
 	YearRows    []yearRow
+	// Recheck is the latest recheck of the standing result (issue 20);
+	// Outdated: an earlier engine made the standing result.
+	Recheck  *round.Recheck
+	Outdated bool
 }
 
 // fact is one labelled figure of a summary.
@@ -297,6 +302,12 @@ func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals
 	if pg.Links, err = round.ActiveLinks(ctx, s.db, rd.ID); err != nil {
 		return err
 	}
+	if pg.Result != nil {
+		pg.Outdated = pg.Result.Outdated()
+		if pg.Recheck, err = round.LatestRecheck(ctx, s.db, rd.ID); err != nil {
+			return err
+		}
+	}
 	return s.renderForm(w, r, "placement_round", formData{Values: vals, Extra: pg}, formErr)
 }
 
@@ -313,6 +324,22 @@ func (s *Server) startPlacementRun(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	id, err := s.placement.Start(r.Context(), rd.ID, round.KindMain, nil)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/placement/rounds/%d/runs/%d", rd.ID, id), http.StatusSeeOther)
+	return nil
+}
+
+// startPlacementRecheck reruns the standing (usually published) result's
+// inputs with the current engine, for the officer to review the pupils
+// whose placement would change; nothing published changes (issue 20).
+func (s *Server) startPlacementRecheck(w http.ResponseWriter, r *http.Request) error {
+	rd, err := s.loadRound(r)
+	if err != nil {
+		return err
+	}
+	id, err := s.placement.Start(r.Context(), rd.ID, round.KindRecheck, nil)
 	if err != nil {
 		return err
 	}
@@ -398,7 +425,7 @@ func (s *Server) placementRun(w http.ResponseWriter, r *http.Request) error {
 	for _, sc := range schools {
 		pg.SchoolNames[sc.ID] = sc.Name
 	}
-	if run.Kind == round.KindWhatIf && run.Status == round.StatusDone {
+	if (run.Kind == round.KindWhatIf || run.Kind == round.KindRecheck) && run.Status == round.StatusDone {
 		// Compare with the result the what-if started from.
 		if run.BaseRunID != nil {
 			if pg.Base, err = round.GetRun(ctx, s.db, rd.ID, *run.BaseRunID); err != nil {
@@ -494,6 +521,7 @@ type placementDecisionPage struct {
 	Round    *round.Round
 	Decision *round.Decision
 	Texts    []decisionText
+	Values   *priorityValues
 }
 
 func (s *Server) placementDecision(w http.ResponseWriter, r *http.Request) error {
@@ -514,7 +542,7 @@ func (s *Server) placementDecision(w http.ResponseWriter, r *http.Request) error
 		{"sv", l.T("placementweb.text_sv"), paragraphs(t.SV)},
 		{"en", l.T("placementweb.text_en"), paragraphs(t.EN)},
 		{"sv", l.T("placementweb.text_easy"), paragraphs(t.SVEasy)},
-	}}
+	}, Values: newPriorityValues(l, d.Explanation)}
 	s.render(w, r, http.StatusOK, "placement_decision", pg)
 	return nil
 }
@@ -564,6 +592,62 @@ type placementGuardianPage struct {
 	Easy       bool
 	Paragraphs []string
 	Token      string
+	Values     *priorityValues
+}
+
+// priorityValues are a pupil's own lottery number and priority values at
+// every choice, written at the resolution the distances were compared at
+// (issue 20), so a guardian can check them; nil for explanations from
+// before they were recorded.
+type priorityValues struct {
+	Lottery    string
+	Resolution string // "" for whole metres, else the step ("10 m")
+	Sibling    bool   // the rules use sibling priority
+	Rows       []priorityRow
+}
+
+type priorityRow struct {
+	Rank                                     int
+	School                                   string
+	NotOffered                               bool
+	Sibling, Relative, Alternative, Distance string
+}
+
+func newPriorityValues(l *i18n.Localizer, e explain.Explanation) *priorityValues {
+	if len(e.Choices) == 0 || e.ResolutionMeters <= 0 {
+		return nil
+	}
+	dec := explain.StepDecimals(e.ResolutionMeters)
+	m := func(x float64) string { return l.Number(x, dec) + " m" }
+	// The lottery number with every digit it has (the shortest text that
+	// reads back to it), so anyone can check it against the seed.
+	digits := len(strconv.FormatFloat(e.Lottery, 'f', -1, 64)) - 2
+	v := &priorityValues{Lottery: l.Number(e.Lottery, max(6, digits)), Sibling: slices.Contains(e.Criteria, "sibling")}
+	if e.ResolutionMeters != 1 {
+		v.Resolution = m(e.ResolutionMeters)
+	}
+	for _, c := range e.Choices {
+		row := priorityRow{Rank: c.Rank, School: c.SchoolName, NotOffered: !c.Offered, Distance: m(c.Priority.Meters)}
+		if row.School == "" {
+			row.School = c.SchoolID
+		}
+		row.Sibling = l.T("placementweb.no")
+		if c.Priority.Sibling {
+			row.Sibling = l.T("placementweb.yes")
+		}
+		if c.Priority.NoAlternative {
+			row.Relative, row.Alternative = l.T("placementweb.values.no_alternative"), "–"
+		} else {
+			name := c.Priority.AlternativeName
+			if name == "" {
+				name = c.Priority.AlternativeID
+			}
+			row.Relative = m(c.Priority.RelativeMeters)
+			row.Alternative = l.T("placementweb.values.alternative", "School", name, "Dist", m(c.Priority.AlternativeMeters))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
 }
 
 // placementGuardian is the guardian's page behind a private link: the
@@ -575,7 +659,7 @@ func (s *Server) placementGuardian(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	l := s.pageLocalizer(r, "placement_guardian")
-	pg := placementGuardianPage{View: v, Token: token, Easy: r.URL.Query().Get("text") == "easy"}
+	pg := placementGuardianPage{View: v, Token: token, Easy: r.URL.Query().Get("text") == "easy", Values: newPriorityValues(l, v.Decision.Explanation)}
 	t := v.Decision.Explanation.Text
 	switch {
 	case pg.Easy:

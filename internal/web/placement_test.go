@@ -15,6 +15,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 )
 
@@ -428,4 +429,124 @@ func TestPlacementUploadedNetworkIsCredited(t *testing.T) {
 			t.Errorf("explanation does not credit OpenStreetMap:\n%s", ds[0].Explanation.Text.SV)
 		}
 	})
+}
+
+// TestPlacementRecheckAndGuardianValues: issue 20 on the pages. A round
+// published with an earlier engine (emulated: its result says engine 1
+// and one pupil's stored placement differs from what the current engine
+// decides) offers a recheck; the round page then lists that pupil for
+// review, and nothing published changes. The guardian's page shows the
+// pupil's own lottery number and priority values at every choice in whole
+// metres, also for a pupil placed at the first choice.
+func TestPlacementRecheckAndGuardianValues(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		rd := e.demoRound()
+		c := e.login(officer)
+		roundPath := fmt.Sprintf("/placement/rounds/%d", rd.ID)
+		if page := c.get(roundPath); strings.Contains(page.body, `action="`+roundPath+`/recheck"`) {
+			t.Error("a result of the current engine offers a recheck")
+		}
+		r := c.post(roundPath+"/publish", nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("publish: %d", r.status)
+		}
+		recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		links := map[string]string{}
+		for _, rec := range recs[1:] {
+			u, _ := url.Parse(rec[1])
+			links[rec[0]] = u.Path
+		}
+		ds, err := round.Decisions(ctxAs(e, officer), e.db, rd.ID, *rd.ResultRunID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A pupil placed at the first choice, and one whose stored
+		// placement we move, as an earlier engine might have.
+		var first, moved *round.Decision
+		for i, d := range ds {
+			switch {
+			case d.ChoiceRank == 1 && first == nil:
+				first = &ds[i]
+			case d.ChoiceRank == 1 && moved == nil:
+				moved = &ds[i]
+			}
+		}
+		if _, err := e.db.Exec(ctx, "UPDATE placement_results SET school_id = ?, choice_rank = 0, fallback = ? WHERE run_id = ? AND applicant_id = ?",
+			"92000207", true, *rd.ResultRunID, moved.ApplicantID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.Exec(ctx, "UPDATE placement_runs SET engine = 1 WHERE id = ?", *rd.ResultRunID); err != nil {
+			t.Fatal(err)
+		}
+		page := c.get(roundPath)
+		if !strings.Contains(page.body, "Resultatet togs fram med en tidigare version av placeringsberäkningen") ||
+			!strings.Contains(page.body, `action="`+roundPath+`/recheck"`) {
+			t.Fatalf("the round page offers no recheck of an outdated result:\n%s", page.body)
+		}
+		r = c.post(roundPath+"/recheck", nil)
+		_, recheck := runIDs(t, r)
+		if run := e.waitRun(rd.ID, recheck); run.Status != round.StatusDone {
+			t.Fatalf("recheck: %s %s", run.Status, run.Error)
+		}
+		page = c.get(roundPath)
+		rows := regexp.MustCompile(`<tr>\s*<th scope="row">([A-Z0-9]+)</th>`).FindAllStringSubmatch(page.body[strings.Index(page.body, `id="recheck-h"`):], -1)
+		if !strings.Contains(page.body, "1 elev skulle få en annan placering") || len(rows) == 0 || rows[0][1] != moved.ApplicantID {
+			t.Errorf("the round page does not list %s for review: %v", moved.ApplicantID, rows)
+		}
+		if !strings.Contains(page.body, "Det publicerade resultatet och elevernas länkar ändras inte av omkontrollen") {
+			t.Error("the round page does not say that nothing published changes")
+		}
+		if rp := c.get(r.header.Get("Location")); rp.status != http.StatusOK || !strings.Contains(rp.body, moved.ApplicantID) ||
+			strings.Contains(rp.body, "/accept") {
+			t.Errorf("recheck run page: %d", rp.status)
+		}
+		got, _ := round.Get(ctx, e.db, rd.ID)
+		if *got.ResultRunID != *rd.ResultRunID || !got.Published() {
+			t.Fatal("the recheck changed the published result")
+		}
+
+		// The guardian of the first-choice pupil.
+		g := e.client()
+		gp := g.get(links[first.ApplicantID])
+		if gp.status != http.StatusOK {
+			t.Fatalf("guardian page: %d", gp.status)
+		}
+		ex := first.Explanation
+		if len(ex.Choices) == 0 || ex.ResolutionMeters != 1 {
+			t.Fatalf("explanation without values: %+v", ex)
+		}
+		wants := []string{"Era värden", "Avstånden jämförs i hela meter", "Elevens lottnummer: " + lotteryText(ex.Lottery)}
+		for _, ch := range ex.Choices {
+			wants = append(wants, i18n.Number("sv", ch.Priority.Meters, 0)+" m", html.EscapeString(ch.SchoolName))
+			if !ch.Priority.NoAlternative {
+				wants = append(wants, i18n.Number("sv", ch.Priority.RelativeMeters, 0)+" m")
+			}
+		}
+		for _, w := range wants {
+			if !strings.Contains(gp.body, w) {
+				t.Errorf("guardian page lacks %q", w)
+			}
+		}
+		if m := regexp.MustCompile(`placementweb\.[a-z_.]+`).FindString(gp.body + page.body); m != "" {
+			t.Errorf("a page shows the message ID %s", m)
+		}
+		// The officer's decision page shows the same values.
+		if dp := c.get(fmt.Sprintf("%s/decisions/%s", roundPath, first.ApplicantID)); !strings.Contains(dp.body, "Elevens lottnummer: "+lotteryText(ex.Lottery)) {
+			t.Error("the decision page lacks the pupil's values")
+		}
+		g.post("/language", url.Values{"lang": {"en"}, "next": {links[first.ApplicantID]}})
+		if en := g.get(links[first.ApplicantID]); !strings.Contains(en.body, "Your values") || !strings.Contains(en.body, "Distances are compared in whole metres") {
+			t.Error("the English guardian page lacks the values")
+		}
+	})
+}
+
+// lotteryText is a lottery number as the guardian's page writes it: every
+// digit of its shortest text, at least six decimals, Swedish style.
+func lotteryText(x float64) string {
+	return i18n.Number("sv", x, max(6, len(strconv.FormatFloat(x, 'f', -1, 64))-2))
 }

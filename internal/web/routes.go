@@ -141,6 +141,7 @@ func (s *Server) routes() []route {
 		{"GET /placement/rounds/{id}", auth.RunPlacement, page, s.placementRound, nil},
 		{"POST /placement/rounds/{id}/run", auth.RunPlacement, page, s.startPlacementRun, nil},
 		{"POST /placement/rounds/{id}/whatif", auth.RunPlacement, page, s.startPlacementWhatIf, nil},
+		{"POST /placement/rounds/{id}/recheck", auth.RunPlacement, page, s.startPlacementRecheck, nil},
 		{"GET /placement/rounds/{id}/runs/{run}", auth.RunPlacement, page, s.placementRun, nil},
 		{"POST /placement/rounds/{id}/runs/{run}/accept", auth.RunPlacement, page, s.placementRunAction(true), nil},
 		{"POST /placement/rounds/{id}/runs/{run}/discard", auth.RunPlacement, page, s.placementRunAction(false), nil},

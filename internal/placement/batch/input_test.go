@@ -128,6 +128,13 @@ func TestReadRules(t *testing.T) {
 	if err != nil || RulesTOML(r2) != RulesTOML(r) {
 		t.Fatalf("round trip: %v\n%s", err, RulesTOML(r2))
 	}
+	if r.DistanceResolution() != 1 || !strings.Contains(RulesTOML(r), "resolution_m = 1\n") {
+		t.Errorf("resolution %v in\n%s", r.Resolution, RulesTOML(r))
+	}
+	r4, err := ReadRules(strings.NewReader("resolution_m = 0.5\n"), "half.toml")
+	if err != nil || r4.Resolution != 0.5 || !strings.Contains(RulesTOML(r4), "resolution_m = 0.5\n") {
+		t.Fatalf("resolution 0.5: %v %+v", err, r4)
+	}
 	// Empty: the defaults.
 	r3, err := ReadRules(strings.NewReader(""), "empty.toml")
 	if err != nil || RulesTOML(r3) != RulesTOML(placement.DefaultRules()) {
@@ -143,6 +150,8 @@ func TestReadRules(t *testing.T) {
 		{"incomplete limit", "[[near_home]]\nfrom = 0\nto = 3\n[[near_home]]\nfrom = 4\n", "rules.toml:1: near_home[1]: give from, to and meters"},
 		{"twice", "criteria = [\"lottery\", \"lottery\"]\n", "criterion lottery listed twice"},
 		{"bad seed", "seed = \"x\"\n", "rules.toml:1"},
+		{"resolution", "seed = 1\nresolution_m = 0\n", "rules.toml:2: resolution_m: 0 m is outside 0.01–100 m"},
+		{"resolution too coarse", "resolution_m = 500\n", "rules.toml:1: resolution_m: 500 m is outside 0.01–100 m"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadRules(strings.NewReader(c.in), "rules.toml")

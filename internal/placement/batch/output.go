@@ -24,6 +24,8 @@ type Summary struct {
 	NetworkHash string      `json:"network_hash,omitempty"`
 	Attribution string      `json:"attribution,omitempty"`
 	Schools     int         `json:"schools"`
+	// Engine is placement.Engine of the run (0 in files from before it).
+	Engine int `json:"engine"`
 }
 
 // RulesInfo is the rules as summary.json records them.
@@ -33,6 +35,8 @@ type RulesInfo struct {
 	Alternative  string          `json:"alternative"`
 	Seed         int64           `json:"seed"`
 	NearHome     []NearHomeLimit `json:"near_home,omitempty"`
+	// ResolutionMeters: distances are compared in whole steps of this.
+	ResolutionMeters float64 `json:"resolution_m"`
 }
 
 // NearHomeLimit is one near-home limit as summary.json records it.
@@ -75,7 +79,8 @@ type Distribution struct {
 }
 
 func rulesInfo(r placement.Rules) RulesInfo {
-	ri := RulesInfo{Criteria: []string{}, SiblingYears: r.SiblingYears, Alternative: r.Alternative.String(), Seed: r.Seed}
+	ri := RulesInfo{Criteria: []string{}, SiblingYears: r.SiblingYears, Alternative: r.Alternative.String(), Seed: r.Seed,
+		ResolutionMeters: r.DistanceResolution()}
 	for _, c := range r.Criteria {
 		ri.Criteria = append(ri.Criteria, c.String())
 	}
@@ -86,7 +91,7 @@ func rulesInfo(r placement.Rules) RulesInfo {
 }
 
 func summarize(in Input, res *placement.Result, d *Distances) Summary {
-	s := Summary{Rules: rulesInfo(in.Rules), Straight: in.Straight, Schools: len(in.Schools)}
+	s := Summary{Rules: rulesInfo(in.Rules), Straight: in.Straight, Schools: len(in.Schools), Engine: placement.Engine}
 	if !in.Straight {
 		s.NetworkHash, s.Attribution = d.NetworkHash, Attribution
 	}

@@ -20,6 +20,7 @@ type rulesFile struct {
 	SiblingYears []int    `toml:"sibling_years"`
 	Alternative  string   `toml:"alternative"`
 	Seed         *int64   `toml:"seed"`
+	Resolution   *float64 `toml:"resolution_m"`
 	NearHome     []struct {
 		From   *int     `toml:"from"`
 		To     *int     `toml:"to"`
@@ -103,6 +104,14 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 	if f.Seed != nil {
 		rules.Seed = *f.Seed
 	}
+	if f.Resolution != nil {
+		if res := *f.Resolution; !(res >= placement.MinResolution && res <= placement.MaxResolution) {
+			fail("resolution_m", "placement.input.resolution", map[string]any{"Value": fmt.Sprint(res), "Min": fmt.Sprint(placement.MinResolution), "Max": fmt.Sprint(placement.MaxResolution)},
+				"%v m is outside %v–%v m", res, placement.MinResolution, placement.MaxResolution)
+		} else {
+			rules.Resolution = res
+		}
+	}
 	for i, n := range f.NearHome {
 		key := fmt.Sprintf("near_home[%d]", i+1)
 		if n.From == nil || n.To == nil || n.Meters == nil {
@@ -165,7 +174,7 @@ func RulesTOML(r placement.Rules) string {
 		}
 		fmt.Fprintf(&b, "sibling_years = [%s]\n", strings.Join(ys, ", "))
 	}
-	fmt.Fprintf(&b, "alternative = %q\nseed = %d\n", r.Alternative.String(), r.Seed)
+	fmt.Fprintf(&b, "alternative = %q\nseed = %d\nresolution_m = %v\n", r.Alternative.String(), r.Seed, r.DistanceResolution())
 	for _, l := range r.NearHome {
 		fmt.Fprintf(&b, "\n[[near_home]]\nfrom = %d\nto = %d\nmeters = %v\n", l.From, l.To, l.Meters)
 	}

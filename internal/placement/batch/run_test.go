@@ -234,6 +234,15 @@ func TestExplanationsMatchTheDecision(t *testing.T) {
 				t.Fatalf("%s: a message is missing: %s", e.ApplicantID, txt)
 			}
 		}
+		// The pupil's own lottery number and priority at every choice.
+		if e.Lottery != placement.LotteryNumber(rules.Seed, e.ApplicantID) || e.ResolutionMeters != 1 || len(e.Choices) != len(p.Choices) {
+			t.Errorf("%s: lottery %v, resolution %v, %d choices of %d", e.ApplicantID, e.Lottery, e.ResolutionMeters, len(e.Choices), len(p.Choices))
+		}
+		for k, c := range e.Choices {
+			if c.Rank != k+1 || c.SchoolID != p.Choices[k].SchoolID || c.Priority.Meters != p.Choices[k].Priority.Meters || c.Priority.Meters != math.Round(c.Priority.Meters) {
+				t.Errorf("%s: choice %+v, decision %+v", e.ApplicantID, c, p.Choices[k])
+			}
+		}
 		if e.SchoolName != "" && !strings.Contains(e.Text.SV, e.SchoolName) {
 			t.Errorf("%s: the text does not name %s", e.ApplicantID, e.SchoolName)
 		}
@@ -273,20 +282,24 @@ func TestExplanationsMatchTheDecision(t *testing.T) {
 					t.Errorf("%s at %s: last admitted %+v, cut-off %+v", e.ApplicantID, d.SchoolID, ed.LastAdmitted, cut)
 				}
 				// The distances behind the own relative proximity are the
-				// distance matrix's.
-				if m, _ := o.Distances.Meters(p.ApplicantID, d.SchoolID); ed.Own.Meters != m {
+				// distance matrix's at the resolution (whole metres), and
+				// relative proximity is their difference.
+				if m, _ := o.Distances.Meters(p.ApplicantID, d.SchoolID); ed.Own.Meters != math.Round(m) {
 					t.Errorf("%s: own distance %v, matrix %v", e.ApplicantID, ed.Own.Meters, m)
 				}
-				if m, _ := o.Distances.Meters(p.ApplicantID, ed.Own.AlternativeID); !ed.Own.NoAlternative && ed.Own.AlternativeMeters != m {
-					t.Errorf("%s: alternative distance %v, matrix %v", e.ApplicantID, ed.Own.AlternativeMeters, m)
+				own, _ := o.Distances.Meters(p.ApplicantID, d.SchoolID)
+				if m, _ := o.Distances.Meters(p.ApplicantID, ed.Own.AlternativeID); !ed.Own.NoAlternative &&
+					(ed.Own.AlternativeMeters != math.Round(m) || ed.Own.RelativeMeters != math.Round(m-own)+0) {
+					t.Errorf("%s: alternative distance %v, matrix %v, relative %v", e.ApplicantID, ed.Own.AlternativeMeters, m, ed.Own.RelativeMeters)
 				}
-				for _, want := range []string{strconv.Itoa(d.Capacity), i18n.Distance("sv", d.Own.Meters), i18n.Distance("sv", cut.Relative)} {
+				// Priority values are written in whole metres, as compared.
+				for _, want := range []string{strconv.Itoa(d.Capacity), i18n.Number("sv", d.Own.Meters, 0) + " m", i18n.Number("sv", cut.Relative, 0) + " m"} {
 					if !strings.Contains(e.Text.SV, want) {
 						t.Errorf("%s: the Swedish text lacks %q:\n%s", e.ApplicantID, want, e.Text.SV)
 					}
 				}
-				if ed.Decisive == "" {
-					t.Errorf("%s: no decisive criterion", e.ApplicantID)
+				if c, tied := rules.Decisive(d.Own, *d.LastAdmitted); ed.Decisive != c.String() && !(c == 0 && ed.Decisive == "applicant_id") || len(ed.Tied) != len(tied) {
+					t.Errorf("%s: decisive %q after %v, the rules say %v after %v", e.ApplicantID, ed.Decisive, ed.Tied, c, tied)
 				}
 			case placement.NotOffered:
 				notOffered++

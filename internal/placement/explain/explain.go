@@ -20,6 +20,7 @@
 package explain
 
 import (
+	"math"
 	"strings"
 
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
@@ -61,6 +62,19 @@ type Declined struct {
 	// ahead: a criterion name, "lottery" (also as the final tie-break)
 	// or "applicant_id"; empty when not outranked.
 	Decisive string `json:"decisive,omitempty"`
+	// Tied are the criteria before the decisive one on which the pupil
+	// and the last admitted pupil were equal at the resolution, in the
+	// rules' order: a tie there was decided by a later criterion.
+	Tied []string `json:"tied,omitempty"`
+}
+
+// Choice is the pupil's priority at one of their choices.
+type Choice struct {
+	SchoolID   string   `json:"school_id"`
+	SchoolName string   `json:"school_name"`
+	Rank       int      `json:"rank"`
+	Offered    bool     `json:"offered"` // the school has places in the year group
+	Priority   Priority `json:"priority"`
 }
 
 // NearHome is the near-home rule for the pupil's year group.
@@ -111,8 +125,20 @@ type Explanation struct {
 	Declined    []Declined `json:"declined"`
 	Criteria    []string   `json:"criteria"`
 	Seed        int64      `json:"seed"`
-	Appeal      Appeal     `json:"appeal"`
-	Text        Texts      `json:"text"`
+	// Lottery is the pupil's own lottery number (from Seed and the ID).
+	Lottery float64 `json:"lottery"`
+	// Choices are the pupil's priority values at every choice, in rank
+	// order, also when placed at the first: with Lottery, Criteria and
+	// ResolutionMeters anyone can recompute the matching.
+	Choices []Choice `json:"choices"`
+	// ResolutionMeters: distances are compared in whole steps of this
+	// many metres; the distances in the priorities are at it. 0 in
+	// explanations from before the resolution (Engine 0 or 1).
+	ResolutionMeters float64 `json:"resolution_m,omitempty"`
+	// Engine is placement.Engine of the run that decided.
+	Engine int    `json:"engine,omitempty"`
+	Appeal Appeal `json:"appeal"`
+	Text   Texts  `json:"text"`
 }
 
 // An Explainer explains the placements of one run.
@@ -135,7 +161,12 @@ func New(c *i18n.Catalog, names map[string]string, rules placement.Rules) *Expla
 func (x *Explainer) Explain(p placement.Placement) Explanation {
 	e := Explanation{ApplicantID: p.ApplicantID, Year: p.Year, SchoolID: p.SchoolID, SchoolName: x.names[p.SchoolID],
 		ChoiceRank: p.ChoiceRank, Meters: p.Meters, Straight: x.Straight, Generated: x.Generated, Source: x.Source, Fallback: p.Fallback,
-		Unplaced: p.SchoolID == "", Seed: x.rules.Seed, Declined: []Declined{}}
+		Unplaced: p.SchoolID == "", Seed: x.rules.Seed, Declined: []Declined{}, Lottery: p.Lottery, Choices: []Choice{},
+		ResolutionMeters: x.rules.DistanceResolution(), Engine: placement.Engine}
+	for _, c := range p.Choices {
+		e.Choices = append(e.Choices, Choice{SchoolID: c.SchoolID, SchoolName: x.names[c.SchoolID], Rank: c.Rank, Offered: c.Offered,
+			Priority: FromPriority(c.Priority, x.names)})
+	}
 	if p.Priority != nil {
 		pr := FromPriority(*p.Priority, x.names)
 		e.Priority = &pr
@@ -157,7 +188,7 @@ func (x *Explainer) Explain(p placement.Placement) Explanation {
 		if d.LastAdmitted != nil {
 			la := FromPriority(*d.LastAdmitted, x.names)
 			dd.LastAdmitted = &la
-			dd.Decisive = x.decisive(d.Own, *d.LastAdmitted)
+			dd.Decisive, dd.Tied = x.decisive(d.Own, *d.LastAdmitted)
 		}
 		if d.Reason == placement.NotOffered {
 			e.Appeal.BoardSchools = append(e.Appeal.BoardSchools, d.SchoolID)
@@ -171,29 +202,19 @@ func (x *Explainer) Explain(p placement.Placement) Explanation {
 	return e
 }
 
-// decisive names the first criterion, in the rules' order, on which the
-// last admitted pupil was ahead of own.
-func (x *Explainer) decisive(own, last placement.Priority) string {
-	for _, c := range x.rules.Criteria {
-		differ := false
-		switch c {
-		case placement.Sibling:
-			differ = own.Sibling != last.Sibling
-		case placement.RelativeProximity:
-			differ = own.NoAlternative != last.NoAlternative || own.Relative != last.Relative
-		case placement.AbsoluteProximity:
-			differ = own.Meters != last.Meters
-		case placement.Lottery:
-			differ = own.Lottery != last.Lottery
-		}
-		if differ {
-			return c.String()
-		}
+// decisive names the criterion, in the rules' order, on which the last
+// admitted pupil was ahead of own, and the criteria before it on which
+// they tied — the matching's own comparison (placement.Rules.Decisive).
+func (x *Explainer) decisive(own, last placement.Priority) (string, []string) {
+	c, tied := x.rules.Decisive(own, last)
+	var ts []string
+	for _, t := range tied {
+		ts = append(ts, t.String())
 	}
-	if own.Lottery != last.Lottery {
-		return placement.Lottery.String()
+	if c == 0 {
+		return "applicant_id", ts
 	}
-	return "applicant_id"
+	return c.String(), ts
 }
 
 // Render writes the explanation's text in l's language; easy asks for the
@@ -204,10 +225,11 @@ func (x *Explainer) Render(l *i18n.Localizer, e Explanation, easy bool) string {
 }
 
 type renderer struct {
-	l    *i18n.Localizer
-	e    *Explanation
-	easy bool
-	b    []string // paragraphs
+	l      *i18n.Localizer
+	e      *Explanation
+	easy   bool
+	b      []string // paragraphs
+	lotDec int      // decimals of lottery numbers; see lotteryDecimals
 }
 
 func (r *renderer) t(id string, args ...any) string { return r.l.T(id, args...) }
@@ -246,13 +268,18 @@ func (r *renderer) text() string {
 			r.para(r.t("placement.explain.not_offered", "School", d.SchoolName, "Rank", d.ChoiceRank, "YearLabel", year, "Count", d.Applicants))
 			continue
 		}
+		r.lotDec = lotteryDecimals(d)
 		s := []string{r.t("placement.explain.outranked", "School", d.SchoolName, "Rank", d.ChoiceRank, "YearLabel", year,
 			"Capacity", d.Capacity, "Applicants", d.Applicants, "First", d.FirstChoice)}
 		if d.LastAdmitted != nil {
 			s = append(s,
 				r.t("placement.explain.last_admitted", "Values", r.priority(*d.LastAdmitted, d.SchoolName)),
-				r.t("placement.explain.own", "Values", r.priority(d.Own, d.SchoolName)),
-				r.t("placement.explain.decisive", "Criterion", r.criterion(d.Decisive)))
+				r.t("placement.explain.own", "Values", r.priority(d.Own, d.SchoolName)))
+			if tie := r.tie(d); tie != "" {
+				s = append(s, tie) // names the decisive criterion too
+			} else {
+				s = append(s, r.t("placement.explain.decisive", "Criterion", r.criterion(d.Decisive)))
+			}
 		}
 		r.para(s...)
 	}
@@ -261,7 +288,7 @@ func (r *renderer) text() string {
 		for _, c := range e.Criteria {
 			cs = append(cs, r.criterion(c))
 		}
-		r.para(r.t("placement.explain.rules", "Criteria", strings.Join(cs, ", "), "Seed", e.Seed))
+		r.para(r.t("placement.explain.rules", "Criteria", strings.Join(cs, ", "), "Seed", e.Seed), r.resolution())
 	}
 	if n := e.NearHome; n != nil {
 		id := "placement.explain.near_home_met"
@@ -304,17 +331,26 @@ func (r *renderer) easyText(year string) {
 			r.para(r.t("placement.easy.not_offered", "School", d.SchoolName, "Rank", d.ChoiceRank, "YearLabel", year))
 			continue
 		}
+		r.lotDec = lotteryDecimals(d)
 		s := []string{r.t("placement.easy.outranked", "School", d.SchoolName, "Rank", d.ChoiceRank,
 			"Capacity", d.Capacity, "Applicants", d.Applicants)}
 		if d.LastAdmitted != nil {
+			if same := r.easySame(d); same != "" {
+				s = append(s, r.t("placement.easy.tie", "Same", same))
+			}
 			s = append(s, r.t("placement.easy.decisive", "Criterion", r.criterion(d.Decisive)),
 				r.t("placement.easy.last", "Value", r.easyValue(d.Decisive, *d.LastAdmitted)),
 				r.t("placement.easy.own", "Value", r.easyValue(d.Decisive, d.Own)))
 			switch d.Decisive {
 			case "relative_proximity":
 				s = append(s, r.t("placement.easy.about_relative"))
+			case "absolute_proximity":
+				s = append(s, r.t("placement.easy.about_absolute"))
 			case "lottery":
 				s = append(s, r.t("placement.easy.about_lottery"))
+			}
+			if d.Decisive != "sibling" && d.Decisive != "lottery" || len(d.Tied) > 0 {
+				s = append(s, r.easyResolution())
 			}
 		}
 		r.para(s...)
@@ -401,10 +437,16 @@ func (r *renderer) valueAt(c string, p Priority, school string) string {
 		if p.NoAlternative {
 			return r.t("placement.value.no_alternative")
 		}
-		return r.t("placement.value.relative", "Relative", r.meters(p.RelativeMeters), "Alternative", p.AlternativeName,
-			"AltDist", r.meters(p.AlternativeMeters), "School", school, "Dist", r.meters(p.Meters))
+		id := "placement.value.relative"
+		if res := r.e.ResolutionMeters; res > 0 && math.Round((p.AlternativeMeters-p.Meters)/res) != math.Round(p.RelativeMeters/res) {
+			// The rounded distances differ by a step from the rounded
+			// difference: say how it was computed, so the sum adds up.
+			id = "placement.value.relative_rounded"
+		}
+		return r.t(id, "Relative", r.step(p.RelativeMeters), "Alternative", p.AlternativeName,
+			"AltDist", r.step(p.AlternativeMeters), "School", school, "Dist", r.step(p.Meters), "Unit", r.unit())
 	case "absolute_proximity":
-		return r.t("placement.value.absolute", "Dist", r.meters(p.Meters))
+		return r.t("placement.value.absolute", "Dist", r.step(p.Meters))
 	case "lottery":
 		return r.t("placement.value.lottery", "Lottery", r.lottery(p.Lottery))
 	}
@@ -418,9 +460,9 @@ func (r *renderer) easyValue(c string, p Priority) string {
 		if p.NoAlternative {
 			return r.t("placement.easy.value_no_alternative")
 		}
-		return r.t("placement.easy.value_relative", "Relative", r.meters(p.RelativeMeters))
+		return r.t("placement.easy.value_relative", "Relative", r.step(p.RelativeMeters))
 	case "absolute_proximity":
-		return r.t("placement.easy.value_absolute", "Dist", r.meters(p.Meters))
+		return r.t("placement.easy.value_absolute", "Dist", r.step(p.Meters))
 	case "lottery":
 		return r.t("placement.easy.value_lottery", "Lottery", r.lottery(p.Lottery))
 	}
@@ -431,5 +473,127 @@ func (r *renderer) easyValue(c string, p Priority) string {
 // else km with two decimals.
 func (r *renderer) meters(m float64) string { return r.l.Distance(m) }
 
-// lottery writes a lottery number with its six decimals.
-func (r *renderer) lottery(v float64) string { return r.l.Number(v, 6) }
+// lottery writes a lottery number with six decimals, or as many more as
+// it takes to tell the pupil's from the last admitted pupil's.
+func (r *renderer) lottery(v float64) string { return r.l.Number(v, max(6, r.lotDec)) }
+
+// lotteryDecimals is the number of decimals (6 to 17) at which the two
+// lottery numbers of a declined choice read differently.
+func lotteryDecimals(d Declined) int {
+	if d.LastAdmitted == nil || d.LastAdmitted.Lottery == d.Own.Lottery {
+		return 6
+	}
+	for n := 6; n < 17; n++ {
+		if i18n.Plain("en", d.Own.Lottery, n) != i18n.Plain("en", d.LastAdmitted.Lottery, n) {
+			return n
+		}
+	}
+	return 17
+}
+
+// StepDecimals is the number of decimals that writes every whole step of
+// a resolution exactly: 0 for whole metres (and coarser), 1 for 0.5 m, 2
+// for 0.01 m. 0 for an unknown resolution (explanations from before it).
+func StepDecimals(res float64) int {
+	for d := 0; d < 2; d++ {
+		x := res * math.Pow10(d)
+		if math.Abs(x-math.Round(x)) < 1e-9 {
+			return d
+		}
+	}
+	return 2
+}
+
+// step writes a priority's distance as compared: in metres with the
+// resolution's decimals ("3 381 m"), never rounded to km, so that values
+// that differ at the resolution read differently.
+func (r *renderer) step(m float64) string {
+	return r.t("placement.value.meters", "Meters", r.l.Number(m, StepDecimals(r.e.ResolutionMeters)))
+}
+
+// unit names the resolution as a unit: "hela meter", "steg om 10 m".
+func (r *renderer) unit() string {
+	if res := r.e.ResolutionMeters; res != 1 && res > 0 {
+		return r.t("placement.value.steps_of", "Step", r.step(res))
+	}
+	return r.t("placement.value.whole_metres")
+}
+
+// resolution is the sentence on how distances are compared.
+func (r *renderer) resolution() string {
+	res := r.e.ResolutionMeters
+	switch {
+	case res == 0:
+		return ""
+	case res == 1:
+		return r.t("placement.explain.resolution_whole")
+	}
+	return r.t("placement.explain.resolution", "Step", r.step(res))
+}
+
+func (r *renderer) easyResolution() string {
+	res := r.e.ResolutionMeters
+	switch {
+	case res == 0:
+		return ""
+	case res == 1:
+		return r.t("placement.easy.resolution_whole")
+	}
+	return r.t("placement.easy.resolution", "Step", r.step(res))
+}
+
+// tied lists the ties worth telling, in the rules' order: relative and
+// absolute proximity always (with the shared value), sibling priority
+// only when both had a sibling at the school.
+func (r *renderer) tied(d Declined, easy bool) []string {
+	var out []string
+	for _, c := range d.Tied {
+		switch c {
+		case "sibling":
+			if d.Own.Sibling {
+				out = append(out, r.t("placement.tie.sibling"))
+			}
+		case "relative_proximity":
+			switch {
+			case easy:
+				out = append(out, r.t("placement.easy.tie_relative"))
+			case d.Own.NoAlternative:
+				out = append(out, r.t("placement.tie.no_alternative"))
+			default:
+				out = append(out, r.t("placement.tie.relative", "Value", r.step(d.Own.RelativeMeters)))
+			}
+		case "absolute_proximity":
+			if easy {
+				out = append(out, r.t("placement.easy.tie_absolute"))
+			} else {
+				out = append(out, r.t("placement.tie.absolute", "Value", r.step(d.Own.Meters)))
+			}
+		}
+	}
+	return out
+}
+
+func (r *renderer) and(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return r.t("placement.list_and", "First", strings.Join(items[:len(items)-1], ", "), "Last", items[len(items)-1])
+}
+
+// tie is the sentence on a tie decided by a later criterion, "" when
+// the first criterion decided (or everything was equal).
+func (r *renderer) tie(d Declined) string {
+	items := r.tied(d, false)
+	if len(items) == 0 || d.Decisive == "applicant_id" {
+		return ""
+	}
+	return r.t("placement.explain.tie", "Same", r.and(items), "Criterion", r.criterion(d.Decisive),
+		"How", r.t("placement.how."+d.Decisive))
+}
+
+func (r *renderer) easySame(d Declined) string {
+	if d.Decisive == "applicant_id" {
+		return ""
+	}
+	return r.and(r.tied(d, true))
+}

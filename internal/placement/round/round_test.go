@@ -570,3 +570,117 @@ func TestCancelledRunIsFailedWithoutResults(t *testing.T) {
 		}
 	})
 }
+
+// TestRecheckOfAPublishedRound: issue 20. A round published with an
+// earlier engine (emulated: the stored result says engine 1, and two
+// pupils' stored placements differ from what the current engine decides,
+// as rounding noise could have made them) gets a recheck: the same inputs
+// and the published result's what-if capacities, run with the current
+// engine. It lists exactly the pupils whose placement would change, for
+// an officer to review, and changes nothing published.
+func TestRecheckOfAPublishedRound(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		svc, _ := round.NewService(context.Background(), db, nil)
+		id, mainRun := runMain(t, db, svc, f)
+		ctx := system()
+		if run, _ := round.GetRun(ctx, db, id, mainRun); run.Engine != placement.Engine || run.Outdated() {
+			t.Fatalf("new run made by engine %d", run.Engine)
+		}
+		// The published result is a what-if with a changed capacity.
+		run, _ := round.GetRun(ctx, db, id, mainRun)
+		top := slices.MaxFunc(run.Cutoffs, func(a, b batch.Cutoff) int { return a.FirstChoice - b.FirstChoice })
+		caps := round.Capacities{top.SchoolID: {0: top.Capacity - 1}}
+		whatIf, err := svc.Start(ctx, id, round.KindWhatIf, caps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc.Wait()
+		if err := round.Accept(ctx, db, id, whatIf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Start(ctx, id, round.KindRecheck, nil); err != nil {
+			t.Fatal(err) // allowed before publishing too
+		}
+		svc.Wait()
+		links, err := round.Publish(ctx, db, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Before the recheck of the published result: the one above is of
+		// the same result and found no change.
+		rc, err := round.LatestRecheck(ctx, db, id)
+		if err != nil || rc == nil || rc.Run.Status != round.StatusDone || len(rc.Changes) != 0 {
+			t.Fatalf("recheck of an unchanged result: %+v, %v", rc, err)
+		}
+		// Emulate a result of engine 1: two pupils at other schools.
+		ds, err := round.Decisions(ctx, db, id, whatIf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var moved []string
+		for _, d := range ds {
+			if d.SchoolID != "" && !d.Fallback && d.ChoiceRank == 1 && len(moved) < 2 {
+				moved = append(moved, d.ApplicantID)
+				if _, err := db.Exec(context.Background(), "UPDATE placement_results SET school_id = ?, choice_rank = 0, fallback = ? WHERE run_id = ? AND applicant_id = ?",
+					"OLD", true, whatIf, d.ApplicantID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := db.Exec(context.Background(), "UPDATE placement_runs SET engine = 1 WHERE id = ?", whatIf); err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := round.GetRun(ctx, db, id, whatIf); !res.Outdated() {
+			t.Fatal("a run of engine 1 is not outdated")
+		}
+		// Published: no main run and no what-if, but a recheck.
+		if _, err := svc.Start(ctx, id, round.KindMain, nil); app.Code(err) != app.ECONFLICT {
+			t.Errorf("run after publishing: %v", err)
+		}
+		if _, err := svc.Start(ctx, id, round.KindWhatIf, caps); app.Code(err) != app.ECONFLICT {
+			t.Errorf("what-if after publishing: %v", err)
+		}
+		recheck, err := svc.Start(ctx, id, round.KindRecheck, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc.Wait()
+		rr, err := round.GetRun(ctx, db, id, recheck)
+		if err != nil || rr.Status != round.StatusDone || rr.Kind != round.KindRecheck || rr.Engine != placement.Engine ||
+			rr.BaseRunID == nil || *rr.BaseRunID != whatIf || len(rr.Capacities.Changes()) != 1 || rr.Capacities.Changes()[0].Places != top.Capacity-1 {
+			t.Fatalf("recheck run %+v, %v", rr, err)
+		}
+		rc, err = round.LatestRecheck(ctx, db, id)
+		if err != nil || rc == nil || rc.Run.ID != recheck {
+			t.Fatalf("latest recheck %+v, %v", rc, err)
+		}
+		var got []string
+		for _, c := range rc.Changes {
+			got = append(got, c.ApplicantID)
+			if c.FromSchool != "OLD" || c.ToRank != 1 {
+				t.Errorf("change %+v", c)
+			}
+		}
+		if !slices.Equal(got, moved) {
+			t.Errorf("recheck lists %v, want %v", got, moved)
+		}
+		// Nothing published changed: the result, its rows, the links.
+		r, _ := round.Get(ctx, db, id)
+		if !r.Published() || *r.ResultRunID != whatIf {
+			t.Fatalf("round after the recheck: %+v", r)
+		}
+		if err := round.Accept(ctx, db, id, recheck); app.Code(err) != app.ECONFLICT {
+			t.Errorf("accepting a recheck: %v", err)
+		}
+		for _, ln := range links {
+			if !slices.Contains(moved, ln.ApplicantID) {
+				continue
+			}
+			v, err := round.ByToken(context.Background(), db, ln.Token)
+			if err != nil || v.Decision.SchoolID != "OLD" {
+				t.Errorf("%s's published decision after the recheck: %+v, %v", ln.ApplicantID, v, err)
+			}
+		}
+	})
+}

@@ -26,6 +26,12 @@ import (
 const (
 	KindMain   = "main"
 	KindWhatIf = "whatif"
+	// KindRecheck reruns the standing result's inputs and capacities with
+	// the current engine, also after publishing, so an officer sees which
+	// pupils' placements the current engine would change (issue 20). It is
+	// never accepted: a published decision changes only by a new decision.
+	// Stored as kind 'whatif' with recheck set (migration 00007).
+	KindRecheck = "recheck"
 
 	StatusRunning   = "running"
 	StatusDone      = "done"
@@ -42,7 +48,10 @@ type Run struct {
 	RoundID    int64
 	Kind       string
 	Capacities Capacities
-	BaseRunID  *int64 // a what-if's comparison: the result when it started
+	BaseRunID  *int64 // a what-if's or recheck's comparison: the result when it started
+	// Engine is the placement.Engine that made the run (1 for runs from
+	// before engines were recorded).
+	Engine     int
 	Status     string
 	Stage      string
 	Done       int
@@ -57,15 +66,23 @@ type Run struct {
 // Running reports whether the run is still going.
 func (r *Run) Running() bool { return r.Status == StatusRunning }
 
-const runColumns = `id, round_id, kind, capacities, base_run_id, status, stage, done, total, error, started_at, finished_at,
+// Outdated reports whether an earlier engine made the run: its decisions
+// may differ from what the current engine decides (issue 20).
+func (r *Run) Outdated() bool { return r.Engine < placement.Engine }
+
+const runColumns = `id, round_id, kind, recheck, engine, capacities, base_run_id, status, stage, done, total, error, started_at, finished_at,
 	summary_json, cutoffs_json FROM placement_runs`
 
 func scanRun(sc interface{ Scan(...any) error }) (*Run, error) {
 	var r Run
 	var caps, sum, cut string
-	if err := sc.Scan(&r.ID, &r.RoundID, &r.Kind, &caps, &r.BaseRunID, &r.Status, &r.Stage, &r.Done, &r.Total, &r.Error,
+	var recheck bool
+	if err := sc.Scan(&r.ID, &r.RoundID, &r.Kind, &recheck, &r.Engine, &caps, &r.BaseRunID, &r.Status, &r.Stage, &r.Done, &r.Total, &r.Error,
 		&r.StartedAt, &r.FinishedAt, &sum, &cut); err != nil {
 		return nil, err
+	}
+	if recheck {
+		r.Kind = KindRecheck
 	}
 	r.Capacities = decodeCapacities(caps)
 	if sum != "" {
@@ -192,8 +209,9 @@ type loadedGraph struct {
 }
 
 // Start begins a run of the round in the background and returns its ID.
-// A published round and a round with a run in progress refuse
-// (app.ECONFLICT).
+// A round with a run in progress refuses (app.ECONFLICT), and so does a
+// published round, except for a recheck (KindRecheck; caps are ignored:
+// a recheck takes the standing result's).
 func (s *Service) Start(ctx context.Context, roundID int64, kind string, caps Capacities) (int64, error) {
 	id, err := s.begin(ctx, s.db, roundID, kind, caps)
 	if err != nil {
@@ -230,11 +248,20 @@ func (s *Service) begin(ctx context.Context, q store.Q, roundID int64, kind stri
 		if err != nil {
 			return err
 		}
-		if r.Published() {
+		if r.Published() && kind != KindRecheck {
 			return app.Errorf(app.ECONFLICT, "placementweb.err.published")
 		}
-		if kind == KindWhatIf && r.ResultRunID == nil {
+		if kind != KindMain && r.ResultRunID == nil {
 			return app.Errorf(app.ECONFLICT, "placementweb.err.no_result")
+		}
+		if kind == KindRecheck {
+			// The standing result's inputs as they were: its what-if
+			// capacities too.
+			res, err := GetRun(ctx, tx, roundID, *r.ResultRunID)
+			if err != nil {
+				return err
+			}
+			caps = res.Capacities
 		}
 		var running int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM placement_runs WHERE round_id = ? AND status = ?", roundID, StatusRunning).Scan(&running); err != nil {
@@ -244,11 +271,16 @@ func (s *Service) begin(ctx context.Context, q store.Q, roundID int64, kind stri
 			return app.Errorf(app.ECONFLICT, "placementweb.err.running")
 		}
 		var base *int64
-		if kind == KindWhatIf {
+		stored := kind
+		if kind != KindMain {
 			base = r.ResultRunID
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO placement_runs (round_id, kind, capacities, base_run_id, status, stage, instance, started_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, roundID, kind, caps.encode(), base, StatusRunning, "queued", s.instance, store.Now()).Scan(&id); err != nil {
+		if kind == KindRecheck {
+			stored = KindWhatIf
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO placement_runs (round_id, kind, recheck, engine, capacities, base_run_id, status, stage, instance, started_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, roundID, stored, kind == KindRecheck, placement.Engine, caps.encode(), base,
+			StatusRunning, "queued", s.instance, store.Now()).Scan(&id); err != nil {
 			return err
 		}
 		return audit.Log(ctx, tx, audit.Create, "placement_run", strconv.FormatInt(id, 10), fmt.Sprintf("round %d, %s", roundID, kind))
@@ -365,7 +397,7 @@ func saveResults(ctx context.Context, tx *store.Tx, runID int64, out *batch.Outp
 	return nil
 }
 
-// Accept makes a finished what-if the round's result.
+// Accept makes a finished what-if the round's result (never a recheck).
 func Accept(ctx context.Context, q store.Q, roundID, runID int64) error {
 	if err := requireOfficer(ctx); err != nil {
 		return err
@@ -392,7 +424,8 @@ func Accept(ctx context.Context, q store.Q, roundID, runID int64) error {
 	})
 }
 
-// Discard drops a what-if that is not the round's result, with its results.
+// Discard drops a what-if or recheck that is not the round's result, with
+// its results.
 func Discard(ctx context.Context, q store.Q, roundID, runID int64) error {
 	if err := requireOfficer(ctx); err != nil {
 		return err
@@ -406,7 +439,7 @@ func Discard(ctx context.Context, q store.Q, roundID, runID int64) error {
 		if err != nil {
 			return err
 		}
-		if run.Kind != KindWhatIf || run.Running() || (r.ResultRunID != nil && *r.ResultRunID == runID) {
+		if run.Kind != KindWhatIf && run.Kind != KindRecheck || run.Running() || (r.ResultRunID != nil && *r.ResultRunID == runID) {
 			return app.Errorf(app.ECONFLICT, "placementweb.err.not_discardable")
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM placement_results WHERE run_id = ?", runID); err != nil {
@@ -527,4 +560,39 @@ func Offline(log *slog.Logger) *Service {
 		log = slog.Default()
 	}
 	return &Service{instance: "offline", log: log, graphs: map[int64]loadedGraph{}}
+}
+
+// A Recheck is the latest recheck of a round's standing result and, when
+// it is done, the pupils whose placement the current engine would change.
+type Recheck struct {
+	Run     *Run
+	Changes []batch.Change
+}
+
+// LatestRecheck returns the latest recheck of the round's standing result
+// (nil when there is none, or the round has no result), with its diff
+// when done; reading the diff is audited like Diff.
+func LatestRecheck(ctx context.Context, q store.Q, roundID int64) (*Recheck, error) {
+	if err := requireOfficer(ctx); err != nil {
+		return nil, err
+	}
+	r, err := Get(ctx, q, roundID)
+	if err != nil || r.ResultRunID == nil {
+		return nil, err
+	}
+	run, err := scanRun(q.QueryRow(ctx, "SELECT "+runColumns+" WHERE round_id = ? AND recheck = ? AND base_run_id = ? AND status <> ? ORDER BY id DESC LIMIT 1",
+		roundID, true, *r.ResultRunID, StatusDiscarded))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rc := &Recheck{Run: run}
+	if run.Status == StatusDone {
+		if rc.Changes, err = Diff(ctx, q, roundID, *r.ResultRunID, run.ID); err != nil {
+			return nil, err
+		}
+	}
+	return rc, nil
 }
