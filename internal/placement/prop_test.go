@@ -301,7 +301,7 @@ func TestPropertyAllPlacedWhenCapacitySuffices(t *testing.T) {
 	})
 }
 
-// TestPropertyNoiseBelowHalfResolution: distances that are whole steps of
+// TestPropertyNoiseBelowQuarterResolution: distances that are whole steps of
 // the resolution plus noise give the same result as the exact distances —
 // placements, priorities, explanations' data — however the noise falls
 // (issue 20), as long as every value compared moves by less than half a
@@ -312,7 +312,7 @@ func TestPropertyAllPlacedWhenCapacitySuffices(t *testing.T) {
 // a step; the test stays 4 % below that, for the division's own rounding.
 // No rule could promise half a step per distance: a difference of two
 // distances, each moved by almost half a step, moves by almost a step.
-func TestPropertyNoiseBelowHalfResolution(t *testing.T) {
+func TestPropertyNoiseBelowQuarterResolution(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		g := genInstance(t, rapid.Bool().Draw(t, "full"))
 		exact, err := placement.Match(g.schools, g.apps, g.m, g.rules)

@@ -30,7 +30,7 @@ const (
 	// the current engine, also after publishing, so an officer sees which
 	// pupils' placements the current engine would change (issue 20). It is
 	// never accepted: a published decision changes only by a new decision.
-	// Stored as kind 'whatif' with recheck set (migration 00007).
+	// Stored as kind 'whatif' with recheck set (migration 00009).
 	KindRecheck = "recheck"
 
 	StatusRunning   = "running"
