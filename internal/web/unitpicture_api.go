@@ -67,6 +67,14 @@ func finite(x float64) *float64 {
 	return &x
 }
 
+// nonZeroTime is t, or nil (null) for the zero time.
+func nonZeroTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
 func (s *Server) apiIndicators(w http.ResponseWriter, r *http.Request) error {
 	inds, err := unitpicture.Indicators(r.Context(), s.db)
 	if err != nil {
@@ -123,7 +131,7 @@ func (s *Server) apiIndicatorValues(w http.ResponseWriter, r *http.Request) erro
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"indicator": toAPIIndicator(m.Indicator), "year": m.Year, "years": nonNil(m.Years), "units": units,
 		"organizer": sp, "national": national, "suppressedUnits": m.Suppressed, "minPupils": unitpicture.MinPupils,
-		"sources": nonNil(m.Sources), "importedAt": m.ImportedAt,
+		"sources": nonNil(m.Sources), "importedAt": nonZeroTime(m.ImportedAt),
 	})
 }
 

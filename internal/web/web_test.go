@@ -356,44 +356,6 @@ func TestAPIWithBearerToken(t *testing.T) {
 	})
 }
 
-func TestOpenAPIDocumentsEveryAPIRoute(t *testing.T) {
-	each(t, func(t *testing.T, e *env) {
-		r := e.client().get("/api/openapi.json")
-		var doc struct {
-			OpenAPI string                    `json:"openapi"`
-			Paths   map[string]map[string]any `json:"paths"`
-		}
-		r.json(t, &doc)
-		if !strings.HasPrefix(doc.OpenAPI, "3.") {
-			t.Fatalf("openapi = %q", doc.OpenAPI)
-		}
-		served := map[string]bool{}
-		n := 0
-		for _, rt := range web.Routes() {
-			served[rt.Method+" "+rt.Path] = true
-			if rt.API && strings.HasPrefix(rt.Path, "/api/v1/") {
-				n++
-				if _, ok := doc.Paths[rt.Path][strings.ToLower(rt.Method)]; !ok {
-					t.Errorf("openapi.json does not document %s %s", rt.Method, rt.Path)
-				}
-			}
-		}
-		if n == 0 {
-			t.Fatal("found no API routes in the route table")
-		}
-		for path, ops := range doc.Paths {
-			for method := range ops {
-				if method == "parameters" {
-					continue
-				}
-				if !served[strings.ToUpper(method)+" "+path] && path != "/api/openapi.json" {
-					t.Errorf("openapi.json documents %s %s, which the route table does not serve", method, path)
-				}
-			}
-		}
-	})
-}
-
 func TestHealthz(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		if r := e.client().get("/healthz"); r.status != http.StatusOK {
