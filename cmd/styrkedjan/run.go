@@ -309,6 +309,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 		PublicURL: publicURL, MinGroup: cfg.MinGroup, SessionLifetime: cfg.SessionLifetime,
 		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: bgJobs.WakeMailer,
 		IntakePerMinute: cfg.IntakePerMinute, TrustedProxies: cfg.TrustedProxies, Placement: bgJobs.Placement(),
+		DiskPaths: diskPaths(cfg.DB),
 	})
 	if err != nil {
 		ln.Close()

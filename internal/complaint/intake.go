@@ -34,6 +34,10 @@ type Receipt struct {
 	Repeated  bool // the submission key had been used: this is the earlier case
 }
 
+// NotSetUp is the error of a submission before the organizer is set up (a
+// fresh installation): the case could get no reference, so none is taken.
+func NotSetUp() *app.Error { return app.Errorf(app.EUNAVAILABLE, "public.err_not_set_up") }
+
 // Submit registers a submission: it validates it, numbers it in the
 // organizer's series without gaps, routes it to a handler, sets its
 // deadlines in working days from now, stores its attachments, queues the
@@ -49,6 +53,9 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 	fingerprint := s.fingerprint() // before validation, as a repeat sees it
 	if !auth.FromContext(ctx).Authenticated() {
 		ctx = auth.WithPrincipal(ctx, filerPrincipal) // events and the audit log show "filer"
+	}
+	if _, err := org.GetOrganizer(ctx, db); errors.Is(err, store.ErrNotFound) {
+		return Receipt{}, NotSetUp()
 	}
 	var r Receipt
 	err := store.InTx(ctx, db, func(tx *store.Tx) error {

@@ -25,12 +25,12 @@ const goldenAccess = "testdata/access.golden"
 func allowedRoles(perm auth.Permission) []string {
 	var out []string
 	open := perm == web.Public || perm == web.PrivateLink
-	signedIn, publicOr := web.SignedInNeeds(perm)
+	_, publicOr := web.SignedInNeeds(perm) // open to all; perm only widens the view
 	if open || publicOr {
 		out = append(out, "anonymous")
 	}
 	for _, r := range auth.Roles {
-		if open || perm == web.SignedIn || auth.RoleCan(r, perm) || (publicOr && auth.RoleCan(r, signedIn)) {
+		if open || publicOr || perm == web.SignedIn || auth.RoleCan(r, perm) {
 			out = append(out, string(r))
 		}
 	}

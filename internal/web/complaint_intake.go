@@ -40,7 +40,9 @@ func (s *Server) intakeData(ctx context.Context) (intakePage, error) {
 	p := intakePage{Kinds: complaint.Kinds, Roles: complaint.FilerRoles, MaxFiles: complaint.MaxAttachments,
 		MaxMB: complaint.MaxAttachmentBytes >> 20}
 	var err error
-	if p.Organizer, err = org.GetOrganizer(ctx, s.db); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if p.Organizer, err = org.GetOrganizer(ctx, s.db); errors.Is(err, store.ErrNotFound) {
+		return p, complaint.NotSetUp() // a fresh installation takes no complaints yet
+	} else if err != nil {
 		return p, err
 	}
 	if p.Settings, err = complaint.GetSettings(ctx, s.db); err != nil {

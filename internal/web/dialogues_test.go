@@ -114,11 +114,11 @@ func TestDialogueScopingHTTP(t *testing.T) {
 		}
 		var actions struct {
 			Actions []struct {
-				UnitID     int64 `json:"unit_id"`
+				UnitID     int64 `json:"unitId"`
 				Indicators []struct {
 					FollowUp struct {
 						Verdict string `json:"verdict"`
-					} `json:"follow_up"`
+					} `json:"followUp"`
 				} `json:"indicators"`
 			} `json:"actions"`
 		}

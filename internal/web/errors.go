@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -45,12 +47,37 @@ func (s *Server) appError(r *http.Request, err error) *app.Error {
 		return ae
 	case errors.Is(err, store.ErrNotFound):
 		return app.NotFound()
-	case errors.Is(err, store.ErrUnavailable):
+	case errors.Is(err, store.ErrUnavailable) || s.databaseDown(r.Context()):
+		// Drivers report a lost database in many ways; a failed ping
+		// tells them all apart from a bug.
 		s.log.Error("database unavailable", "route", r.Pattern, "err", err)
-		return app.Errorf(app.EUNAVAILABLE, "err.unavailable")
+		return app.Errorf(app.EUNAVAILABLE, msgUnavailable)
 	}
 	s.log.Error("internal error", "route", r.Pattern, "err", err)
 	return app.Errorf(app.EINTERNAL, "err.internal")
+}
+
+// msgUnavailable is the message of the database being down, the one 503
+// that comes with Retry-After.
+const msgUnavailable = "err.unavailable"
+
+// retryAfter is how many seconds a client is asked to wait while the
+// database is down: about as long as a database restart or fail-over.
+const retryAfter = "15"
+
+// databaseDown reports whether the database fails to answer a ping now.
+func (s *Server) databaseDown(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	return s.db.Ping(ctx) != nil
+}
+
+// setRetryAfter asks the client to come back later when the database is
+// down (not for other 503s: a service not set up yet needs a person).
+func setRetryAfter(w http.ResponseWriter, ae *app.Error) {
+	if ae.Code == app.EUNAVAILABLE && ae.MsgID == msgUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
+	}
 }
 
 // pageError renders an error page, or sends an anonymous visitor to log in.
@@ -60,6 +87,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
+	setRetryAfter(w, ae)
 	s.render(w, r, status(ae.Code), "error", ae)
 }
 
@@ -92,6 +120,7 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="styrkedjan"`)
 	}
+	setRetryAfter(w, ae)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(body)

@@ -70,41 +70,79 @@ func chain(h http.Handler, mw ...func(http.Handler) http.Handler) http.Handler {
 }
 
 // identify puts the principal, the language and the request's origin into
-// the context. A bearer token wins over the session cookie.
+// the context. A bearer token wins over the session cookie. A principal
+// that cannot be checked (the database is down) is answered at once, as a
+// problem document on /api/ and as a page elsewhere: never as a 401, which
+// would tell a client its credentials are wrong.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		ctx = audit.WithOrigin(ctx, audit.Origin{IP: clientIP(r), UserAgent: r.UserAgent()})
-		lang := s.catalog.Match(cookieValue(r, langCookie), r.Header.Get("Accept-Language"))
-		ctx = withLang(ctx, lang)
+		r = s.withRequestContext(r)
+		ctx := context.WithValue(r.Context(), sessionLoadedKey{}, true)
 		r = r.WithContext(ctx)
 
 		p, err := s.principal(r)
 		if err != nil {
-			if app.Code(err) == app.EUNAUTHORIZED && strings.HasPrefix(r.URL.Path, "/api/") {
-				s.problem(w, r, err)
+			if app.Code(err) == app.EUNAUTHORIZED && !strings.HasPrefix(r.URL.Path, "/api/") {
+				p = auth.Anonymous
+			} else {
+				s.fail(w, r, err)
 				return
 			}
-			if app.Code(err) != app.EUNAUTHORIZED {
-				s.pageError(w, r, err)
-				return
-			}
-			p = auth.Anonymous
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), p)))
 	})
 }
 
+// withRequestContext adds the origin and the language to r's context.
+func (s *Server) withRequestContext(r *http.Request) *http.Request {
+	ctx := audit.WithOrigin(r.Context(), audit.Origin{IP: clientIP(r), UserAgent: r.UserAgent()})
+	lang := s.catalog.Match(cookieValue(r, langCookie), r.Header.Get("Accept-Language"))
+	return r.WithContext(withLang(ctx, lang))
+}
+
+// sessionLoadedKey marks a context whose session data scs has loaded (the
+// flash message can be read); identify sets it, inside LoadAndSave.
+type sessionLoadedKey struct{}
+
+func sessionLoaded(ctx context.Context) bool { v, _ := ctx.Value(sessionLoadedKey{}).(bool); return v }
+
+// fail answers err as a problem document on /api/ and as a page elsewhere.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.problem(w, r, err)
+		return
+	}
+	s.pageError(w, r, err)
+}
+
+// sessionError is scs's ErrorFunc: the session store (the database) failed
+// while loading or saving the session. The request gets the same answer
+// as any other error: 503 with Retry-After while the database is down.
+func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
+	s.fail(w, s.withRequestContext(r), fmt.Errorf("session: %w", err))
+}
+
 const sessionUserKey = auth.SessionUserKey
+
+// bearerToken returns the token of an Authorization header of the Bearer
+// scheme, whose name is case-insensitive (RFC 9110 section 11.1).
+func bearerToken(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
 
 func (s *Server) principal(r *http.Request) (*auth.Principal, error) {
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); h != "" {
-		secret, ok := strings.CutPrefix(h, "Bearer ")
+		secret, ok := bearerToken(h)
 		if !ok {
 			return nil, app.Errorf(app.EUNAUTHORIZED, "err.unauthorized")
 		}
-		id, err := auth.TokenUser(ctx, s.db, strings.TrimSpace(secret))
+		id, err := auth.TokenUser(ctx, s.db, secret)
 		if err != nil {
 			return nil, err
 		}
@@ -272,7 +310,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "value", fmt.Sprint(v), "stack", string(debug.Stack()))
-				s.pageError(w, r, errors.New("panic"))
+				s.fail(w, r, errors.New("panic"))
 			}
 		}()
 		next.ServeHTTP(w, r)

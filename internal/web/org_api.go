@@ -98,12 +98,12 @@ type apiPublicUnit struct {
 	SchoolForms []string `json:"schoolForms"`
 }
 
-// apiUnits lists, without credentials, every active unit's public facts
-// (for e-service platforms' complaint forms); with credentials, the units
-// in the caller's scope with all their facts.
+// apiUnits lists every active unit's public facts (for e-service
+// platforms' complaint forms) to anyone, and to those who may read units
+// (auth.ReadUnits) the units in their scope with all their facts.
 func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
 	p := auth.FromContext(r.Context())
-	if !p.Authenticated() {
+	if !p.Can(auth.ReadUnits) {
 		units, err := org.ListUnits(r.Context(), s.db, auth.AllUnits())
 		if err != nil {
 			return err

@@ -318,7 +318,7 @@ func TestPlacementRunWhatIfPublishAndGuardianLink(t *testing.T) {
 				} `json:"total"`
 			} `json:"summary"`
 			Cutoffs []struct {
-				SchoolID string `json:"school_id"`
+				SchoolID string `json:"schoolId"`
 			} `json:"cutoffs"`
 		}
 		c.get(fmt.Sprintf("/api/v1/placement/rounds/%d", id)).json(t, &api)

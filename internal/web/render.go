@@ -219,8 +219,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			p.Languages = append(p.Languages, lang)
 		}
 	}
-	if msg := s.sessions.PopString(r.Context(), flashKey); msg != "" {
-		p.Flash = l.T(msg)
+	// An error page before the session was loaded (the database is down) has no flash.
+	if sessionLoaded(r.Context()) {
+		if msg := s.sessions.PopString(r.Context(), flashKey); msg != "" {
+			p.Flash = l.T(msg)
+		}
 	}
 	if fd, ok := data.(formData); ok && fd.err != nil {
 		p.Errors = map[string]string{}

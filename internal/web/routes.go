@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
@@ -20,13 +19,15 @@ const (
 	PrivateLink auth.Permission = "private-link" // anyone holding the private link in the path
 )
 
-// PublicOr is the rule of a route open to anonymous callers that asks a
-// signed-in caller for perm (the public unit catalogue, which shows staff
-// the units in their scope instead).
+// PublicOr is the rule of a route open to everyone that shows the holders
+// of perm more: the unit catalogue gives anyone the public facts of every
+// active unit, and those who may read units (auth.ReadUnits) the units in
+// their scope with all their facts. What anonymous callers may see, a
+// signed-in person without perm (a board member) may see too.
 func PublicOr(perm auth.Permission) auth.Permission { return Public + "|" + perm }
 
-// SignedInNeeds returns the permission a PublicOr rule asks of signed-in
-// callers, and whether rule is one.
+// SignedInNeeds returns the permission that gives the fuller view of a
+// PublicOr route, and whether rule is one.
 func SignedInNeeds(rule auth.Permission) (auth.Permission, bool) {
 	perm, ok := strings.CutPrefix(string(rule), string(Public)+"|")
 	return auth.Permission(perm), ok
@@ -214,7 +215,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/organizer", SignedIn, api, s.apiOrganizer, nil},
 		{"GET /api/v1/school-forms", SignedIn, api, s.apiSchoolForms, nil},
 		{"GET /api/v1/overview", auth.ReadOverview, api, s.apiOverview, nil},
-		{"GET /api/v1/units", PublicOr(auth.ReadUnits), api, s.apiUnits, nil}, // public catalogue, or the caller's scope
+		{"GET /api/v1/units", PublicOr(auth.ReadUnits), api, s.apiUnits, nil}, // public catalogue, or the scope of auth.ReadUnits
 		{"GET /api/v1/complaint-categories", Public, api, s.apiCategories, nil},
 		{"POST /api/v1/complaints", Public, api, s.apiSubmitComplaint, nil},
 		{"GET /api/v1/cases", auth.HandleCases, api, s.apiCases, nil},
@@ -327,12 +328,7 @@ func (s *Server) guard(rt route) handlerFunc {
 		return s.allow(rt.Permission, rt.handle)
 	}
 	if perm, ok := SignedInNeeds(rt.Permission); ok && slices.Contains(auth.Permissions, perm) {
-		return func(w http.ResponseWriter, r *http.Request) error {
-			if p := auth.FromContext(r.Context()); p.Authenticated() && !p.Can(perm) {
-				return app.Forbidden()
-			}
-			return rt.handle(w, r)
-		}
+		return rt.handle // open to all; the handler shows holders of perm their scope
 	}
 	panic(fmt.Sprintf("web: route %q has no access rule (permission %q)", rt.Pattern, rt.Permission))
 }

@@ -66,7 +66,7 @@ func TestBoardMemberSeesNoPersonalData(t *testing.T) {
 		personA := e.personID(principalA)
 		for _, path := range []string{
 			"/people", "/people/" + itoa(personA), "/units", "/units/" + itoa(e.unitID(unitA)),
-			"/api/v1/people", "/api/v1/people/" + itoa(personA), "/api/v1/units", "/admin", "/admin/audit", "/api/v1/audit",
+			"/api/v1/people", "/api/v1/people/" + itoa(personA), "/api/v1/units/" + itoa(e.unitID(unitA)), "/admin", "/admin/audit", "/api/v1/audit",
 		} {
 			if r := b.get(path); r.status != http.StatusForbidden {
 				t.Errorf("GET %s as board member: %d, want 403", path, r.status)

@@ -6,9 +6,13 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"os"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -34,7 +38,19 @@ type Options struct {
 	// Placement starts placement runs in the background: the jobs
 	// package's round.Service, owned by the process that runs the jobs.
 	Placement PlacementRunner
+	// DiskPaths are folders whose file systems must have room: the
+	// SQLite database's folder, and the temporary folder where uploads
+	// are spooled. /healthz answers 503 when one of them has less than
+	// MinFreeDisk bytes free. Empty: the temporary folder only.
+	DiskPaths []string
+	// MinFreeDisk is the free space /healthz asks of each of DiskPaths;
+	// 0 is DefaultMinFreeDisk.
+	MinFreeDisk uint64
 }
+
+// DefaultMinFreeDisk is the free space /healthz asks for by default:
+// enough for a few of the largest uploads and the database's growth.
+const DefaultMinFreeDisk = 256 << 20
 
 // PlacementRunner starts a placement run of a round in the background and
 // returns its ID (round.Service does).
@@ -70,6 +86,12 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 	if opts.WakeMailer == nil {
 		opts.WakeMailer = func() {}
 	}
+	if len(opts.DiskPaths) == 0 {
+		opts.DiskPaths = []string{os.TempDir()}
+	}
+	if opts.MinFreeDisk == 0 {
+		opts.MinFreeDisk = DefaultMinFreeDisk
+	}
 	sm := scs.New()
 	sm.Store = auth.SessionStore{DB: db}
 	sm.Lifetime = opts.SessionLifetime
@@ -78,11 +100,50 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = opts.SecureCookies
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		log.Error("session", "err", err)
-		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
-	}
-	return &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v,
+	s := &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v,
 		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1)),
-		intakeBytes:   semaphore.NewWeighted(intakeBytesInFlight), placement: opts.Placement}, nil
+		intakeBytes:   semaphore.NewWeighted(intakeBytesInFlight), placement: opts.Placement}
+	sm.ErrorFunc = s.sessionError
+	return s, nil
+}
+
+// healthz reports whether the server can do its work: the database
+// answers, and the file systems of Options.DiskPaths have room. It answers
+// 503 with one line per problem, for load balancers and monitoring.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	var problems []string
+	if err := s.db.Ping(ctx); err != nil {
+		problems = append(problems, "database unavailable")
+		s.log.Warn("healthz", "err", err)
+	}
+	for _, dir := range s.opts.DiskPaths {
+		free, err := freeBytes(dir)
+		switch {
+		case err != nil:
+			problems = append(problems, "disk: "+dir+": "+err.Error())
+		case free < s.opts.MinFreeDisk:
+			problems = append(problems, fmt.Sprintf("disk full: %s has %d MiB free, below %d MiB", dir, free>>20, s.opts.MinFreeDisk>>20))
+		}
+	}
+	if len(problems) > 0 {
+		s.log.Warn("healthz", "problems", strings.Join(problems, "; "))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(strings.Join(problems, "\n") + "\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// freeBytes is the space an unprivileged process may still write on the
+// file system that holds dir.
+func freeBytes(dir string) (uint64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return st.Bavail * uint64(st.Bsize), nil
 }
