@@ -130,7 +130,8 @@ func TestAPIComplaintsOnAFreshInstall(t *testing.T) {
 	})
 }
 
-// TestAPIAnswers503WhileTheDatabaseIsDown: with the database gone every
+// TestAPIAnswers503WhileTheDatabaseIsDown: with the database gone (on
+// PostgreSQL a real outage, and back again) every
 // API call answers 503 with Retry-After as the document says, whatever the
 // credentials (a token or session that cannot be checked is not a wrong
 // one: no 401; only a call with no credentials to a route that needs them
@@ -144,7 +145,7 @@ func TestAPIAnswers503WhileTheDatabaseIsDown(t *testing.T) {
 		bogus := e.client()
 		bogus.token = "sdk_not-a-real-token"
 		sub := e.submission()
-		e.db.Close()
+		back := e.takeDown(t)
 
 		down := func(who string, r response) {
 			t.Helper()
@@ -182,7 +183,47 @@ func TestAPIAnswers503WhileTheDatabaseIsDown(t *testing.T) {
 				t.Errorf("GET %s (%s) with the database down: %d Retry-After %q\n%.400s", c.path, c.lang, r.status, r.header.Get("Retry-After"), r.body)
 			}
 		}
+		if back == nil {
+			return
+		}
+		back()
+		if r := ac.call(t, "officer", clients["officer"], http.MethodGet, "/api/v1/me", nil); r.status != http.StatusOK {
+			t.Errorf("GET /api/v1/me with the database back: %d", r.status)
+		}
+		if r := session.get("/cases"); r.status != http.StatusOK {
+			t.Errorf("GET /cases with the database back: %d", r.status)
+		}
 	})
+}
+
+// takeDown makes the database unreachable. On PostgreSQL that is a real
+// outage: the database refuses new connections and its sessions are
+// ended, so the driver fails as it does when the server is gone; the
+// returned func ends the outage. On SQLite the handle is closed for good
+// (back is nil).
+func (e *env) takeDown(t *testing.T) (back func()) {
+	t.Helper()
+	ctx := context.Background()
+	if e.db.Dialect() != store.Postgres {
+		e.db.Close()
+		return nil
+	}
+	var name string
+	if err := e.db.QueryRow(ctx, "SELECT current_database()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	admin := templates.pgAdmin
+	if _, err := admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS false"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?", name); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if _, err := admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS true"); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestHealthzReportsAFullDisk: /healthz answers 503 and says why when a
