@@ -264,6 +264,21 @@ func TestOpenAPIAgreesWithAnswers(t *testing.T) {
 				t.Errorf("GET %s as %s: %d, want %d", c.path, c.who, r.status, c.want)
 			}
 		}
+		// A token that is not valid is refused also where none is needed.
+		bogus := e.client()
+		bogus.token = "sdk_not-a-real-token"
+		for _, rt := range web.Routes() {
+			if strings.HasPrefix(rt.Path, "/api/") && rt.Method != "" && slices.Contains(allowedRoles(rt.Permission), "anonymous") {
+				var body any
+				if rt.Method == http.MethodPost {
+					body = e.submission()
+				}
+				if r := ac.call(t, "unknown token", bogus, rt.Method, rt.Path, body); r.status != http.StatusUnauthorized {
+					t.Errorf("%s %s with an unknown token: %d, want 401", rt.Method, rt.Path, r.status)
+				}
+			}
+		}
+
 		anon := clients["anonymous"]
 		sub := e.submission()
 		first := ac.call(t, "anonymous", anon, http.MethodPost, "/api/v1/complaints", sub, "Idempotency-Key", "openapi-1")
