@@ -286,6 +286,19 @@ func TestOpenAPIAgreesWithAnswers(t *testing.T) {
 		if first.status != http.StatusCreated || again.status != http.StatusOK {
 			t.Errorf("submission and its repeat: %d, %d", first.status, again.status)
 		}
+		other := e.submission()
+		other["whatHappened"] = "Något annat."
+		if r := ac.call(t, "anonymous", anon, http.MethodPost, "/api/v1/complaints", other, "Idempotency-Key", "openapi-1"); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("the key again with another body: %d", r.status)
+		}
+		if r := ac.callBad(t, "anonymous", anon, http.MethodPost, "/api/v1/complaints", e.submission(), "Content-Type", "multipart/form-data; boundary=x"); r.status != http.StatusUnsupportedMediaType {
+			t.Errorf("a multipart submission: %d", r.status)
+		}
+		huge := e.submission()
+		huge["whatHappened"] = strings.Repeat("a", 70<<20)
+		if r := ac.callBad(t, "anonymous", anon, http.MethodPost, "/api/v1/complaints", huge); r.status != http.StatusRequestEntityTooLarge {
+			t.Errorf("a submission over the limit: %d", r.status)
+		}
 		sub["unit"] = "organization"
 		sub["concernsPrincipal"] = true
 		delete(sub, "attachments")
