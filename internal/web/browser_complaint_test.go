@@ -44,6 +44,7 @@ func TestBrowserComplaintInArabic(t *testing.T) {
 	b.checkA11y("complaint form with errors, in Arabic")
 
 	const what = "لم يحصل ابني على وجبة الغداء ثلاثة أيام متتالية."
+	key := evalJS[string](b, `document.querySelector('input[name="key"]').value`)
 	b.do("fill in the form",
 		chromedp.Click(chromedp.CSS("#role-guardian")),
 		chromedp.SetValue(chromedp.CSS("#f-unit"), itoa(e.unitID(unitA))),
@@ -82,6 +83,22 @@ func TestBrowserComplaintInArabic(t *testing.T) {
 		}
 		b.checkPhone(p + " in Arabic")
 	}
+	// The same form sent again (a reload of the post): the page says it is
+	// already received, in Arabic, and shows no link.
+	b.open("/complaints/new", 200)
+	b.do("fill in the same form with its old key",
+		chromedp.SetValue(chromedp.CSS(`input[name="key"]`), key),
+		chromedp.Click(chromedp.CSS("#role-guardian")),
+		chromedp.SetValue(chromedp.CSS("#f-unit"), itoa(e.unitID(unitA))),
+		chromedp.Click(chromedp.CSS("#kind-complaint")),
+		chromedp.SetValue(chromedp.CSS("#f-category"), "teaching"),
+		chromedp.SendKeys(chromedp.CSS("#f-whatHappened"), what),
+	)
+	b.click(`main form[action="/complaints"] button[type="submit"]`, 200)
+	if got := b.text(".receipt .ref"); got != ref || b.path() != "/complaints" || evalJS[bool](b, `!!document.querySelector('a[href^="/f/"]')`) {
+		t.Fatalf("form sent twice: at %s, reference %q (want %q)", b.path(), got, ref)
+	}
+	b.checkPhone("form sent twice, in Arabic")
 	b.wide()
 
 	// The principal of the unit finds the case, in Swedish, with the Arabic text.

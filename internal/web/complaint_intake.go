@@ -84,6 +84,13 @@ func (s *Server) complaintForm(w http.ResponseWriter, r *http.Request) error {
 	return s.complaintFormPage(w, r, map[string]string{"kind": string(complaint.KindComplaint)}, nil)
 }
 
+// toComplaintForm sends a GET of the form's post address (a language
+// switch or a reload on a page the post answered) to the form.
+func (s *Server) toComplaintForm(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/complaints/new", http.StatusSeeOther)
+	return nil
+}
+
 // staffComplaintForm is the same form for staff registering a complaint
 // received by phone, letter or in person.
 func (s *Server) staffComplaintForm(w http.ResponseWriter, r *http.Request) error {

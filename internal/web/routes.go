@@ -76,6 +76,7 @@ func (s *Server) routes() []route {
 		{"GET /complaints/new", Public, page, s.complaintForm, nil},
 		{"GET /complaints/easy", Public, page, s.complaintEasy, nil},
 		{"POST /complaints", Public, page, s.submitComplaint, nil},
+		{"GET /complaints", Public, page, s.toComplaintForm, nil}, // where a posted form's page links back to (language switch)
 		{"GET /f/{token}", PrivateLink, page, s.followUp, nil},
 		{"POST /f/{token}/reply", PrivateLink, page, s.followUpReply, nil},
 		{"GET /f/{token}/files/{file}", PrivateLink, page, s.followUpFile, nil},
