@@ -570,3 +570,28 @@ func TestCancelledRunIsFailedWithoutResults(t *testing.T) {
 		}
 	})
 }
+
+// An .osm.gz that unpacks to more than an .osm may be is refused at upload
+// with a message of its own (issue 12: 2.8 MB of gzip held 0.98 GB of
+// XML), before anything is stored.
+func TestSaveNetworkRefusesGzipBomb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write([]byte(`<osm version="0.6"><node id="1" lat="59" lon="18"/>`))
+		blank := bytes.Repeat([]byte{' '}, 1<<20)
+		for range round.MaxNetworkXML>>20 + 1 {
+			zw.Write(blank)
+		}
+		zw.Write([]byte(`</osm>`))
+		zw.Close()
+		_, err := round.SaveNetwork(system(), db, "bomb.osm.gz", gz.Bytes())
+		var ae *app.Error
+		if !errors.As(err, &ae) || len(ae.Fields) != 1 || ae.Fields[0].MsgID != "placementweb.err.inflated" || ae.Fields[0].Data["MB"] != int64(128) {
+			t.Fatalf("%d KB of gzip, 129 MB of XML: %v", gz.Len()>>10, err)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_networks"); n != 0 {
+			t.Errorf("%d networks stored", n)
+		}
+	})
+}

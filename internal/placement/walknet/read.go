@@ -144,7 +144,7 @@ func load(ctx context.Context, path string) (g *Graph, err error) {
 			return nil, fmt.Errorf("walknet: %w", err)
 		}
 		defer fh.Close()
-		g, err = read(ctx, bufio.NewReaderSize(fh, 1<<20), f)
+		g, err = read(ctx, bufio.NewReaderSize(fh, 1<<20), f, ReadOptions{})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -218,13 +218,13 @@ func loadPBF2(ctx context.Context, path string) (g *Graph, err error) {
 	return finish(raw)
 }
 
-func read(ctx context.Context, r io.Reader, f Format) (g *Graph, err error) {
+func read(ctx context.Context, r io.Reader, f Format, o ReadOptions) (g *Graph, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			g, err = nil, fmt.Errorf("corrupt OSM data: %v", p)
 		}
 	}()
-	raw, err := scan(ctx, r, f)
+	raw, err := scan(ctx, r, f, o)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,31 @@ func finish(raw *rawData) (*Graph, error) {
 	return g, nil
 }
 
-func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
+// capReader reads at most max bytes from r; reading more fails with an
+// *InflatedError.
+type capReader struct {
+	r         io.Reader
+	max, left int64
+	err       *InflatedError // set once the bound is crossed
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	if int64(n) > c.left {
+		c.err = &InflatedError{Max: c.max}
+		return int(c.left), c.err
+	}
+	c.left -= int64(n)
+	return n, err
+}
+
+func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -253,6 +277,7 @@ func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
 		Close() error
 	}
 	var sc scanner
+	var inflated *capReader // the .osm.gz reader's bound
 	switch f {
 	case FormatPBF:
 		s := osmpbf.New(ctx, r, runtime.GOMAXPROCS(0))
@@ -266,7 +291,12 @@ func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
 			return nil, fmt.Errorf("not a gzip file: %w", err)
 		}
 		defer zr.Close()
-		sc = osmxml.New(ctx, zr)
+		limit := o.MaxInflated
+		if limit <= 0 {
+			limit = DefaultMaxInflated
+		}
+		inflated = &capReader{r: zr, max: limit, left: limit}
+		sc = osmxml.New(ctx, inflated)
 	default:
 		return nil, fmt.Errorf("unknown format %v", f)
 	}
@@ -282,6 +312,9 @@ func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
 		case *osm.Way:
 			refs = raw.addWay(o, refs)
 		}
+	}
+	if inflated != nil && inflated.err != nil {
+		return nil, inflated.err
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading OSM data: %w", err)

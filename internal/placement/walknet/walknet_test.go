@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -636,5 +637,47 @@ func TestCityWriteOSMRoundTrip(t *testing.T) {
 	}
 	if GenerateCity(CityOptions{Seed: 12, Rows: 6, Cols: 7, Subdivide: 2, Schools: 3}).Graph.Hash() == c.Graph.Hash() {
 		t.Error("different seed, same city")
+	}
+}
+
+// gzipBomb is an .osm.gz whose XML (a node, then xmlMB megabytes of
+// blanks) compresses a thousandfold.
+func gzipBomb(t testing.TB, xmlMB int) []byte {
+	t.Helper()
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write([]byte(`<osm version="0.6"><node id="1" lat="59" lon="18"/>`))
+	blank := bytes.Repeat([]byte{' '}, 1<<20)
+	for range xmlMB {
+		zw.Write(blank)
+	}
+	zw.Write([]byte(`</osm>`))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return gz.Bytes()
+}
+
+// An .osm.gz is inflated only up to the bound (issue 12: 2.8 MB of gzip
+// held 0.98 GB of XML, read for 109 s); beyond it the read stops with an
+// *InflatedError that says so, without reading on.
+func TestReadGzipBounded(t *testing.T) {
+	bomb := gzipBomb(t, 64)
+	t.Logf("%d KB of gzip, 64 MB of XML", len(bomb)>>10)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := ReadWith(context.Background(), bytes.NewReader(bomb), FormatXMLGz, ReadOptions{MaxInflated: 4 << 20})
+	runtime.ReadMemStats(&after)
+	var ie *InflatedError
+	if !errors.As(err, &ie) || ie.Max != 4<<20 || !strings.Contains(err.Error(), "more than 4 MB") {
+		t.Fatalf("got %v, want an *InflatedError at 4 MB", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 32<<20 {
+		t.Errorf("read on: %d MB allocated", n>>20)
+	}
+	// Within the bound the file reads (here: no walkable ways).
+	if _, err := ReadWith(context.Background(), bytes.NewReader(gzipBomb(t, 1)), FormatXMLGz, ReadOptions{MaxInflated: 4 << 20}); errors.As(err, &ie) || err == nil {
+		t.Errorf("1 MB under a 4 MB bound: %v", err)
 	}
 }
