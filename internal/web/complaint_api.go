@@ -1,8 +1,6 @@
 package web
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -34,25 +32,6 @@ func (s *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }
 
-// apiSubmission is the body of POST /api/v1/complaints.
-type apiSubmission struct {
-	FilerRole         string          `json:"filerRole"`
-	Unit              json.RawMessage `json:"unit"` // a unit id, "unknown" or "organization"
-	Kind              string          `json:"kind"`
-	Category          string          `json:"category"`
-	ConcernsPrincipal bool            `json:"concernsPrincipal"`
-	WhatHappened      string          `json:"whatHappened"`
-	DesiredOutcome    string          `json:"desiredOutcome"`
-	Name              string          `json:"name"`
-	Email             string          `json:"email"`
-	Phone             string          `json:"phone"`
-	Language          string          `json:"language"`
-	Attachments       []struct {
-		Filename string `json:"filename"`
-		Content  string `json:"content"` // base64
-	} `json:"attachments"`
-}
-
 type apiReceipt struct {
 	ID            int64  `json:"id"`
 	Reference     string `json:"reference"`
@@ -68,42 +47,12 @@ func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) erro
 		w.Header().Set("Retry-After", "60")
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
-	var body apiSubmission
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxSubmissionBytes*4/3+1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		var v app.Validation
-		v.Add("body", "api.err_json")
-		return v.Err()
-	}
-	sub := complaint.Submission{
-		FilerRole: complaint.FilerRole(body.FilerRole), Kind: complaint.Kind(body.Kind), Category: body.Category,
-		ConcernsPrincipal: body.ConcernsPrincipal, WhatHappened: body.WhatHappened, DesiredOutcome: body.DesiredOutcome,
-		Name: body.Name, Email: body.Email, Phone: body.Phone, Channel: "api", SubmissionKey: r.Header.Get("Idempotency-Key"),
-		Language: s.catalog.Match(body.Language, r.Header.Get("Accept-Language")),
-	}
-	var unitID int64
-	var unitName string
-	switch {
-	case json.Unmarshal(body.Unit, &unitID) == nil:
-		setUnit(&sub, strconv.FormatInt(unitID, 10))
-	case json.Unmarshal(body.Unit, &unitName) == nil:
-		setUnit(&sub, unitName)
-	default:
-		setUnit(&sub, "")
-	}
-	var v app.Validation
-	for _, a := range body.Attachments {
-		data, err := base64.StdEncoding.DecodeString(a.Content)
-		if err != nil {
-			v.Add("attachments", "api.err_base64", map[string]any{"Name": a.Filename})
-			continue
-		}
-		sub.Attachments = append(sub.Attachments, complaint.NewAttachment(a.Filename, data))
-	}
-	if err := v.Err(); err != nil {
+	sub, lang, err := decodeComplaint(io.LimitReader(r.Body, maxSubmissionBytes*4/3+1<<20))
+	if err != nil {
 		return err
 	}
+	sub.Channel, sub.SubmissionKey = "api", r.Header.Get("Idempotency-Key")
+	sub.Language = s.catalog.Match(lang, r.Header.Get("Accept-Language"))
 	if len(sub.SubmissionKey) > 200 {
 		return app.Errorf(app.EINVALID, "api.err_key")
 	}
