@@ -40,9 +40,13 @@ const (
 	// MaxNetworkXML bounds the XML an .osm.gz network unpacks to: no more
 	// than an .osm file may be, so gzip is no way around the upload limit.
 	MaxNetworkXML = MaxNetworkBytes
-	MaxCSVBytes   = 16 << 20 // schools.csv or applicants.csv
-	MaxRulesBytes = 64 << 10
-	MaxNameRunes  = 200
+	// MaxNetworkPBFData bounds the unpacked blocks of an .osm.pbf network:
+	// blocks unpack to about 2.4 times their packed size (Monaco's extract),
+	// so this leaves room for the largest upload.
+	MaxNetworkPBFData = 4 * MaxNetworkBytes
+	MaxCSVBytes       = 16 << 20 // schools.csv or applicants.csv
+	MaxRulesBytes     = 64 << 10
+	MaxNameRunes      = 200
 )
 
 // File names used in line errors, as the officer knows the inputs.
@@ -117,7 +121,7 @@ func saveNetwork(ctx context.Context, q store.Q, name string, data []byte, gener
 	if err := v.Err(); err != nil {
 		return 0, err
 	}
-	g, err := walknet.ReadWith(ctx, bytes.NewReader(data), f, walknet.ReadOptions{MaxInflated: MaxNetworkXML})
+	g, err := walknet.ReadWith(ctx, bytes.NewReader(data), f, walknet.ReadOptions{MaxInflated: MaxNetworkXML, MaxPBFData: MaxNetworkPBFData})
 	if err == nil && g.NumEdges() == 0 {
 		err = errors.New("no walkable ways")
 	}
@@ -171,7 +175,7 @@ func loadGraph(ctx context.Context, q store.Q, id int64) (g *walknet.Graph, sum 
 	if err := q.QueryRow(ctx, "SELECT format, sha256, data, generated FROM placement_networks WHERE id = ?", id).Scan(&format, &sum, &data, &generated); err != nil {
 		return nil, "", false, store.Normalize(err)
 	}
-	g, err = walknet.ReadWith(ctx, bytes.NewReader(data), formatOf(format), walknet.ReadOptions{MaxInflated: MaxNetworkXML})
+	g, err = walknet.ReadWith(ctx, bytes.NewReader(data), formatOf(format), walknet.ReadOptions{MaxInflated: MaxNetworkXML, MaxPBFData: MaxNetworkPBFData})
 	return g, sum, generated, err
 }
 

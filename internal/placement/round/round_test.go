@@ -3,7 +3,9 @@ package round_test
 import (
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -589,6 +591,26 @@ func TestSaveNetworkRefusesGzipBomb(t *testing.T) {
 		var ae *app.Error
 		if !errors.As(err, &ae) || len(ae.Fields) != 1 || ae.Fields[0].MsgID != "placementweb.err.inflated" || ae.Fields[0].Data["MB"] != int64(128) {
 			t.Fatalf("%d KB of gzip, 129 MB of XML: %v", gz.Len()>>10, err)
+		}
+		// An .osm.pbf block that says it unpacks to 2,000,000,000 bytes
+		// panicked in the PBF decoder's goroutine, which ended the server.
+		field := func(b []byte, n int, p []byte) []byte {
+			b = binary.AppendUvarint(b, uint64(n<<3|2))
+			return append(binary.AppendUvarint(b, uint64(len(p))), p...)
+		}
+		block := func(typ string, blob []byte) []byte {
+			hdr := binary.AppendUvarint(append(field(nil, 1, []byte(typ)), 3<<3), uint64(len(blob)))
+			return append(append(binary.BigEndian.AppendUint32(nil, uint32(len(hdr))), hdr...), blob...)
+		}
+		var z bytes.Buffer
+		zl := zlib.NewWriter(&z)
+		zl.Write([]byte("x"))
+		zl.Close()
+		pbf := block("OSMHeader", field(nil, 1, field(nil, 4, []byte("OsmSchema-V0.6"))))
+		pbf = append(pbf, block("OSMData", field(binary.AppendUvarint([]byte{2 << 3}, 2_000_000_000), 3, z.Bytes()))...)
+		_, err = round.SaveNetwork(system(), db, "bomb.osm.pbf", pbf)
+		if !errors.As(err, &ae) || len(ae.Fields) != 1 || !strings.Contains(fmtData(ae.Fields[0].Data), "PBF block 2") {
+			t.Errorf("a PBF block of 2 GB: %v", err)
 		}
 		if n := count(t, db, "SELECT COUNT(*) FROM placement_networks"); n != 0 {
 			t.Errorf("%d networks stored", n)
