@@ -1,6 +1,7 @@
 package unitpicture
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -28,11 +29,33 @@ const (
 	KindXLSX = "xlsx"
 )
 
-// Limits of own tables.
+// Limits of own tables. A file is read one row at a time and every row is
+// checked against them before it is kept, so memory follows what the table
+// holds, not what the file says (a cell in column XFD, a row number near a
+// million, a workbook that unpacks to gigabytes).
 const (
-	MaxTableBytes = 20 << 20
-	MaxTableRows  = 200_000
-	PreviewRows   = 10
+	MaxTableBytes   = 20 << 20
+	MaxTableRows    = 200_000
+	MaxTableColumns = 256       // columns with a name or a value
+	MaxTableCells   = 2_000_000 // data rows × header columns, each kept as a text
+	PreviewRows     = 10
+
+	// MaxCSVFields bounds the fields of one CSV record, empty ones too
+	// (Excel's last column is XFD, 16,384): the CSV reader holds a record's
+	// fields at once, before they are checked.
+	MaxCSVFields = 16_384
+	// MaxXLSXUnpacked bounds the parts of a workbook together, unpacked;
+	// MaxXLSXPart each part other than the worksheets (those are read as a
+	// stream, the others at once), and MaxXLSXParts their number.
+	MaxXLSXUnpacked = 64 << 20
+	MaxXLSXPart     = 16 << 20
+	MaxXLSXParts    = 1000
+	// MaxXLSXCells bounds the cell elements of the worksheets, empty ones
+	// too, and MaxXLSXRows their row elements (a sheet's last row is
+	// 1,048,576): excelize takes some microseconds for each, so these bound
+	// the time a workbook can take (about 15 s at the limit).
+	MaxXLSXCells = 2_500_000
+	MaxXLSXRows  = 1 << 20
 )
 
 // Table is an organizer's own file read as text cells: the header and the
@@ -71,9 +94,18 @@ func (e *TableError) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
+// rowSource gives a file's rows one at a time with their line numbers;
+// io.EOF after the last. A row's slice is valid until the next call.
+type rowSource interface {
+	next() (row []string, line int, err error)
+	close()
+}
+
 // ParseTable reads a CSV (UTF-8, optional BOM; separator ';', ',' or tab,
 // detected from the header) or XLSX file (the first sheet). The first
 // non-empty row is the header; column names must be non-empty and unique.
+// Files beyond the limits above are refused with a TableError naming the
+// limit (and the line, where one row crosses it).
 func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxTableBytes+1))
 	if err != nil {
@@ -82,48 +114,74 @@ func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 	if len(b) > MaxTableBytes {
 		return nil, tableError(name, 0, "the file is larger than 20 MB", "unitpicture.table.too_large", map[string]any{"MB": MaxTableBytes >> 20})
 	}
-	var raw [][]string
-	var lines []int
+	var src rowSource
 	switch kind {
 	case KindCSV:
-		raw, lines, err = readCSV(b, name)
+		src, err = openCSV(b, name)
 	case KindXLSX:
-		raw, lines, err = readXLSX(b, name)
+		src, err = openXLSX(b, name)
 	default:
 		return nil, tableError(name, 0, fmt.Sprintf("unknown kind %q (want csv or xlsx)", kind), "unitpicture.table.kind", map[string]any{"Kind": strconv.Quote(kind)})
 	}
 	if err != nil {
 		return nil, err
 	}
-	for len(raw) > 0 && blank(raw[0]) {
-		raw, lines = raw[1:], lines[1:]
+	defer src.close()
+	var header []string
+	var line int
+	for {
+		header, line, err = src.next()
+		if err == io.EOF {
+			return nil, tableError(name, 0, "the file has no header row", "unitpicture.table.no_header", nil)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !blank(header) {
+			break
+		}
 	}
-	if len(raw) == 0 {
-		return nil, tableError(name, 0, "the file has no header row", "unitpicture.table.no_header", nil)
+	if w := width(header); w > MaxTableColumns {
+		return nil, tooManyColumns(name, line)
 	}
 	t := &Table{Name: name}
 	seen := map[string]bool{}
-	for i, c := range raw[0] {
+	for i, c := range header {
 		c = strings.TrimSpace(c)
 		if c == "" {
 			// trailing empty header cells are common in exported sheets
-			if blankFrom(raw[0], i) {
+			if blankFrom(header, i) {
 				break
 			}
-			return nil, tableError(name, lines[0], fmt.Sprintf("column %d has no name", i+1), "unitpicture.table.column_no_name", map[string]any{"N": i + 1})
+			return nil, tableError(name, line, fmt.Sprintf("column %d has no name", i+1), "unitpicture.table.column_no_name", map[string]any{"N": i + 1})
 		}
 		if seen[strings.ToLower(c)] {
-			return nil, tableError(name, lines[0], fmt.Sprintf("column %q appears twice", c), "unitpicture.table.column_twice", map[string]any{"Column": strconv.Quote(c)})
+			return nil, tableError(name, line, fmt.Sprintf("column %q appears twice", c), "unitpicture.table.column_twice", map[string]any{"Column": strconv.Quote(c)})
 		}
 		seen[strings.ToLower(c)] = true
 		t.Columns = append(t.Columns, c)
 	}
-	for i, row := range raw[1:] {
+	for {
+		row, line, err := src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 		if blank(row) {
 			continue
 		}
 		if len(t.Rows) >= MaxTableRows {
 			return nil, tableError(name, 0, fmt.Sprintf("more than %d rows", MaxTableRows), "unitpicture.table.too_many_rows", map[string]any{"Max": MaxTableRows})
+		}
+		if (len(t.Rows)+1)*len(t.Columns) > MaxTableCells {
+			return nil, tableError(name, line, fmt.Sprintf("more than %d cells (rows × columns)", MaxTableCells),
+				"unitpicture.table.too_many_cells", map[string]any{"Max": MaxTableCells})
+		}
+		if width(row) > len(t.Columns) {
+			return nil, tableError(name, line, fmt.Sprintf("more cells than the header's %d columns", len(t.Columns)),
+				"unitpicture.table.extra_cells", map[string]any{"N": len(t.Columns)})
 		}
 		cells := make([]string, len(t.Columns))
 		for j := range cells {
@@ -131,16 +189,24 @@ func ParseTable(r io.Reader, name, kind string) (*Table, error) {
 				cells[j] = strings.TrimSpace(row[j])
 			}
 		}
-		for j := len(t.Columns); j < len(row); j++ {
-			if strings.TrimSpace(row[j]) != "" {
-				return nil, tableError(name, lines[i+1], fmt.Sprintf("more cells than the header's %d columns", len(t.Columns)),
-					"unitpicture.table.extra_cells", map[string]any{"N": len(t.Columns)})
-			}
-		}
 		t.Rows = append(t.Rows, cells)
-		t.Lines = append(t.Lines, lines[i+1])
+		t.Lines = append(t.Lines, line)
 	}
 	return t, nil
+}
+
+func tooManyColumns(name string, line int) error {
+	return tableError(name, line, fmt.Sprintf("more than %d columns", MaxTableColumns), "unitpicture.table.too_many_columns", map[string]any{"Max": MaxTableColumns})
+}
+
+// width is the number of cells up to the row's last non-blank one.
+func width(row []string) int {
+	for i := len(row) - 1; i >= 0; i-- {
+		if strings.TrimSpace(row[i]) != "" {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 func blank(row []string) bool { return blankFrom(row, 0) }
@@ -154,13 +220,18 @@ func blankFrom(row []string, i int) bool {
 	return true
 }
 
-func readCSV(b []byte, name string) ([][]string, []int, error) {
+type csvSource struct {
+	cr   *csv.Reader
+	name string
+}
+
+func openCSV(b []byte, name string) (rowSource, error) {
 	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 	if !utf8.Valid(b) {
-		return nil, nil, tableError(name, 0, "the file is not UTF-8 text (save it as CSV UTF-8)", "unitpicture.table.not_utf8", nil)
+		return nil, tableError(name, 0, "the file is not UTF-8 text (save it as CSV UTF-8)", "unitpicture.table.not_utf8", nil)
 	}
 	first, _, _ := strings.Cut(string(b), "\n")
-	sep := ';'
+	sep := byte(';')
 	best := strings.Count(first, ";")
 	if n := strings.Count(first, "\t"); n > best {
 		sep, best = '\t', n
@@ -168,53 +239,280 @@ func readCSV(b []byte, name string) ([][]string, []int, error) {
 	if n := strings.Count(first, ","); n > best {
 		sep = ','
 	}
+	// The CSV reader keeps a whole record's fields before they can be
+	// checked: refuse a record with more fields than a spreadsheet has
+	// columns before reading.
+	var wide int
+	csvRecords(b, sep, func(line, fields int) bool {
+		if fields > MaxCSVFields {
+			wide = line
+			return false
+		}
+		return true
+	})
+	if wide > 0 {
+		return nil, tooManyColumns(name, wide)
+	}
 	cr := csv.NewReader(bytes.NewReader(b))
-	cr.Comma = sep
+	cr.Comma = rune(sep)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	var rows [][]string
-	var lines []int
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				if errors.Is(pe.Err, csv.ErrQuote) {
-					return nil, nil, tableError(name, pe.Line, pe.Err.Error(), "unitpicture.table.quote", nil)
-				}
-				return nil, nil, tableError(name, pe.Line, pe.Err.Error(), "unitpicture.table.syntax", map[string]any{"Detail": pe.Err.Error()})
-			}
-			return nil, nil, tableError(name, 0, err.Error(), "unitpicture.table.cannot_read", map[string]any{"Detail": err.Error()})
-		}
-		line, _ := cr.FieldPos(0)
-		rows = append(rows, rec)
-		lines = append(lines, line)
-	}
-	return rows, lines, nil
+	cr.ReuseRecord = true
+	return &csvSource{cr: cr, name: name}, nil
 }
 
-func readXLSX(b []byte, name string) ([][]string, []int, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, nil, tableError(name, 0, "not a readable XLSX file", "unitpicture.table.not_xlsx", nil)
+func (s *csvSource) next() ([]string, int, error) {
+	rec, err := s.cr.Read()
+	if err == io.EOF {
+		return nil, 0, err
 	}
-	defer f.Close()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			if errors.Is(pe.Err, csv.ErrQuote) {
+				return nil, 0, tableError(s.name, pe.Line, pe.Err.Error(), "unitpicture.table.quote", nil)
+			}
+			return nil, 0, tableError(s.name, pe.Line, pe.Err.Error(), "unitpicture.table.syntax", map[string]any{"Detail": pe.Err.Error()})
+		}
+		return nil, 0, tableError(s.name, 0, err.Error(), "unitpicture.table.cannot_read", map[string]any{"Detail": err.Error()})
+	}
+	line, _ := s.cr.FieldPos(0)
+	return rec, line, nil
+}
+
+func (s *csvSource) close() {}
+
+// csvRecords calls fn with the first line and the number of fields of each
+// record encoding/csv reads from b (Comma sep, LazyQuotes, no comments,
+// leading spaces kept) without keeping the fields, until fn returns false.
+// FuzzParseTable checks that it agrees with encoding/csv.
+func csvRecords(b []byte, sep byte, fn func(line, fields int) bool) {
+	numLine := 0
+	// readLine mirrors csv.Reader.readLine: one line with its "\n" (or
+	// "\r\n", which csv makes "\n": see endOfLine), a last line's "\r"
+	// dropped; eof when nothing was left.
+	readLine := func() (line []byte, eof bool) {
+		if len(b) == 0 {
+			numLine++
+			return nil, true
+		}
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			line, b = b, nil
+			if line[len(line)-1] == '\r' {
+				line = line[:len(line)-1]
+			}
+		} else {
+			line, b = b[:i+1], b[i+1:]
+		}
+		numLine++
+		return line, false
+	}
+	for {
+		var line []byte
+		var eof bool
+		for {
+			line, eof = readLine()
+			if !eof && endOfLine(line) {
+				continue // empty lines are skipped
+			}
+			break
+		}
+		if eof {
+			return
+		}
+		recLine, fields := numLine, 0
+	field:
+		for {
+			if len(line) == 0 || line[0] != '"' {
+				i := bytes.IndexByte(line, sep)
+				fields++
+				if i >= 0 {
+					line = line[i+1:]
+					continue field
+				}
+				break field
+			}
+			line = line[1:]
+			for {
+				i := bytes.IndexByte(line, '"')
+				switch {
+				case i >= 0:
+					line = line[i+1:]
+					switch {
+					case len(line) > 0 && line[0] == '"':
+						line = line[1:]
+					case len(line) > 0 && line[0] == sep:
+						line = line[1:]
+						fields++
+						continue field
+					case endOfLine(line):
+						fields++
+						break field
+					}
+				case len(line) > 0:
+					line, eof = readLine()
+					if eof {
+						line = nil
+					}
+				default:
+					fields++
+					break field
+				}
+			}
+		}
+		if !fn(recLine, fields) {
+			return
+		}
+	}
+}
+
+// endOfLine reports whether nothing but the line's end is left of it.
+func endOfLine(rest []byte) bool {
+	return len(rest) == 0 || string(rest) == "\n" || string(rest) == "\r\n"
+}
+
+type xlsxSource struct {
+	f    *excelize.File
+	rows *excelize.Rows
+	line int
+	name string
+}
+
+func openXLSX(b []byte, name string) (rowSource, error) {
+	notXLSX := tableError(name, 0, "not a readable XLSX file", "unitpicture.table.not_xlsx", nil)
+	// The sizes in the zip directory bound what each part unpacks to
+	// (archive/zip fails a part that inflates to more than it says).
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, notXLSX
+	}
+	if len(zr.File) > MaxXLSXParts {
+		return nil, tableError(name, 0, fmt.Sprintf("the workbook has more than %d parts", MaxXLSXParts), "unitpicture.table.xlsx_parts", map[string]any{"Max": MaxXLSXParts})
+	}
+	var total uint64
+	for _, zf := range zr.File {
+		size := zf.UncompressedSize64
+		total += size
+		sheet := strings.HasPrefix(strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/")), "xl/worksheets/sheet")
+		if !sheet && size > MaxXLSXPart {
+			return nil, tableError(name, 0, fmt.Sprintf("the workbook's part %q unpacks to more than %d MB", zf.Name, MaxXLSXPart>>20),
+				"unitpicture.table.xlsx_part", map[string]any{"Part": strconv.Quote(zf.Name), "MB": MaxXLSXPart >> 20})
+		}
+		if size > MaxXLSXUnpacked || total > MaxXLSXUnpacked {
+			return nil, tableError(name, 0, fmt.Sprintf("the workbook unpacks to more than %d MB", MaxXLSXUnpacked>>20),
+				"unitpicture.table.xlsx_unpacked", map[string]any{"MB": MaxXLSXUnpacked >> 20})
+		}
+	}
+	var nCells, nRows int
+	for _, zf := range zr.File {
+		if !strings.HasPrefix(strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/")), "xl/worksheets/sheet") {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, notXLSX
+		}
+		c, r, err := countCellTags(rc)
+		rc.Close()
+		if err != nil {
+			return nil, notXLSX
+		}
+		nCells, nRows = nCells+c, nRows+r
+	}
+	if nCells > MaxXLSXCells {
+		return nil, tableError(name, 0, fmt.Sprintf("the workbook's sheets have more than %d cells", MaxXLSXCells),
+			"unitpicture.table.xlsx_cells", map[string]any{"Max": MaxXLSXCells})
+	}
+	if nRows > MaxXLSXRows {
+		return nil, tableError(name, 0, fmt.Sprintf("more than %d rows", MaxXLSXRows), "unitpicture.table.too_many_rows", map[string]any{"Max": MaxXLSXRows})
+	}
+	// Worksheets over 4 MB are unpacked to a temporary file (removed by
+	// Close) and read from there as a stream.
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: MaxXLSXUnpacked, UnzipXMLSizeLimit: 4 << 20})
+	if err != nil {
+		return nil, notXLSX
+	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, nil, tableError(name, 0, "the workbook has no sheet", "unitpicture.table.no_sheet", nil)
+		f.Close()
+		return nil, tableError(name, 0, "the workbook has no sheet", "unitpicture.table.no_sheet", nil)
 	}
-	rows, err := f.GetRows(sheets[0])
+	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, nil, tableError(name, 0, err.Error(), "unitpicture.table.cannot_read", map[string]any{"Detail": err.Error()})
+		f.Close()
+		return nil, tableError(name, 0, err.Error(), "unitpicture.table.cannot_read", map[string]any{"Detail": err.Error()})
 	}
-	lines := make([]int, len(rows))
-	for i := range rows {
-		lines[i] = i + 1
+	return &xlsxSource{f: f, rows: rows, name: name}, nil
+}
+
+// countCellTags counts the start tags named c and row (with any namespace
+// prefix) in a worksheet's XML, fast and without parsing it; tags in
+// comments or CDATA count too, which only errs on the safe side.
+func countCellTags(r io.Reader) (cells, rows int, err error) {
+	buf := make([]byte, 64<<10)
+	keep := 0 // bytes of an unfinished tag carried over from the last read
+	for {
+		n, rerr := io.ReadFull(r, buf[keep:])
+		data := buf[:keep+n]
+		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
+		if rerr != nil && !eof {
+			return 0, 0, rerr
+		}
+		keep = 0
+		for i := 0; ; {
+			j := bytes.IndexByte(data[i:], '<')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			end := bytes.IndexAny(data[i:], " \t\r\n/>")
+			if end < 0 {
+				if !eof && len(data)-i < 64 {
+					keep = copy(buf, data[i-1:])
+				}
+				break
+			}
+			tag := data[i : i+end]
+			if k := bytes.LastIndexByte(tag, ':'); k >= 0 {
+				tag = tag[k+1:]
+			}
+			switch string(tag) {
+			case "c":
+				cells++
+			case "row":
+				rows++
+			}
+			i += end
+		}
+		if eof {
+			return cells, rows, nil
+		}
 	}
-	return rows, lines, nil
+}
+
+// next reads one row. excelize pads a row with empty cells up to its last
+// value, so one row costs at most its column (XFD: 16,384 cells) or, for
+// cells without a reference, its own XML; ParseTable checks the row before
+// it keeps anything of it.
+func (s *xlsxSource) next() ([]string, int, error) {
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
+			return nil, 0, tableError(s.name, 0, err.Error(), "unitpicture.table.cannot_read", map[string]any{"Detail": err.Error()})
+		}
+		return nil, 0, io.EOF
+	}
+	s.line++
+	row, err := s.rows.Columns()
+	if err != nil {
+		return nil, 0, tableError(s.name, s.line, err.Error(), "unitpicture.table.cannot_read", map[string]any{"Detail": err.Error()})
+	}
+	return row, s.line, nil
+}
+
+func (s *xlsxSource) close() {
+	s.rows.Close()
+	s.f.Close()
 }
 
 // NewIndicator defines an own indicator created by a mapping.

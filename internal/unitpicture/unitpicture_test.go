@@ -724,6 +724,13 @@ func TestTableErrorMessages(t *testing.T) {
 		{"a;b\n1;2;3\n", unitpicture.KindCSV}, {"a;b\n\xff;2\n", unitpicture.KindCSV}, {"not a workbook", unitpicture.KindXLSX},
 		{"a;b\n", "ods"}, {strings.Repeat("x", unitpicture.MaxTableBytes+1), unitpicture.KindCSV},
 		{"a;b\n" + strings.Repeat("1;2\n", unitpicture.MaxTableRows+1), unitpicture.KindCSV},
+		{strings.Repeat("k;", unitpicture.MaxTableColumns) + "k\n", unitpicture.KindCSV},
+		{"a;b;c;d;e;f;g;h;i;j;k\n" + strings.Repeat("1;2;3;4;5;6;7;8;9;10;11\n", unitpicture.MaxTableCells/11+1), unitpicture.KindCSV},
+		{"a\n1" + strings.Repeat(";", unitpicture.MaxCSVFields) + "\n", unitpicture.KindCSV},
+		{string(xlsxParts(t, map[string]int{"xl/worksheets/sheet1.xml": unitpicture.MaxXLSXUnpacked + 1})), unitpicture.KindXLSX},
+		{string(xlsxParts(t, map[string]int{"xl/styles.xml": unitpicture.MaxXLSXPart + 1})), unitpicture.KindXLSX},
+		{string(xlsxParts(t, map[string]int{"": unitpicture.MaxXLSXParts + 1})), unitpicture.KindXLSX},
+		{string(xlsxWith(t, "<row>"+strings.Repeat("<c/>", unitpicture.MaxXLSXCells+1)+"</row>")), unitpicture.KindXLSX},
 	} {
 		_, err := unitpicture.ParseTable(strings.NewReader(c.in), "x.csv", c.kind)
 		te, ok := errors.AsType[*unitpicture.TableError](err)
@@ -734,8 +741,8 @@ func TestTableErrorMessages(t *testing.T) {
 		seen[te.ID] = true
 		check(te.ID, te.Args, te.Msg)
 	}
-	if len(seen) != 9 {
-		t.Errorf("%d different messages, want 9: %v", len(seen), seen)
+	if len(seen) != 15 {
+		t.Errorf("%d different messages, want 15: %v", len(seen), seen)
 	}
 	// The IDs table.go names, also those no file above reaches; each row
 	// problem's English format matches its catalog text.

@@ -2,9 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -35,25 +32,6 @@ func (s *Server) apiCategories(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }
 
-// apiSubmission is the body of POST /api/v1/complaints.
-type apiSubmission struct {
-	FilerRole         string          `json:"filerRole"`
-	Unit              json.RawMessage `json:"unit"` // a unit id, "unknown" or "organization"
-	Kind              string          `json:"kind"`
-	Category          string          `json:"category"`
-	ConcernsPrincipal bool            `json:"concernsPrincipal"`
-	WhatHappened      string          `json:"whatHappened"`
-	DesiredOutcome    string          `json:"desiredOutcome"`
-	Name              string          `json:"name"`
-	Email             string          `json:"email"`
-	Phone             string          `json:"phone"`
-	Language          string          `json:"language"`
-	Attachments       []struct {
-		Filename string `json:"filename"`
-		Content  string `json:"content"` // base64
-	} `json:"attachments"`
-}
-
 type apiReceipt struct {
 	ID            int64  `json:"id"`
 	Reference     string `json:"reference"`
@@ -75,46 +53,12 @@ func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	defer release()
-	var body apiSubmission
-	dec := json.NewDecoder(r.Body) // cut at maxAPISubmissionBytes by the route's body rule
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return &app.Error{Code: app.ETOOLARGE, MsgID: "err.too_large", Data: map[string]any{"MB": maxAPISubmissionBytes >> 20}}
-		}
-		var v app.Validation
-		v.Add("body", "api.err_json")
-		return v.Err()
-	}
-	sub := complaint.Submission{
-		FilerRole: complaint.FilerRole(body.FilerRole), Kind: complaint.Kind(body.Kind), Category: body.Category,
-		ConcernsPrincipal: body.ConcernsPrincipal, WhatHappened: body.WhatHappened, DesiredOutcome: body.DesiredOutcome,
-		Name: body.Name, Email: body.Email, Phone: body.Phone, Channel: "api", SubmissionKey: r.Header.Get("Idempotency-Key"),
-		SubmissionClient: submissionClient(r),
-		Language:         s.catalog.Match(body.Language, r.Header.Get("Accept-Language")),
-	}
-	var unitID int64
-	var unitName string
-	switch {
-	case json.Unmarshal(body.Unit, &unitID) == nil:
-		setUnit(&sub, strconv.FormatInt(unitID, 10))
-	case json.Unmarshal(body.Unit, &unitName) == nil:
-		setUnit(&sub, unitName)
-	default:
-		setUnit(&sub, "")
-	}
-	var v app.Validation
-	for _, a := range body.Attachments {
-		data, err := base64.StdEncoding.DecodeString(a.Content)
-		if err != nil {
-			v.Add("attachments", "api.err_base64", map[string]any{"Name": a.Filename})
-			continue
-		}
-		sub.Attachments = append(sub.Attachments, complaint.NewAttachment(a.Filename, data))
-	}
-	if err := v.Err(); err != nil {
+	sub, lang, err := decodeComplaint(r.Body) // cut at maxAPISubmissionBytes by the route's body rule
+	if err != nil {
 		return err
 	}
+	sub.Channel, sub.SubmissionKey, sub.SubmissionClient = "api", r.Header.Get("Idempotency-Key"), submissionClient(r)
+	sub.Language = s.catalog.Match(lang, r.Header.Get("Accept-Language"))
 	if len(sub.SubmissionKey) > 200 {
 		return app.Errorf(app.EINVALID, "api.err_key")
 	}

@@ -722,3 +722,37 @@ func TestUnitPictureImportErrorsInTheUsersLanguage(t *testing.T) {
 		}
 	})
 }
+
+// The probe's spreadsheet (issue 12): 6,000 rows, each with one value in
+// column XFD, under a two-column header. The preview refuses it at its
+// first such row, in the user's language, without reading it all
+// (unitpicture.TestParseTableWideSheetBounded bounds the memory).
+func TestUnitPictureImportWideSheet(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := excelize.NewFile()
+		sw, err := f.NewStreamWriter("Sheet1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sw.SetRow("A1", []any{"Skolenhetskod", "Värde"}); err != nil {
+			t.Fatal(err)
+		}
+		for r := 2; r <= 6001; r++ {
+			if err := sw.SetRow(fmt.Sprintf("XFD%d", r), []any{1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		c := e.login(analyst)
+		r := c.upload("/unitpicture/import/preview", "file", "bred.xlsx", buf.Bytes(), nil)
+		if want := "Filen bred.xlsx kunde inte läsas, rad 2: fler celler än rubrikradens 2 kolumner"; r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, want) {
+			t.Errorf("wide sheet: %d, want %q", r.status, want)
+		}
+	})
+}

@@ -2,10 +2,12 @@ package batch
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement"
@@ -152,6 +154,7 @@ func TestReadRules(t *testing.T) {
 		{"bad seed", "seed = \"x\"\n", "rules.toml:1"},
 		{"resolution", "seed = 1\nresolution_m = 0\n", "rules.toml:2: resolution_m: 0 m is outside 0.01–100 m"},
 		{"resolution too coarse", "resolution_m = 500\n", "rules.toml:1: resolution_m: 500 m is outside 0.01–100 m"},
+		{"nested", "seed = 1 # [[[[[[[[[[\ncriteria = \"[[[[[[[[[[\"\nnear_home = " + strings.Repeat("[{a=", 5), "rules.toml:3: nested more than 8 levels deep"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ReadRules(strings.NewReader(c.in), "rules.toml")
@@ -159,6 +162,32 @@ func TestReadRules(t *testing.T) {
 				t.Fatalf("got %v\nwant %s", err, c.want)
 			}
 		})
+	}
+}
+
+// Rules files take time linear in their size (issue 12, the fuzz target
+// that stalled): the TOML decoder's time grows faster than the file with
+// the nesting depth (64 KB of "[{a=" took minutes), and every unknown key
+// looked its line up in the whole file.
+func TestReadRulesBoundedTime(t *testing.T) {
+	var keys strings.Builder
+	for i := range 20_000 {
+		fmt.Fprintf(&keys, "k%d = 1\n", i)
+	}
+	for name, in := range map[string]string{
+		"nested":       "near_home = " + strings.Repeat("[{a=", 16<<10),
+		"unknown keys": keys.String(),
+	} {
+		start := time.Now()
+		_, err := ReadRules(strings.NewReader(in), "rules.toml")
+		if d := time.Since(start); err == nil || d > 5*time.Second {
+			t.Errorf("%s (%d KB): %v after %v", name, len(in)>>10, err, d)
+		}
+	}
+	// Two levels, as in a list of inline tables, are fine.
+	r, err := ReadRules(strings.NewReader("near_home = [{from = 0, to = 3, meters = 2000}, {from = 4, to = 6, meters = 4000}]\n"), "rules.toml")
+	if err != nil || len(r.NearHome) != 2 {
+		t.Errorf("inline tables: %v, %+v", err, r.NearHome)
 	}
 }
 
@@ -210,7 +239,7 @@ func TestLineErrorMessages(t *testing.T) {
 	_, err = ReadApplicants(strings.NewReader(ah+"p1,1,57.7,11.9,A;X;;A,Q\np1,x,57.7,east,B,\n"), "applicants.csv", schools)
 	errs = append(errs, err)
 	for _, in := range []string{"criteria = [\"sibling\"\n", "seed = \"x\"\n", "criteria = [\"wealth\"]\nsiblings = 1\nsibling_years = [12]\nalternative = \"far\"\n[[near_home]]\nfrom = 0\n",
-		"criteria = [\"lottery\", \"lottery\"]\n"} {
+		"criteria = [\"lottery\", \"lottery\"]\n", "a = " + strings.Repeat("[", 9)} {
 		_, err := ReadRules(strings.NewReader(in), "rules.toml")
 		errs = append(errs, err)
 	}

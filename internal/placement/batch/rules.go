@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,10 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 	if err != nil {
 		return placement.Rules{}, cannotRead(name, err)
 	}
+	if line, ok := tomlTooDeep(src, MaxRulesNesting); !ok {
+		return placement.Rules{}, &LineError{File: name, Line: line, Msg: fmt.Sprintf("nested more than %d levels deep", MaxRulesNesting),
+			ID: "placement.input.toml_nesting", Args: map[string]any{"Max": MaxRulesNesting}}
+	}
 	var f rulesFile
 	md, err := toml.Decode(string(src), &f)
 	if err != nil {
@@ -68,11 +73,20 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 		return placement.Rules{}, le
 	}
 	errs := &Errors{}
+	lines := strings.Split(string(src), "\n")
+	// keyLine scans the file, so it is asked only for errors that are kept:
+	// once per error it would take time quadratic in the file's size.
+	line := func(key string, n int) int {
+		if len(errs.List) >= MaxErrors {
+			return 0
+		}
+		return keyLine(lines, key, n)
+	}
 	fail := func(key, id string, data map[string]any, format string, args ...any) {
-		errs.add(&LineError{File: name, Line: keyLine(src, key, 1), Field: key, Msg: fmt.Sprintf(format, args...), ID: id, Args: data})
+		errs.add(&LineError{File: name, Line: line(key, 1), Field: key, Msg: fmt.Sprintf(format, args...), ID: id, Args: data})
 	}
 	for _, k := range md.Undecoded() {
-		errs.add(&LineError{File: name, Line: keyLine(src, k[len(k)-1], 1), Field: k.String(), Msg: "unknown key", ID: "placement.input.unknown_key"})
+		errs.add(&LineError{File: name, Line: line(k[len(k)-1], 1), Field: k.String(), Msg: "unknown key", ID: "placement.input.unknown_key"})
 	}
 	rules := placement.DefaultRules()
 	if md.IsDefined("criteria") {
@@ -115,7 +129,7 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 	for i, n := range f.NearHome {
 		key := fmt.Sprintf("near_home[%d]", i+1)
 		if n.From == nil || n.To == nil || n.Meters == nil {
-			errs.add(&LineError{File: name, Line: keyLine(src, "[[near_home]]", i+1), Field: key, Msg: "give from, to and meters", ID: "placement.input.near_home_incomplete"})
+			errs.add(&LineError{File: name, Line: line("[[near_home]]", i+1), Field: key, Msg: "give from, to and meters", ID: "placement.input.near_home_incomplete"})
 			continue
 		}
 		rules.NearHome = append(rules.NearHome, placement.NearHomeLimit{From: *n.From, To: *n.To, Meters: *n.Meters})
@@ -132,17 +146,73 @@ func ReadRules(r io.Reader, name string) (placement.Rules, error) {
 	return rules, nil
 }
 
+// MaxRulesNesting bounds how deeply arrays and inline tables may nest in a
+// rules file (the rules need two levels: a list of inline tables). The
+// TOML decoder takes time that grows faster than the file with nesting
+// depth: 16 KB of "[{a=" took 5.7 s, and a rules file may be 64 KB.
+const MaxRulesNesting = 8
+
+// tomlTooDeep reports whether src nests arrays and inline tables at most
+// max deep ([[table]] headers count as two); if not, the line where it
+// goes deeper. Strings and comments are skipped as TOML has them; a
+// bracket the scanner mistakes for one only counts against the file.
+func tomlTooDeep(src []byte, limit int) (int, bool) {
+	depth, line := 0, 1
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '\n':
+			line++
+		case '#':
+			for i+1 < len(src) && src[i+1] != '\n' {
+				i++
+			}
+		case '"', '\'':
+			q := src[i : i+1]
+			if i+2 < len(src) && src[i+1] == c && src[i+2] == c {
+				q = src[i : i+3]
+			}
+			for i += len(q); i < len(src) && !bytes.HasPrefix(src[i:], q); i++ {
+				if src[i] == '\n' {
+					if len(q) == 1 {
+						break // unterminated; the decoder will say so
+					}
+					line++
+				}
+				if src[i] == '\\' && c == '"' && i+1 < len(src) {
+					if i++; src[i] == '\n' {
+						line++
+					}
+				}
+			}
+			if i < len(src) && src[i] == '\n' {
+				i-- // counted by the loop
+				continue
+			}
+			// the closing quotes; a multi-line string may end in up to two more
+			for i += len(q) - 1; len(q) == 3 && i+1 < len(src) && src[i+1] == c; i++ {
+			}
+		case '[', '{':
+			if depth++; depth > limit {
+				return line, false
+			}
+		case ']', '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return 0, true
+}
+
 // tomlError is a rules file the TOML decoder refused; its text stays
 // English inside a message in the page's language.
 func tomlError(name string, line, col int, msg string) *LineError {
 	return &LineError{File: name, Line: line, Column: col, Msg: msg, ID: "placement.input.toml", Args: map[string]any{"Detail": msg}}
 }
 
-// keyLine finds the line of the n-th (1-based) line in src that sets key
-// (or is the table header key), 0 when none; the TOML decoder does not
-// report positions of keys.
-func keyLine(src []byte, key string, n int) int {
-	for i, line := range strings.Split(string(src), "\n") {
+// keyLine finds the line of the n-th (1-based) of lines that sets key (or
+// is the table header key), 0 when none; the TOML decoder does not report
+// positions of keys.
+func keyLine(lines []string, key string, n int) int {
+	for i, line := range lines {
 		line = strings.TrimSpace(line)
 		rest, ok := strings.CutPrefix(line, key)
 		if !ok {

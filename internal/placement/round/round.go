@@ -37,9 +37,16 @@ import (
 // Limits on what a round stores.
 const (
 	MaxNetworkBytes = 128 << 20 // an uploaded OSM file
-	MaxCSVBytes     = 16 << 20  // schools.csv or applicants.csv
-	MaxRulesBytes   = 64 << 10
-	MaxNameRunes    = 200
+	// MaxNetworkXML bounds the XML an .osm.gz network unpacks to: no more
+	// than an .osm file may be, so gzip is no way around the upload limit.
+	MaxNetworkXML = MaxNetworkBytes
+	// MaxNetworkPBFData bounds the unpacked blocks of an .osm.pbf network:
+	// blocks unpack to about 2.4 times their packed size (Monaco's extract),
+	// so this leaves room for the largest upload.
+	MaxNetworkPBFData = 4 * MaxNetworkBytes
+	MaxCSVBytes       = 16 << 20 // schools.csv or applicants.csv
+	MaxRulesBytes     = 64 << 10
+	MaxNameRunes      = 200
 )
 
 // File names used in line errors, as the officer knows the inputs.
@@ -114,9 +121,13 @@ func saveNetwork(ctx context.Context, q store.Q, name string, data []byte, gener
 	if err := v.Err(); err != nil {
 		return 0, err
 	}
-	g, err := walknet.Read(ctx, bytes.NewReader(data), f)
+	g, err := walknet.ReadWith(ctx, bytes.NewReader(data), f, walknet.ReadOptions{MaxInflated: MaxNetworkXML, MaxPBFData: MaxNetworkPBFData})
 	if err == nil && g.NumEdges() == 0 {
 		err = errors.New("no walkable ways")
+	}
+	if ie, ok := errors.AsType[*walknet.InflatedError](err); ok {
+		v.Add("network_file", "placementweb.err.inflated", map[string]any{"MB": ie.Max >> 20})
+		return 0, v.Err()
 	}
 	if err != nil {
 		v.Add("network_file", "placementweb.err.line", map[string]any{"Msg": name + ": " + err.Error()})
@@ -164,7 +175,7 @@ func loadGraph(ctx context.Context, q store.Q, id int64) (g *walknet.Graph, sum 
 	if err := q.QueryRow(ctx, "SELECT format, sha256, data, generated FROM placement_networks WHERE id = ?", id).Scan(&format, &sum, &data, &generated); err != nil {
 		return nil, "", false, store.Normalize(err)
 	}
-	g, err = walknet.Read(ctx, bytes.NewReader(data), formatOf(format))
+	g, err = walknet.ReadWith(ctx, bytes.NewReader(data), formatOf(format), walknet.ReadOptions{MaxInflated: MaxNetworkXML, MaxPBFData: MaxNetworkPBFData})
 	return g, sum, generated, err
 }
 

@@ -3,7 +3,9 @@ package round_test
 import (
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -681,6 +683,51 @@ func TestRecheckOfAPublishedRound(t *testing.T) {
 			if err != nil || v.Decision.SchoolID != "OLD" {
 				t.Errorf("%s's published decision after the recheck: %+v, %v", ln.ApplicantID, v, err)
 			}
+		}
+	})
+}
+
+// An .osm.gz that unpacks to more than an .osm may be is refused at upload
+// with a message of its own (issue 12: 2.8 MB of gzip held 0.98 GB of
+// XML), before anything is stored.
+func TestSaveNetworkRefusesGzipBomb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write([]byte(`<osm version="0.6"><node id="1" lat="59" lon="18"/>`))
+		blank := bytes.Repeat([]byte{' '}, 1<<20)
+		for range round.MaxNetworkXML>>20 + 1 {
+			zw.Write(blank)
+		}
+		zw.Write([]byte(`</osm>`))
+		zw.Close()
+		_, err := round.SaveNetwork(system(), db, "bomb.osm.gz", gz.Bytes())
+		var ae *app.Error
+		if !errors.As(err, &ae) || len(ae.Fields) != 1 || ae.Fields[0].MsgID != "placementweb.err.inflated" || ae.Fields[0].Data["MB"] != int64(128) {
+			t.Fatalf("%d KB of gzip, 129 MB of XML: %v", gz.Len()>>10, err)
+		}
+		// An .osm.pbf block that says it unpacks to 2,000,000,000 bytes
+		// panicked in the PBF decoder's goroutine, which ended the server.
+		field := func(b []byte, n int, p []byte) []byte {
+			b = binary.AppendUvarint(b, uint64(n<<3|2))
+			return append(binary.AppendUvarint(b, uint64(len(p))), p...)
+		}
+		block := func(typ string, blob []byte) []byte {
+			hdr := binary.AppendUvarint(append(field(nil, 1, []byte(typ)), 3<<3), uint64(len(blob)))
+			return append(append(binary.BigEndian.AppendUint32(nil, uint32(len(hdr))), hdr...), blob...)
+		}
+		var z bytes.Buffer
+		zl := zlib.NewWriter(&z)
+		zl.Write([]byte("x"))
+		zl.Close()
+		pbf := block("OSMHeader", field(nil, 1, field(nil, 4, []byte("OsmSchema-V0.6"))))
+		pbf = append(pbf, block("OSMData", field(binary.AppendUvarint([]byte{2 << 3}, 2_000_000_000), 3, z.Bytes()))...)
+		_, err = round.SaveNetwork(system(), db, "bomb.osm.pbf", pbf)
+		if !errors.As(err, &ae) || len(ae.Fields) != 1 || !strings.Contains(fmtData(ae.Fields[0].Data), "PBF block 2") {
+			t.Errorf("a PBF block of 2 GB: %v", err)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_networks"); n != 0 {
+			t.Errorf("%d networks stored", n)
 		}
 	})
 }

@@ -2,7 +2,9 @@ package walknet
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -137,14 +139,14 @@ func load(ctx context.Context, path string) (g *Graph, err error) {
 		return nil, err
 	}
 	if f == FormatPBF {
-		g, err = loadPBF2(ctx, path)
+		g, err = loadPBF2(ctx, path, ReadOptions{})
 	} else {
 		var fh *os.File
 		if fh, err = os.Open(path); err != nil {
 			return nil, fmt.Errorf("walknet: %w", err)
 		}
 		defer fh.Close()
-		g, err = read(ctx, bufio.NewReaderSize(fh, 1<<20), f)
+		g, err = read(ctx, bufio.NewReaderSize(fh, 1<<20), f, ReadOptions{})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -156,7 +158,7 @@ func load(ctx context.Context, path string) (g *Graph, err error) {
 // nodes used by walkable or school ways (and school nodes) are kept: the
 // first pass skips nodes and collects ways, the second skips ways and
 // filters nodes while decoding. Large extracts stay cheap.
-func loadPBF2(ctx context.Context, path string) (g *Graph, err error) {
+func loadPBF2(ctx context.Context, path string, o ReadOptions) (g *Graph, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			g, err = nil, fmt.Errorf("corrupt OSM data: %v", p)
@@ -171,12 +173,16 @@ func loadPBF2(ctx context.Context, path string) (g *Graph, err error) {
 			return err
 		}
 		defer fh.Close()
-		sc := osmpbf.New(ctx, bufio.NewReaderSize(fh, 1<<20), runtime.GOMAXPROCS(0))
+		guard := newPBFGuard(bufio.NewReaderSize(fh, 1<<20), o)
+		sc := osmpbf.New(ctx, guard, runtime.GOMAXPROCS(0))
 		defer sc.Close()
 		sc.SkipRelations = true
 		setup(sc)
 		for sc.Scan() {
 			each(sc.Object())
+		}
+		if guard.err != nil && guard.err != io.EOF {
+			return guard.err
 		}
 		if err := sc.Err(); err != nil {
 			return fmt.Errorf("reading OSM data: %w", err)
@@ -218,13 +224,13 @@ func loadPBF2(ctx context.Context, path string) (g *Graph, err error) {
 	return finish(raw)
 }
 
-func read(ctx context.Context, r io.Reader, f Format) (g *Graph, err error) {
+func read(ctx context.Context, r io.Reader, f Format, o ReadOptions) (g *Graph, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			g, err = nil, fmt.Errorf("corrupt OSM data: %v", p)
 		}
 	}()
-	raw, err := scan(ctx, r, f)
+	raw, err := scan(ctx, r, f, o)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +248,196 @@ func finish(raw *rawData) (*Graph, error) {
 	return g, nil
 }
 
-func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
+// capReader reads at most max bytes from r; reading more fails with an
+// *InflatedError.
+type capReader struct {
+	r         io.Reader
+	max, left int64
+	err       *InflatedError // set once the bound is crossed
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	if int64(n) > c.left {
+		c.err = &InflatedError{Max: c.max}
+		return int(c.left), c.err
+	}
+	c.left -= int64(n)
+	return n, err
+}
+
+// PBF limits from the format's specification: a BlobHeader is under
+// 64 KiB and a Blob, packed or unpacked, under 32 MiB.
+const (
+	pbfMaxHeader = 64 << 10
+	pbfMaxBlob   = 32 << 20
+)
+
+// pbfGuard passes an .osm.pbf stream on one file block at a time after
+// checking it, because the PBF decoder trusts the blocks: it allocates a
+// block's declared raw_size before inflating (a raw_size near 2^31
+// overflows and panics in a goroutine of its own, which ends the process)
+// and inflates zlib data without a bound, then compares. Each block must
+// declare a raw_size under 32 MiB and inflate to no more than it, and the
+// blocks together to no more than ReadOptions.MaxPBFData.
+type pbfGuard struct {
+	r          io.Reader
+	max, total int64
+	buf        []byte // the current block, checked, being passed on
+	off        int
+	block      int
+	err        error // io.EOF after the last block, or why the stream stopped
+}
+
+func newPBFGuard(r io.Reader, o ReadOptions) *pbfGuard {
+	max := o.MaxPBFData
+	if max <= 0 {
+		max = DefaultMaxPBFData
+	}
+	return &pbfGuard{r: r, max: max}
+}
+
+func (g *pbfGuard) Read(p []byte) (int, error) {
+	for g.off == len(g.buf) {
+		if g.err != nil {
+			return 0, g.err
+		}
+		if g.err = g.next(); g.err != nil {
+			g.buf, g.off = g.buf[:0], 0 // nothing of a refused block goes on
+		}
+	}
+	n := copy(p, g.buf[g.off:])
+	g.off += n
+	return n, nil
+}
+
+// next reads and checks the next block into buf; io.EOF at a clean end.
+func (g *pbfGuard) next() error {
+	g.block++
+	g.buf, g.off = g.buf[:0], 0
+	var size [4]byte
+	if n, err := io.ReadFull(g.r, size[:]); err != nil {
+		if err == io.EOF && n == 0 {
+			return io.EOF
+		}
+		return fmt.Errorf("PBF block %d: %w", g.block, err)
+	}
+	hl := binary.BigEndian.Uint32(size[:])
+	if hl >= pbfMaxHeader {
+		return fmt.Errorf("PBF block %d: header of %d bytes", g.block, hl)
+	}
+	g.buf = append(g.buf, size[:]...)
+	header, err := g.read(int(hl))
+	if err != nil {
+		return err
+	}
+	dataSize := int64(-1)
+	if err := pbFields(header, func(field int, v uint64, _ []byte) {
+		if field == 3 {
+			dataSize = int64(int32(v))
+		}
+	}); err != nil || dataSize < 0 || dataSize >= pbfMaxBlob {
+		return fmt.Errorf("PBF block %d: bad header (data size %d, %v)", g.block, dataSize, err)
+	}
+	blob, err := g.read(int(dataSize))
+	if err != nil {
+		return err
+	}
+	rawSize, raw, zlibData := int64(-1), []byte(nil), []byte(nil)
+	if err := pbFields(blob, func(field int, v uint64, b []byte) {
+		switch field {
+		case 1:
+			raw = b
+		case 2:
+			rawSize = int64(int32(v))
+		case 3:
+			zlibData = b
+		}
+	}); err != nil {
+		return fmt.Errorf("PBF block %d: %w", g.block, err)
+	}
+	switch {
+	case zlibData != nil:
+		if rawSize < 0 || rawSize >= pbfMaxBlob {
+			return fmt.Errorf("PBF block %d: unpacked size %d", g.block, rawSize)
+		}
+		if g.total += rawSize; g.total > g.max {
+			return &InflatedError{Max: g.max}
+		}
+		zr, err := zlib.NewReader(bytes.NewReader(zlibData))
+		if err != nil {
+			return fmt.Errorf("PBF block %d: %w", g.block, err)
+		}
+		if n, _ := io.Copy(io.Discard, io.LimitReader(zr, rawSize+1)); n > rawSize {
+			return fmt.Errorf("PBF block %d unpacks to more than its %d bytes", g.block, rawSize)
+		}
+	case raw != nil:
+		if g.total += int64(len(raw)); g.total > g.max {
+			return &InflatedError{Max: g.max}
+		}
+	}
+	return nil
+}
+
+// read appends n bytes of the stream to buf and returns them.
+func (g *pbfGuard) read(n int) ([]byte, error) {
+	start := len(g.buf)
+	g.buf = slices.Grow(g.buf, n)[:start+n]
+	if _, err := io.ReadFull(g.r, g.buf[start:]); err != nil {
+		return nil, fmt.Errorf("PBF block %d: %w", g.block, err)
+	}
+	return g.buf[start:], nil
+}
+
+// pbFields calls fn with each field of a protobuf message: its number and
+// its value (varints) or bytes (length-delimited).
+func pbFields(m []byte, fn func(field int, v uint64, b []byte)) error {
+	for len(m) > 0 {
+		key, n := binary.Uvarint(m)
+		if n <= 0 {
+			return errors.New("bad protobuf key")
+		}
+		m = m[n:]
+		field := int(key >> 3)
+		switch key & 7 {
+		case 0:
+			v, n := binary.Uvarint(m)
+			if n <= 0 {
+				return errors.New("bad protobuf varint")
+			}
+			fn(field, v, nil)
+			m = m[n:]
+		case 1:
+			if len(m) < 8 {
+				return errors.New("short protobuf field")
+			}
+			m = m[8:]
+		case 2:
+			l, n := binary.Uvarint(m)
+			if n <= 0 || l > uint64(len(m)-n) {
+				return errors.New("bad protobuf length")
+			}
+			fn(field, 0, m[n:n+int(l)])
+			m = m[n+int(l):]
+		case 5:
+			if len(m) < 4 {
+				return errors.New("short protobuf field")
+			}
+			m = m[4:]
+		default:
+			return errors.New("bad protobuf wire type")
+		}
+	}
+	return nil
+}
+
+func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -253,9 +448,12 @@ func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
 		Close() error
 	}
 	var sc scanner
+	var inflated *capReader // the .osm.gz reader's bound
+	var guard *pbfGuard     // the .osm.pbf reader's checks
 	switch f {
 	case FormatPBF:
-		s := osmpbf.New(ctx, r, runtime.GOMAXPROCS(0))
+		guard = newPBFGuard(r, o)
+		s := osmpbf.New(ctx, guard, runtime.GOMAXPROCS(0))
 		s.SkipRelations = true
 		sc = s
 	case FormatXML:
@@ -266,7 +464,12 @@ func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
 			return nil, fmt.Errorf("not a gzip file: %w", err)
 		}
 		defer zr.Close()
-		sc = osmxml.New(ctx, zr)
+		limit := o.MaxInflated
+		if limit <= 0 {
+			limit = DefaultMaxInflated
+		}
+		inflated = &capReader{r: zr, max: limit, left: limit}
+		sc = osmxml.New(ctx, inflated)
 	default:
 		return nil, fmt.Errorf("unknown format %v", f)
 	}
@@ -282,6 +485,12 @@ func scan(ctx context.Context, r io.Reader, f Format) (*rawData, error) {
 		case *osm.Way:
 			refs = raw.addWay(o, refs)
 		}
+	}
+	if inflated != nil && inflated.err != nil {
+		return nil, inflated.err
+	}
+	if guard != nil && guard.err != nil && guard.err != io.EOF {
+		return nil, guard.err
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading OSM data: %w", err)

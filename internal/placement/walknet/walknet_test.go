@@ -3,13 +3,16 @@ package walknet
 import (
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -636,5 +639,116 @@ func TestCityWriteOSMRoundTrip(t *testing.T) {
 	}
 	if GenerateCity(CityOptions{Seed: 12, Rows: 6, Cols: 7, Subdivide: 2, Schools: 3}).Graph.Hash() == c.Graph.Hash() {
 		t.Error("different seed, same city")
+	}
+}
+
+// gzipBomb is an .osm.gz whose XML (a node, then xmlMB megabytes of
+// blanks) compresses a thousandfold.
+func gzipBomb(t testing.TB, xmlMB int) []byte {
+	t.Helper()
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write([]byte(`<osm version="0.6"><node id="1" lat="59" lon="18"/>`))
+	blank := bytes.Repeat([]byte{' '}, 1<<20)
+	for range xmlMB {
+		zw.Write(blank)
+	}
+	zw.Write([]byte(`</osm>`))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return gz.Bytes()
+}
+
+// An .osm.gz is inflated only up to the bound (issue 12: 2.8 MB of gzip
+// held 0.98 GB of XML, read for 109 s); beyond it the read stops with an
+// *InflatedError that says so, without reading on.
+func TestReadGzipBounded(t *testing.T) {
+	bomb := gzipBomb(t, 64)
+	t.Logf("%d KB of gzip, 64 MB of XML", len(bomb)>>10)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := ReadWith(context.Background(), bytes.NewReader(bomb), FormatXMLGz, ReadOptions{MaxInflated: 4 << 20})
+	runtime.ReadMemStats(&after)
+	var ie *InflatedError
+	if !errors.As(err, &ie) || ie.Max != 4<<20 || !strings.Contains(err.Error(), "more than 4 MB") {
+		t.Fatalf("got %v, want an *InflatedError at 4 MB", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 32<<20 {
+		t.Errorf("read on: %d MB allocated", n>>20)
+	}
+	// Within the bound the file reads (here: no walkable ways).
+	if _, err := ReadWith(context.Background(), bytes.NewReader(gzipBomb(t, 1)), FormatXMLGz, ReadOptions{MaxInflated: 4 << 20}); errors.As(err, &ie) || err == nil {
+		t.Errorf("1 MB under a 4 MB bound: %v", err)
+	}
+}
+
+// pbfBlock is one .osm.pbf file block: a BlobHeader of the type, and a
+// Blob with raw data, or zlib data that says it unpacks to rawSize.
+func pbfBlock(typ string, raw, zlibData []byte, rawSize int) []byte {
+	field := func(b []byte, n int, p []byte) []byte {
+		b = binary.AppendUvarint(b, uint64(n<<3|2))
+		return append(binary.AppendUvarint(b, uint64(len(p))), p...)
+	}
+	var blob []byte
+	if zlibData == nil {
+		blob = field(blob, 1, raw)
+	} else {
+		blob = binary.AppendUvarint(append(blob, 2<<3), uint64(rawSize))
+		blob = field(blob, 3, zlibData)
+	}
+	hdr := binary.AppendUvarint(append(field(nil, 1, []byte(typ)), 3<<3), uint64(len(blob)))
+	out := binary.BigEndian.AppendUint32(nil, uint32(len(hdr)))
+	return append(append(out, hdr...), blob...)
+}
+
+// The PBF decoder trusts a block's declared size and inflates without a
+// bound, so blocks are checked before it sees them: a 1 MB file whose
+// block inflates to 1 GB took 12.7 s and 3.1 GB, and a block that says it
+// unpacks to 2,000,000,000 bytes panicked in the decoder's own goroutine,
+// which no recover reaches: it ended the process.
+func TestReadPBFChecked(t *testing.T) {
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	zero := make([]byte, 1<<20)
+	for range 256 {
+		zw.Write(zero)
+	}
+	zw.Close()
+	header := pbfBlock("OSMHeader", append([]byte{4<<3 | 2, 14}, "OsmSchema-V0.6"...), nil, 0)
+	var x bytes.Buffer
+	zw = zlib.NewWriter(&x)
+	zw.Write([]byte("x"))
+	zw.Close()
+	for name, file := range map[string][]byte{
+		"lying block":   append(slices.Clone(header), pbfBlock("OSMData", nil, z.Bytes(), 100)...),
+		"huge raw size": append(slices.Clone(header), pbfBlock("OSMData", nil, x.Bytes(), 2_000_000_000)...),
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := Read(context.Background(), bytes.NewReader(file), FormatPBF)
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), "PBF block 2") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+			t.Errorf("%s: %d MB allocated", name, n>>20)
+		}
+	}
+	// Blocks that unpack to more than the bound together.
+	z.Reset()
+	zw, _ = zlib.NewWriterLevel(&z, zlib.BestCompression)
+	zw.Write(make([]byte, 32<<20-1))
+	zw.Close()
+	file := slices.Clone(header)
+	for range 3 {
+		file = append(file, pbfBlock("OSMData", nil, z.Bytes(), 32<<20-1)...)
+	}
+	_, err := ReadWith(context.Background(), bytes.NewReader(file), FormatPBF, ReadOptions{MaxPBFData: 64 << 20})
+	var ie *InflatedError
+	if !errors.As(err, &ie) || ie.Max != 64<<20 {
+		t.Errorf("96 MB of blocks under a 64 MB bound: %v", err)
 	}
 }

@@ -1,0 +1,4 @@
+package unitpicture
+
+// CSVRecords is csvRecords for the fuzz target.
+var CSVRecords = csvRecords
