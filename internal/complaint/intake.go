@@ -51,7 +51,7 @@ func NotSetUp() *app.Error { return app.Errorf(app.EUNAVAILABLE, "public.err_not
 func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compose Composer) (Receipt, error) {
 	s.Normalize()
 	fingerprint := s.fingerprint() // before validation, as a repeat sees it
-	auditCtx := ctx // an API client (an e-service platform) is logged by its name
+	auditCtx := ctx                // an API client (an e-service platform) is logged by its name
 	if !auth.FromContext(ctx).Authenticated() {
 		ctx = auth.WithPrincipal(ctx, filerPrincipal) // events and the audit log show "filer"
 		if !auth.FromContext(auditCtx).IsClient() {
