@@ -193,11 +193,15 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) 
 	return nil
 }
 
-// submissionClient names who sends a submission key: the signed-in
-// person, or else the network the request came from. A key counts only
-// for the client that sent it.
+// submissionClient names who sends a submission key: the API client, the
+// signed-in person, or else the network the request came from. A key
+// counts only for the client that sent it.
 func submissionClient(r *http.Request) string {
-	if p := auth.FromContext(r.Context()); p.Authenticated() {
+	p := auth.FromContext(r.Context())
+	if p.IsClient() {
+		return "client:" + strconv.FormatInt(p.ClientID, 10)
+	}
+	if p.Authenticated() {
 		return "user:" + strconv.FormatInt(p.UserID, 10)
 	}
 	return "net:" + clientNetwork(r)

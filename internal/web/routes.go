@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
@@ -218,7 +219,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/overview", auth.ReadOverview, api, s.apiOverview, nil},
 		{"GET /api/v1/units", PublicOr(auth.ReadUnits), api, s.apiUnits, nil}, // public catalogue, or the scope of auth.ReadUnits
 		{"GET /api/v1/complaint-categories", Public, api, s.apiCategories, nil},
-		{"POST /api/v1/complaints", Public, api, s.apiSubmitComplaint, nil},
+		{"POST /api/v1/complaints", PublicOr(auth.SubmitComplaints), api, s.apiSubmitComplaint, nil}, // anyone; API clients under their own limit and keys
 		{"GET /api/v1/cases", auth.HandleCases, api, s.apiCases, nil},
 		{"GET /api/v1/cases/{id}", auth.HandleCases, api, s.apiCase, nil},
 		{"GET /api/v1/complaint-trends", auth.ReadCaseStats, api, s.apiTrends, nil},
@@ -318,8 +319,26 @@ func splitPattern(p string) (method, path string) {
 
 // guard wraps h in the check of perm. It panics on a route without a
 // known rule, so that a route added without one stops the server (and the
-// tests) at once.
+// tests) at once. An API client (auth.Principal.IsClient) may use only
+// routes whose permission its scopes hold and public reads (GET and HEAD
+// of Public and PublicOr routes); anything else is 403 for it.
 func (s *Server) guard(rt route) handlerFunc {
+	h := s.guardPeople(rt)
+	perm, publicOr := SignedInNeeds(rt.Permission)
+	public := rt.Permission == Public || publicOr
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if p := auth.FromContext(r.Context()); p.IsClient() {
+			read := r.Method == http.MethodGet || r.Method == http.MethodHead
+			if !(public && read) && !(publicOr && p.Can(perm)) {
+				return app.Forbidden()
+			}
+		}
+		return h(w, r)
+	}
+}
+
+// guardPeople is guard for people and anonymous callers.
+func (s *Server) guardPeople(rt route) handlerFunc {
 	switch {
 	case rt.Permission == Public || rt.Permission == PrivateLink:
 		return rt.handle
