@@ -287,7 +287,11 @@ func Reply(ctx context.Context, db store.Q, token, body string, files []Attachme
 		}
 		if compose != nil && c.HandlerID != nil && handlerEmail != nil {
 			if to := handlerEmail(*c.HandlerID); to != "" {
-				if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: EventReply, Case: c, To: to, Lang: "sv"})); err != nil {
+				lang := "sv"
+				if err := tx.QueryRow(ctx, "SELECT language FROM users WHERE id = ?", *c.HandlerID).Scan(&lang); err != nil && !store.IsNotFound(err) {
+					return err
+				}
+				if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: EventReply, Case: c, To: to, Lang: lang})); err != nil {
 					return err
 				}
 			}

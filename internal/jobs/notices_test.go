@@ -176,7 +176,7 @@ func TestNewCaseNotifiesThePrincipalOverSMTP(t *testing.T) {
 // TestHandOversNotifyTheNewHandler: assigning a case mails the person it
 // was handed to (in English, their chosen language) and a conflict of
 // interest mails the complaint officer; the person who made the change
-// gets nothing.
+// gets nothing. Reminders, too, come in the handler's language.
 func TestHandOversNotifyTheNewHandler(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newNoticeWorld(t, db)
@@ -202,6 +202,15 @@ func TestHandOversNotifyTheNewHandler(t *testing.T) {
 			t.Errorf("the principal who handed the case on got more mail: %v", got[principal])
 		}
 
+		// The reminder before the deadline speaks the handler's language too.
+		if rem, _, err := complaint.Sweep(context.Background(), db, civil.At(2026, time.March, 4, 8, 0), w.compose); err != nil || rem != 1 {
+			t.Fatalf("reminders: %d, %v", rem, err)
+		}
+		got = w.deliver()
+		if m := mentioning(got[mealsHead], r.Reference); len(m) != 2 || !strings.HasPrefix(m[1].Subject, "Reminder") {
+			t.Fatalf("the handler's mail after the reminder: %+v", m)
+		}
+
 		err = complaint.Act(w.as(mealsHead), db, r.ID, complaint.Action{Kind: complaint.EventConflict,
 			Body: "Min bror arbetar i köket."}, monday10.Add(2*time.Hour), w.compose)
 		if err != nil {
@@ -213,7 +222,7 @@ func TestHandOversNotifyTheNewHandler(t *testing.T) {
 			t.Fatalf("the complaint officer's notice after a conflict of interest: %+v", notices)
 		}
 		noFilerDetails(t, notices[0])
-		if len(mentioning(got[mealsHead], r.Reference)) != 1 {
+		if len(mentioning(got[mealsHead], r.Reference)) != 2 {
 			t.Errorf("the handler who declared the conflict got more mail")
 		}
 	})
@@ -309,6 +318,63 @@ func TestDigestSubscriberGetsOneMorningDigest(t *testing.T) {
 		if len(wednesday) != 1 || strings.Contains(wednesday[0].Body, "Nytt:") ||
 			!strings.Contains(wednesday[0].Body, mine.Reference) {
 			t.Fatalf("Wednesday's digest: %+v", wednesday)
+		}
+	})
+}
+
+// TestDigestInEnglishListsNewCasesWithoutDeadline: a specialist who chose
+// the digest in English gets the case of their category that came to them
+// under "new", also when no deadline applies any more (acknowledged
+// feedback).
+func TestDigestInEnglishListsNewCasesWithoutDeadline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newNoticeWorld(t, db)
+		if err := complaint.SetNoticePrefs(w.as(mealsHead), db, complaint.NoticePrefs{Notices: complaint.NoticesDigest, Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		unit, err := org.UnitIDByCode(ctx, db, "92000201")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := complaint.Submit(ctx, db, complaint.Submission{FilerRole: complaint.Guardian, Kind: complaint.KindComment,
+			Category: "meals", WhatHappened: filerText, Name: filerName, Email: filerEmail, Language: "sv", Channel: "web",
+			UnitScope: complaint.ScopeUnit, UnitID: unit}, monday10, w.compose)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := complaint.Act(w.as(officerEmail), db, r.ID, complaint.Action{Kind: complaint.EventAcknowledged}, monday10.Add(time.Hour), w.compose); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := complaint.SendDigests(ctx, db, civil.At(2026, time.March, 3, 8, 0), w.compose); err != nil || n == 0 {
+			t.Fatalf("digests: %d, %v", n, err)
+		}
+		got := w.deliver()
+		var digest []mailtest.Message
+		for _, m := range got[mealsHead] {
+			if strings.Contains(m.Subject, "Today's cases 2026-03-03") {
+				digest = append(digest, m)
+			}
+		}
+		if len(digest) != 1 {
+			t.Fatalf("the specialist's mail: %+v", got[mealsHead])
+		}
+		for _, want := range []string{"New for you since the previous digest (1):", "- New: " + r.Reference, "Comment", "No deadline applies."} {
+			if !strings.Contains(digest[0].Body, want) {
+				t.Errorf("the digest lacks %q:\n%s", want, digest[0].Body)
+			}
+		}
+		noFilerDetails(t, digest[0])
+
+		// The filer's reply is told to the handler in their language.
+		err = complaint.Reply(ctx, db, r.Token, "Tack för svaret.", nil, civil.At(2026, time.March, 3, 9, 0), w.compose,
+			func(int64) string { return mealsHead })
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = w.deliver()
+		if m := mentioning(got[mealsHead], r.Reference); len(m) != 2 || !strings.HasPrefix(m[1].Subject, "New message from the sender") {
+			t.Errorf("the handler's mail after the filer's reply: %+v", m)
 		}
 	})
 }
