@@ -123,6 +123,9 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 		if err := saveAttachments(ctx, tx, r.ID, 0, s.Attachments, now); err != nil {
 			return err
 		}
+		if err := notify(ctx, tx, r.ID, EventRegistered, now, compose); err != nil {
+			return err
+		}
 		if r.Token, err = newLink(ctx, tx, r.ID, now); err != nil {
 			return err
 		}

@@ -24,13 +24,13 @@ const caseFields = `c.id, c.reference, c.submitted_at, c.channel, c.language, c.
 	COALESCE(h.name, ''), c.ack_due, c.answer_due, c.acknowledged_at, c.answered_at, c.closed_at, c.secret,
 	c.offensive_treatment, c.reported_at, c.summary, c.anonymized_at, c.updated_at`
 
-func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
+func scanCase(row interface{ Scan(...any) error }, extra ...any) (*Case, error) {
 	var c Case
-	err := row.Scan(&c.ID, &c.Reference, &c.SubmittedAt, &c.Channel, &c.Language, &c.FilerRole, &c.UnitID,
+	err := row.Scan(append([]any{&c.ID, &c.Reference, &c.SubmittedAt, &c.Channel, &c.Language, &c.FilerRole, &c.UnitID,
 		&c.UnitName, &c.UnitScope, &c.Kind, &c.Category, &c.ConcernsPrincipal, &c.WhatHappened,
 		&c.DesiredOutcome, &c.FilerName, &c.FilerEmail, &c.FilerPhone, &c.Status, &c.Outcome, &c.HandlerID,
 		&c.HandlerName, &c.AckDue, &c.AnswerDue, &c.AcknowledgedAt, &c.AnsweredAt, &c.ClosedAt, &c.Secret,
-		&c.OffensiveTreatment, &c.ReportedAt, &c.Summary, &c.AnonymizedAt, &c.UpdatedAt)
+		&c.OffensiveTreatment, &c.ReportedAt, &c.Summary, &c.AnonymizedAt, &c.UpdatedAt}, extra...)...)
 	return &c, err
 }
 

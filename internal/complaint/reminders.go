@@ -88,9 +88,9 @@ func Sweep(ctx context.Context, db *store.DB, now time.Time, compose Composer) (
 				return err
 			}
 			if compose != nil && to != nil {
-				var email string
-				if err := tx.QueryRow(ctx, "SELECT email FROM users WHERE id = ? AND active", *to).Scan(&email); err == nil {
-					if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: kind, Case: c, To: email, Lang: "sv"})); err != nil {
+				var email, lang string
+				if err := tx.QueryRow(ctx, "SELECT email, language FROM users WHERE id = ? AND active", *to).Scan(&email, &lang); err == nil {
+					if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: kind, Case: c, To: email, Lang: lang})); err != nil {
 						return err
 					}
 				}

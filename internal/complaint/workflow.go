@@ -24,6 +24,11 @@ type Notice struct {
 	Lang  string
 	Token string // a new follow-up secret, for mails to the filer
 	Body  string // the message, the letter or the reason
+	// Staff marks a notice to the person who must act on a case that came
+	// to them (registered, assigned, conflict): Case then holds no free
+	// text and no filer, and CategoryName is in Lang.
+	Staff        bool
+	CategoryName string
 }
 
 // Composer writes the mail for a notice. The web layer implements it with
@@ -126,6 +131,11 @@ func Act(ctx context.Context, db store.Q, caseID int64, a Action, now time.Time,
 		}
 		if err := apply(ctx, tx, c, &a, now, &detail); err != nil {
 			return err
+		}
+		if a.Kind == EventAssigned || a.Kind == EventConflict {
+			if err := notify(ctx, tx, c.ID, a.Kind, now, compose); err != nil {
+				return err
+			}
 		}
 		evID, err := addEvent(ctx, tx, c.ID, now, a.Kind, visibility, a.Body, detail)
 		if err != nil {
@@ -277,7 +287,11 @@ func Reply(ctx context.Context, db store.Q, token, body string, files []Attachme
 		}
 		if compose != nil && c.HandlerID != nil && handlerEmail != nil {
 			if to := handlerEmail(*c.HandlerID); to != "" {
-				if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: EventReply, Case: c, To: to, Lang: "sv"})); err != nil {
+				lang := "sv"
+				if err := tx.QueryRow(ctx, "SELECT language FROM users WHERE id = ?", *c.HandlerID).Scan(&lang); err != nil && !store.IsNotFound(err) {
+					return err
+				}
+				if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: EventReply, Case: c, To: to, Lang: lang})); err != nil {
 					return err
 				}
 			}

@@ -83,6 +83,7 @@ func (s *Server) routes() []route {
 		{"GET /f/{token}/files/{file}", PrivateLink, page, s.followUpFile, nil},
 		{"GET /account", SignedIn, page, s.account, nil},
 		{"POST /account/password", SignedIn, page, s.changePassword, nil},
+		{"POST /account/notices", SignedIn, page, s.setNotices, nil},
 		{"GET /overview", auth.ReadOverview, page, s.overview, nil},
 		{"GET /units", auth.ReadUnits, page, s.unitList, nil},
 		{"GET /units/{id}", auth.ReadUnits, page, s.unitPage, nil},
