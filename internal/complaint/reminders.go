@@ -18,6 +18,10 @@ import (
 // every case is claimed with a conditional update.
 func Sweep(ctx context.Context, db *store.DB, now time.Time, compose Composer) (reminded, escalated int, err error) {
 	ctx = auth.WithPrincipal(ctx, auth.System)
+	// Link recovery requests are kept only as long as their limits need.
+	if _, err := db.Exec(ctx, "DELETE FROM complaint_link_requests WHERE requested_at < ?", now.Add(-24*time.Hour)); err != nil {
+		return 0, 0, err
+	}
 	settings, err := GetSettings(ctx, db)
 	if err != nil {
 		return 0, 0, err

@@ -47,6 +47,7 @@ type Action struct {
 	// principal to a principal of its unit (EventAssigned).
 	Confirmed bool
 	Secret    bool // for EventSecret
+	On        bool // for EventInterpreter: needed or not
 	Files     []Attachment
 }
 
@@ -113,6 +114,8 @@ func Act(ctx context.Context, db store.Q, caseID int64, a Action, now time.Time,
 			}
 		case EventSecret:
 			detail = map[bool]string{true: "on", false: "off"}[a.Secret]
+		case EventInterpreter:
+			detail = map[bool]string{true: "on", false: "off"}[a.On]
 		case EventLinkRevoked:
 		case EventSummary:
 			// Read at principals' meetings and in reports: short, and without
@@ -240,6 +243,8 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 		return exec("UPDATE complaints SET reported_at = ? WHERE id = ?", now)
 	case EventSecret:
 		return exec("UPDATE complaints SET secret = ? WHERE id = ?", a.Secret)
+	case EventInterpreter:
+		return exec("UPDATE complaints SET interpreter = ? WHERE id = ?", a.On)
 	case EventLinkRevoked:
 		return exec("UPDATE complaint_links SET revoked_at = ? WHERE revoked_at IS NULL AND complaint_id = ?", now)
 	case EventSummary:

@@ -78,6 +78,8 @@ func (s *Server) routes() []route {
 		{"GET /complaints/easy", Public, page, s.complaintEasy, nil},
 		{"POST /complaints", Public, page, s.submitComplaint, nil},
 		{"GET /complaints", Public, page, s.toComplaintForm, nil}, // where a posted form's page links back to (language switch)
+		{"GET /f/lost", Public, page, s.lostLinkForm, nil},
+		{"POST /f/lost", Public, page, s.lostLink, nil},
 		{"GET /f/{token}", PrivateLink, page, s.followUp, nil},
 		{"POST /f/{token}/reply", PrivateLink, page, s.followUpReply, nil},
 		{"GET /f/{token}/files/{file}", PrivateLink, page, s.followUpFile, nil},
@@ -104,6 +106,7 @@ func (s *Server) routes() []route {
 		{"POST /cases/{id}/assigned", auth.HandleCases, page, s.caseAction(complaint.EventAssigned), nil},
 		{"POST /cases/{id}/conflict", auth.HandleCases, page, s.caseAction(complaint.EventConflict), nil},
 		{"POST /cases/{id}/secret", auth.HandleCases, page, s.caseAction(complaint.EventSecret), nil},
+		{"POST /cases/{id}/interpreter", auth.HandleCases, page, s.caseAction(complaint.EventInterpreter), nil},
 		{"POST /cases/{id}/link-revoked", auth.HandleCases, page, s.caseAction(complaint.EventLinkRevoked), nil},
 		{"POST /cases/{id}/reported", auth.HandleCases, page, s.caseAction(complaint.EventReported), nil},
 		{"POST /cases/{id}/note", auth.HandleCases, page, s.caseAction(complaint.EventNote), nil},
