@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
@@ -181,8 +182,8 @@ func loadPBF2(ctx context.Context, path string, o ReadOptions) (g *Graph, err er
 		for sc.Scan() {
 			each(sc.Object())
 		}
-		if guard.err != nil && guard.err != io.EOF {
-			return guard.err
+		if err := guard.Err(); err != nil && err != io.EOF {
+			return err
 		}
 		if err := sc.Err(); err != nil {
 			return fmt.Errorf("reading OSM data: %w", err)
@@ -292,7 +293,19 @@ type pbfGuard struct {
 	buf        []byte // the current block, checked, being passed on
 	off        int
 	block      int
-	err        error // io.EOF after the last block, or why the stream stopped
+
+	// err is io.EOF after the last block, or why the stream stopped. The
+	// decoder reads the guard in a goroutine of its own, which may still
+	// run when the scan ends, so err is shared under mu (Err).
+	mu  sync.Mutex
+	err error
+}
+
+// Err returns why the stream stopped (io.EOF at a clean end), or nil.
+func (g *pbfGuard) Err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.err
 }
 
 func newPBFGuard(r io.Reader, o ReadOptions) *pbfGuard {
@@ -305,11 +318,14 @@ func newPBFGuard(r io.Reader, o ReadOptions) *pbfGuard {
 
 func (g *pbfGuard) Read(p []byte) (int, error) {
 	for g.off == len(g.buf) {
-		if g.err != nil {
-			return 0, g.err
+		if err := g.Err(); err != nil {
+			return 0, err
 		}
-		if g.err = g.next(); g.err != nil {
+		if err := g.next(); err != nil {
 			g.buf, g.off = g.buf[:0], 0 // nothing of a refused block goes on
+			g.mu.Lock()
+			g.err = err
+			g.mu.Unlock()
 		}
 	}
 	n := copy(p, g.buf[g.off:])
@@ -489,8 +505,10 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 	if inflated != nil && inflated.err != nil {
 		return nil, inflated.err
 	}
-	if guard != nil && guard.err != nil && guard.err != io.EOF {
-		return nil, guard.err
+	if guard != nil {
+		if err := guard.Err(); err != nil && err != io.EOF {
+			return nil, err
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading OSM data: %w", err)
