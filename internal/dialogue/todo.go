@@ -83,13 +83,7 @@ func Upcoming(ctx context.Context, q store.Q, from, to string) ([]Summary, error
 	if p.Reach(auth.ReadDialogues) == auth.ReachNone {
 		return nil, nil
 	}
-	cond := "EXISTS (SELECT 1 FROM dialogue_participants dp WHERE dp.dialogue_id = d.id AND dp.user_id = ?)"
-	args := []any{p.UserID}
-	if p.Reach(auth.ReadDialogues) == auth.ReachUnits {
-		c, a := p.UnitScope(auth.ReadDialogues).SQL("du.unit_id")
-		cond = "(" + cond + " OR EXISTS (SELECT 1 FROM dialogue_units du WHERE du.dialogue_id = d.id AND " + c + "))"
-		args = append(args, a...)
-	}
+	cond, args := takesPart(p)
 	rows, err := q.Query(ctx, `SELECT d.id, d.title, t.key, t.kind, t.name_sv, t.name_en, d.held_on, d.status
 		FROM dialogues d JOIN dialogue_types t ON t.id = d.type_id
 		WHERE d.held_on BETWEEN ? AND ? AND `+cond+` ORDER BY d.held_on, d.id LIMIT 100`, append([]any{from, to}, args...)...)
