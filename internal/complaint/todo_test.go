@@ -90,6 +90,19 @@ func TestToDoScopeOrderAndReplies(t *testing.T) {
 		if todo, _ = complaint.ToDo(a, db, "2026-05-04"); len(todo.Replies) != 0 {
 			t.Errorf("replies after the handler answered: %v", ids(todo.Replies))
 		}
+		// A reply to a closed case is to read too; one before the closing is not.
+		closing := wed.Add(4 * time.Hour)
+		for _, r := range []complaint.Receipt{early, late} {
+			if err := complaint.Act(a, db, r.ID, complaint.Action{Kind: complaint.EventClosed, Outcome: complaint.MeasuresTaken}, closing, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := complaint.Reply(context.Background(), db, late.Token, "Tack, men en sak till.", nil, closing.Add(time.Hour), nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if todo, _ = complaint.ToDo(a, db, "2026-05-04"); fmt.Sprint(ids(todo.Replies)) != fmt.Sprint([]int64{late.ID}) {
+			t.Errorf("replies after closing: %v, want only %d", ids(todo.Replies), late.ID)
+		}
 	})
 }
 
