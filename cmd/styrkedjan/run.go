@@ -64,6 +64,9 @@ Commands:
   user set-password    set a person's password (read from standard input)
   user token           print a personal API bearer token for a person
   user list            list people and their roles
+  client add           register an API client (e-service platform); prints its token once
+  client list          list API clients, their scopes and limits
+  client revoke        end an API client's token
   config               print the effective configuration, secrets masked
   version              print the version
 
@@ -95,6 +98,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = runPlacement(ctx, e, rest)
 	case "user":
 		err = runUser(ctx, e, rest)
+	case "client":
+		err = runClient(ctx, e, rest)
 	case "config":
 		err = runConfig(e, rest)
 	case "version", "--version":

@@ -57,12 +57,13 @@ const (
 	ManageDialogues    Permission = "dialogues.manage"   // the organizer-wide parts: dialogue types, initiatives, findings
 	ReadFindings       Permission = "dialogues.findings" // inspection findings, initiatives, good examples (no personal data)
 	ReadDialogueReport Permission = "dialogues.report"   // the dialogue series report (aggregates, no notes)
+	SubmitComplaints   Permission = "complaints.submit"  // API clients: file complaints under the client's own limit and keys
 )
 
 // Permissions lists every permission in a stable order.
 var Permissions = []Permission{ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview,
 	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings, RunMeetings,
-	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport}
+	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, SubmitComplaints}
 
 // Reach is how far a granted permission extends.
 type Reach int
@@ -97,6 +98,31 @@ var grants = map[Role]map[Permission]Reach{
 		ReadDialogueReport: ReachAll},
 }
 
+// ClientScope is what an API client (an e-service platform, not a person)
+// may do; `styrkedjan client add --scope` names it.
+type ClientScope string
+
+// ScopeSubmitComplaints lets a client file complaints through the API.
+const ScopeSubmitComplaints ClientScope = "complaints:submit"
+
+// ClientScopes lists every client scope.
+var ClientScopes = []ClientScope{ScopeSubmitComplaints}
+
+// ParseClientScope accepts a scope name in any case.
+func ParseClientScope(s string) (ClientScope, bool) {
+	c := ClientScope(strings.ToLower(strings.TrimSpace(s)))
+	return c, slices.Contains(ClientScopes, c)
+}
+
+// clientGrants is the part of the grant table for API clients: scope →
+// permission → reach. A client holds no role, so nothing in grants.
+var clientGrants = map[ClientScope]map[Permission]Reach{
+	ScopeSubmitComplaints: {SubmitComplaints: ReachAll},
+}
+
+// ScopeReach returns how far perm extends for a client with scope c.
+func ScopeReach(c ClientScope, perm Permission) Reach { return clientGrants[c][perm] }
+
 // RoleReach returns how far perm extends for role r (ReachNone when not granted).
 func RoleReach(r Role, perm Permission) Reach { return grants[r][perm] }
 
@@ -130,7 +156,14 @@ type Principal struct {
 	Role       Role
 	Units      []int64  // units the user is linked to (a principal's scope)
 	Categories []string // complaint categories (a specialist's scope)
-	Via        string   // "session" or "token"
+	Via        string   // "session", "token" or "client"
+
+	// An API client (Via "client"): not a person, so UserID is 0 and
+	// Authenticated is false; what it may do comes from its scopes.
+	ClientID        int64
+	ClientName      string
+	ClientScopes    []ClientScope
+	ClientPerMinute int // its own intake limit
 }
 
 // Anonymous is the principal of a request without credentials.
@@ -143,12 +176,22 @@ var System = &Principal{Email: "system"}
 // Authenticated reports whether the principal is a known user.
 func (p *Principal) Authenticated() bool { return p != nil && p.UserID != 0 }
 
-// Can reports whether the role holds the permission.
+// IsClient reports whether the principal is an API client.
+func (p *Principal) IsClient() bool { return p != nil && p.ClientID != 0 }
+
+// Can reports whether the role (a client: one of its scopes) holds the permission.
 func (p *Principal) Can(perm Permission) bool { return p.Reach(perm) != ReachNone }
 
 // Reach returns how far perm extends for the principal: ReachNone for
 // anonymous callers, the system and roles without it.
 func (p *Principal) Reach(perm Permission) Reach {
+	if p.IsClient() {
+		reach := ReachNone
+		for _, c := range p.ClientScopes {
+			reach = max(reach, ScopeReach(c, perm))
+		}
+		return reach
+	}
 	if !p.Authenticated() {
 		return ReachNone
 	}
@@ -157,6 +200,9 @@ func (p *Principal) Reach(perm Permission) Reach {
 
 // Label is how the principal appears in the audit log.
 func (p *Principal) Label() string {
+	if p.IsClient() {
+		return "client:" + p.ClientName
+	}
 	if p == nil || p.Email == "" {
 		return "anonymous"
 	}

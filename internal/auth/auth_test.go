@@ -235,12 +235,30 @@ func TestGrantTable(t *testing.T) {
 			}
 			held = held || auth.RoleCan(r, perm)
 		}
+		for _, c := range auth.ClientScopes {
+			held = held || auth.ScopeReach(c, perm) != auth.ReachNone
+		}
 		if !held {
-			t.Errorf("no role holds %s", perm)
+			t.Errorf("no role or client scope holds %s", perm)
 		}
 		if auth.Anonymous.Reach(perm) != auth.ReachNone || auth.System.Can(perm) {
 			t.Errorf("anonymous or system holds %s", perm)
 		}
+	}
+	// A client holds only what its scopes grant, and no role holds that.
+	client := &auth.Principal{ClientID: 1, ClientName: "e-tjänst", ClientScopes: []auth.ClientScope{auth.ScopeSubmitComplaints}}
+	for _, perm := range auth.Permissions {
+		if got, want := client.Can(perm), perm == auth.SubmitComplaints; got != want {
+			t.Errorf("client with %s: Can(%s) = %v", auth.ScopeSubmitComplaints, perm, got)
+		}
+	}
+	for _, r := range auth.Roles {
+		if auth.RoleCan(r, auth.SubmitComplaints) {
+			t.Errorf("role %s holds %s", r, auth.SubmitComplaints)
+		}
+	}
+	if client.Authenticated() || client.Label() != "client:e-tjänst" || (&auth.Principal{ClientID: 1}).Can(auth.SubmitComplaints) {
+		t.Error("a client is not a person, is logged by name and holds nothing without a scope")
 	}
 	// Reach: officers every case, principals their units, specialists their categories.
 	for r, want := range map[auth.Role]auth.Reach{auth.RoleOfficer: auth.ReachAll, auth.RolePrincipal: auth.ReachUnits,

@@ -160,6 +160,7 @@ type Case struct {
 	Summary            string // the handler's short neutral summary, no names
 	AnonymizedAt       *time.Time
 	UpdatedAt          time.Time
+	Interpreter        bool // staff marked that an interpreter or a translation is needed
 
 	// SecretHidden is set when the case is secret and the viewer may not
 	// see its details: the free-text fields are then empty.

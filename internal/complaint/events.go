@@ -30,6 +30,7 @@ const (
 	EventReminder      EventKind = "reminder"      // detail: which deadline
 	EventEscalated     EventKind = "escalated"     // overdue: to the complaint officer
 	EventSummary       EventKind = "summary"       // the neutral summary for principals' meetings and reports
+	EventInterpreter   EventKind = "interpreter"   // an interpreter or translation is needed; detail: "on" or "off"
 )
 
 // Event is one entry in a case's history.

@@ -51,8 +51,12 @@ func NotSetUp() *app.Error { return app.Errorf(app.EUNAVAILABLE, "public.err_not
 func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compose Composer) (Receipt, error) {
 	s.Normalize()
 	fingerprint := s.fingerprint() // before validation, as a repeat sees it
+	auditCtx := ctx                // an API client (an e-service platform) is logged by its name
 	if !auth.FromContext(ctx).Authenticated() {
 		ctx = auth.WithPrincipal(ctx, filerPrincipal) // events and the audit log show "filer"
+		if !auth.FromContext(auditCtx).IsClient() {
+			auditCtx = ctx
+		}
 	}
 	if _, err := org.GetOrganizer(ctx, db); errors.Is(err, store.ErrNotFound) {
 		return Receipt{}, NotSetUp()
@@ -119,6 +123,9 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 		if err := saveAttachments(ctx, tx, r.ID, 0, s.Attachments, now); err != nil {
 			return err
 		}
+		if err := notify(ctx, tx, r.ID, EventRegistered, now, compose); err != nil {
+			return err
+		}
 		if r.Token, err = newLink(ctx, tx, r.ID, now); err != nil {
 			return err
 		}
@@ -130,7 +137,7 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 				return err
 			}
 		}
-		return audit.Log(ctx, tx, audit.Create, "complaint", strconv.FormatInt(r.ID, 10), r.Reference+" via "+s.Channel)
+		return audit.Log(auditCtx, tx, audit.Create, "complaint", strconv.FormatInt(r.ID, 10), r.Reference+" via "+s.Channel)
 	})
 	if errors.Is(err, store.ErrAlreadyExists) && s.SubmissionKey != "" {
 		// A concurrent submit with the same key won the race: answer with its case.

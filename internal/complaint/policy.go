@@ -119,3 +119,26 @@ func FilterScope(p *auth.Principal) auth.Scope {
 	}
 	return auth.AllUnits()
 }
+
+// mustAct returns who must act on c now that an event of kind brought it
+// to them, and whom the notice of it goes to: the case's handler — the
+// principal, specialist or complaint officer routing chose (registered),
+// the named person (assigned) or the complaint officer on a conflict of
+// interest — unless that is the person who made the change. 0: nobody.
+func mustAct(ctx context.Context, c *Case) int64 {
+	if c.HandlerID == nil {
+		return 0
+	}
+	if p := auth.FromContext(ctx); p.Authenticated() && p.UserID == *c.HandlerID {
+		return 0
+	}
+	return *c.HandlerID
+}
+
+// noticeScope returns the SQL condition (on alias c) for the cases a
+// person's digest may name: their own (they handle it) and within what
+// they may see now, so a case handed on or a role changed since drops out.
+func noticeScope(p *auth.Principal) (string, []any) {
+	cond, args := scope(p)
+	return "(c.handler_id = ? AND " + cond + ")", append([]any{p.UserID}, args...)
+}

@@ -23,15 +23,15 @@ const caseFields = `c.id, c.reference, c.submitted_at, c.channel, c.language, c.
 	COALESCE(u.name, ''), c.unit_scope, c.kind, c.category_code, c.concerns_principal, c.what_happened,
 	c.desired_outcome, c.filer_name, c.filer_email, c.filer_phone, c.status, c.outcome, c.handler_id,
 	COALESCE(h.name, ''), c.ack_due, c.answer_due, c.acknowledged_at, c.answered_at, c.closed_at, c.secret,
-	c.offensive_treatment, c.reported_at, c.summary, c.anonymized_at, c.updated_at`
+	c.offensive_treatment, c.reported_at, c.summary, c.anonymized_at, c.updated_at, c.interpreter`
 
-func scanCase(row interface{ Scan(...any) error }) (*Case, error) {
+func scanCase(row interface{ Scan(...any) error }, extra ...any) (*Case, error) {
 	var c Case
-	err := row.Scan(&c.ID, &c.Reference, &c.SubmittedAt, &c.Channel, &c.Language, &c.FilerRole, &c.UnitID,
+	err := row.Scan(append([]any{&c.ID, &c.Reference, &c.SubmittedAt, &c.Channel, &c.Language, &c.FilerRole, &c.UnitID,
 		&c.UnitName, &c.UnitScope, &c.Kind, &c.Category, &c.ConcernsPrincipal, &c.WhatHappened,
 		&c.DesiredOutcome, &c.FilerName, &c.FilerEmail, &c.FilerPhone, &c.Status, &c.Outcome, &c.HandlerID,
 		&c.HandlerName, &c.AckDue, &c.AnswerDue, &c.AcknowledgedAt, &c.AnsweredAt, &c.ClosedAt, &c.Secret,
-		&c.OffensiveTreatment, &c.ReportedAt, &c.Summary, &c.AnonymizedAt, &c.UpdatedAt)
+		&c.OffensiveTreatment, &c.ReportedAt, &c.Summary, &c.AnonymizedAt, &c.UpdatedAt, &c.Interpreter}, extra...)...)
 	return &c, err
 }
 

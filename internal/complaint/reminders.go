@@ -18,6 +18,10 @@ import (
 // every case is claimed with a conditional update.
 func Sweep(ctx context.Context, db *store.DB, now time.Time, compose Composer) (reminded, escalated int, err error) {
 	ctx = auth.WithPrincipal(ctx, auth.System)
+	// Link recovery requests are kept only as long as their limits need.
+	if _, err := db.Exec(ctx, "DELETE FROM complaint_link_requests WHERE requested_at < ?", now.Add(-24*time.Hour)); err != nil {
+		return 0, 0, err
+	}
 	settings, err := GetSettings(ctx, db)
 	if err != nil {
 		return 0, 0, err
@@ -88,9 +92,9 @@ func Sweep(ctx context.Context, db *store.DB, now time.Time, compose Composer) (
 				return err
 			}
 			if compose != nil && to != nil {
-				var email string
-				if err := tx.QueryRow(ctx, "SELECT email FROM users WHERE id = ? AND active", *to).Scan(&email); err == nil {
-					if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: kind, Case: c, To: email, Lang: "sv"})); err != nil {
+				var email, lang string
+				if err := tx.QueryRow(ctx, "SELECT email, language FROM users WHERE id = ? AND active", *to).Scan(&email, &lang); err == nil {
+					if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: kind, Case: c, To: email, Lang: lang})); err != nil {
 						return err
 					}
 				}

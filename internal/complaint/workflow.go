@@ -24,6 +24,11 @@ type Notice struct {
 	Lang  string
 	Token string // a new follow-up secret, for mails to the filer
 	Body  string // the message, the letter or the reason
+	// Staff marks a notice to the person who must act on a case that came
+	// to them (registered, assigned, conflict): Case then holds no free
+	// text and no filer, and CategoryName is in Lang.
+	Staff        bool
+	CategoryName string
 }
 
 // Composer writes the mail for a notice. The web layer implements it with
@@ -42,6 +47,7 @@ type Action struct {
 	// principal to a principal of its unit (EventAssigned).
 	Confirmed bool
 	Secret    bool // for EventSecret
+	On        bool // for EventInterpreter: needed or not
 	Files     []Attachment
 }
 
@@ -108,6 +114,8 @@ func Act(ctx context.Context, db store.Q, caseID int64, a Action, now time.Time,
 			}
 		case EventSecret:
 			detail = map[bool]string{true: "on", false: "off"}[a.Secret]
+		case EventInterpreter:
+			detail = map[bool]string{true: "on", false: "off"}[a.On]
 		case EventLinkRevoked:
 		case EventSummary:
 			// Read at principals' meetings and in reports: short, and without
@@ -126,6 +134,11 @@ func Act(ctx context.Context, db store.Q, caseID int64, a Action, now time.Time,
 		}
 		if err := apply(ctx, tx, c, &a, now, &detail); err != nil {
 			return err
+		}
+		if a.Kind == EventAssigned || a.Kind == EventConflict {
+			if err := notify(ctx, tx, c.ID, a.Kind, now, compose); err != nil {
+				return err
+			}
 		}
 		evID, err := addEvent(ctx, tx, c.ID, now, a.Kind, visibility, a.Body, detail)
 		if err != nil {
@@ -230,6 +243,8 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 		return exec("UPDATE complaints SET reported_at = ? WHERE id = ?", now)
 	case EventSecret:
 		return exec("UPDATE complaints SET secret = ? WHERE id = ?", a.Secret)
+	case EventInterpreter:
+		return exec("UPDATE complaints SET interpreter = ? WHERE id = ?", a.On)
 	case EventLinkRevoked:
 		return exec("UPDATE complaint_links SET revoked_at = ? WHERE revoked_at IS NULL AND complaint_id = ?", now)
 	case EventSummary:
@@ -277,7 +292,11 @@ func Reply(ctx context.Context, db store.Q, token, body string, files []Attachme
 		}
 		if compose != nil && c.HandlerID != nil && handlerEmail != nil {
 			if to := handlerEmail(*c.HandlerID); to != "" {
-				if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: EventReply, Case: c, To: to, Lang: "sv"})); err != nil {
+				lang := "sv"
+				if err := tx.QueryRow(ctx, "SELECT language FROM users WHERE id = ?", *c.HandlerID).Scan(&lang); err != nil && !store.IsNotFound(err) {
+					return err
+				}
+				if _, err := mail.Enqueue(ctx, tx, compose.Compose(Notice{Kind: EventReply, Case: c, To: to, Lang: lang})); err != nil {
 					return err
 				}
 			}

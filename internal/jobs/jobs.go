@@ -1,6 +1,7 @@
 // Package jobs owns Styrkedjan's background work: the mail sender, the
 // auth sweep (expired sessions, old login attempts), the complaint case
-// sweep (reminders, escalation, retention) and the placement run service.
+// sweep (reminders, escalation, retention), the morning digest of cases
+// and the placement run service.
 // The serving process starts it beside the web server (cmd/styrkedjan
 // serve and demo); nothing here knows HTTP, so another process can own the
 // same work.
@@ -85,6 +86,11 @@ func (j *Jobs) Start(ctx context.Context) {
 			return complaint.NewMailComposer(ctx, j.cfg.DB, j.cfg.Catalog, j.cfg.PublicURL)
 		}, j.sender.Wake)
 	})
+	j.wg.Go(func() {
+		DigestLoop(ctx, j.cfg.DB, j.cfg.Log, j.cfg.CaseSweepEvery, func() complaint.DigestComposer {
+			return complaint.NewMailComposer(ctx, j.cfg.DB, j.cfg.Catalog, j.cfg.PublicURL)
+		}, j.sender.Wake)
+	})
 }
 
 // Wait waits until what Start started has stopped (after ctx ended). It
@@ -129,6 +135,29 @@ func CaseSweepLoop(ctx context.Context, db *store.DB, log *slog.Logger, every ti
 			log.Warn("retention", "err", err)
 		} else if n > 0 {
 			log.Info("retention: personal data removed", "cases", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// DigestLoop makes the morning digests (complaint.SendDigests) at once
+// and then every interval, until ctx ends: the first round at or after
+// 07:00 civil time each day sends them, later rounds find the day taken.
+func DigestLoop(ctx context.Context, db *store.DB, log *slog.Logger, every time.Duration, compose func() complaint.DigestComposer, wake func()) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := complaint.SendDigests(ctx, db, time.Now(), compose())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("digest", "err", err)
+		case n > 0:
+			log.Info("digest", "mails", n)
+			wake()
 		}
 		select {
 		case <-ctx.Done():

@@ -13,6 +13,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -271,7 +272,20 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 // accountForm is the account page: who you are, your units, and the
 // password form (with err's field errors when a change failed).
 func (s *Server) accountForm(w http.ResponseWriter, r *http.Request, err error) error {
+	return s.accountPage(w, r, nil, err)
+}
+
+// accountPage renders /account; values are the notice form's posted
+// values, nil for the person's stored choice.
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, values map[string]string, err error) error {
 	p := auth.FromContext(r.Context())
+	if values == nil {
+		prefs, perr := complaint.GetNoticePrefs(r.Context(), s.db, p.UserID)
+		if perr != nil {
+			return perr
+		}
+		values = map[string]string{"notices": prefs.Notices, "language": prefs.Language}
+	}
 	units, lerr := org.ListUnits(r.Context(), s.db, auth.AllUnits())
 	if lerr != nil {
 		return lerr
@@ -282,7 +296,20 @@ func (s *Server) accountForm(w http.ResponseWriter, r *http.Request, err error) 
 			mine = append(mine, u)
 		}
 	}
-	return s.renderForm(w, r, "account", formData{Values: map[string]string{}, Extra: mine}, err)
+	return s.renderForm(w, r, "account", formData{Values: values, Extra: mine}, err)
+}
+
+// setNotices stores how the signed-in person hears of cases that come to
+// them: immediate notices or one morning digest, and in which language.
+func (s *Server) setNotices(w http.ResponseWriter, r *http.Request) error {
+	values := map[string]string{"notices": r.PostFormValue("notices"), "language": r.PostFormValue("language")}
+	err := complaint.SetNoticePrefs(r.Context(), s.db, complaint.NoticePrefs{Notices: values["notices"], Language: values["language"]})
+	if err != nil {
+		return s.accountPage(w, r, values, err)
+	}
+	s.flash(r, "account.notices_saved")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) error {

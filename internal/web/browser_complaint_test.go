@@ -45,13 +45,14 @@ func TestBrowserComplaintInArabic(t *testing.T) {
 
 	const what = "لم يحصل ابني على وجبة الغداء ثلاثة أيام متتالية."
 	key := evalJS[string](b, `document.querySelector('input[name="key"]').value`)
-	b.do("fill in the form",
+	fill := []chromedp.Action[chromedp.Void]{
 		chromedp.Click(chromedp.CSS("#role-guardian")),
 		chromedp.SetValue(chromedp.CSS("#f-unit"), itoa(e.unitID(unitA))),
 		chromedp.Click(chromedp.CSS("#kind-complaint")),
 		chromedp.SetValue(chromedp.CSS("#f-category"), "teaching"),
 		chromedp.SendKeys(chromedp.CSS("#f-whatHappened"), what),
-	)
+	}
+	b.do("fill in the form", fill...)
 	b.click(`main form[action="/complaints"] button[type="submit"]`, 200)
 	if !strings.HasPrefix(b.path(), "/f/") {
 		t.Fatalf("after submit at %s", b.path())
@@ -86,14 +87,7 @@ func TestBrowserComplaintInArabic(t *testing.T) {
 	// The same form sent again (a reload of the post): the page says it is
 	// already received, in Arabic, and shows no link.
 	b.open("/complaints/new", 200)
-	b.do("fill in the same form with its old key",
-		chromedp.SetValue(chromedp.CSS(`input[name="key"]`), key),
-		chromedp.Click(chromedp.CSS("#role-guardian")),
-		chromedp.SetValue(chromedp.CSS("#f-unit"), itoa(e.unitID(unitA))),
-		chromedp.Click(chromedp.CSS("#kind-complaint")),
-		chromedp.SetValue(chromedp.CSS("#f-category"), "teaching"),
-		chromedp.SendKeys(chromedp.CSS("#f-whatHappened"), what),
-	)
+	b.do("fill in the same form with its old key", append(fill, chromedp.SetValue(chromedp.CSS(`input[name="key"]`), key))...)
 	b.click(`main form[action="/complaints"] button[type="submit"]`, 200)
 	if got := b.text(".receipt .ref"); got != ref || b.path() != "/complaints" || evalJS[bool](b, `!!document.querySelector('a[href^="/f/"]')`) {
 		t.Fatalf("form sent twice: at %s, reference %q (want %q)", b.path(), got, ref)

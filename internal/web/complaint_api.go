@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/org"
@@ -41,9 +42,17 @@ type apiReceipt struct {
 }
 
 // apiSubmitComplaint is the intake for municipal e-service platforms: no
-// login, rate-limited per address, idempotent with an Idempotency-Key.
+// login, rate-limited per address, idempotent with an Idempotency-Key. An
+// API client (auth.SubmitComplaints) is limited by its own rate instead of
+// its address's, since a platform sends everyone's complaints from one.
 func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) error {
-	if !s.intakeLimiter.allow(clientNetwork(r)) {
+	allowed := false
+	if p := auth.FromContext(r.Context()); p.IsClient() && p.Can(auth.SubmitComplaints) {
+		allowed = s.clientLimits.allow(p.ClientID, p.ClientPerMinute)
+	} else {
+		allowed = s.intakeLimiter.allow(clientNetwork(r))
+	}
+	if !allowed {
 		w.Header().Set("Retry-After", "60")
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}

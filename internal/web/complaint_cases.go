@@ -12,6 +12,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 )
 
@@ -104,7 +105,8 @@ type casePage struct {
 	Handlers     []org.Person
 	Outcomes     []complaint.Outcome
 	CategoryName string
-	Letter       string // the answer letter template, filled in
+	Letter       string        // the answer letter template, filled in
+	FilerLang    i18n.Language // the language the filer used
 	Values       map[string]string
 	Actions      []complaint.EventKind // those that apply in the case's state
 }
@@ -130,7 +132,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 		return err
 	}
 	p := auth.FromContext(ctx)
-	page := casePage{Case: c, CanAct: complaint.CanAct(p, c), Today: civil.Today(time.Now()), Outcomes: complaint.Outcomes, Values: vals}
+	page := casePage{Case: c, CanAct: complaint.CanAct(p, c), Today: civil.Today(time.Now()), Outcomes: complaint.Outcomes, Values: vals,
+		FilerLang: languageOf(c.Language)}
 	page.Overdue = c.Overdue(page.Today)
 	page.Actions = complaint.Applicable(c)
 	if page.Events, err = complaint.Events(ctx, s.db, id, true); err != nil {
@@ -162,7 +165,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 		}
 		o, _ := org.GetOrganizer(ctx, s.db)
 		fl := s.catalog.For(c.Language)
-		page.Letter = fl.T("case.letter_template", "Reference", c.Reference, "Name", c.FilerName,
+		page.Letter = fl.T("public.letter_template", "Reference", c.Reference, "Name", c.FilerName,
 			"Handler", page.Handler, "Organizer", o.Name, "Date", page.Today)
 	}
 	return s.renderForm(w, r, "case", formData{Values: vals, Extra: page}, actErr)
@@ -188,12 +191,12 @@ func (s *Server) applyCaseAction(w http.ResponseWriter, r *http.Request, kind co
 	if err != nil {
 		return s.renderCase(w, r, vals, err)
 	}
-	for _, k := range []string{"body", "outcome", "handler", "secret", "confirm"} {
+	for _, k := range []string{"body", "outcome", "handler", "secret", "confirm", "interpreter"} {
 		vals[k] = r.FormValue(k)
 	}
 	vals["action"] = string(kind)
 	a := complaint.Action{Kind: kind, Body: vals["body"], Outcome: complaint.Outcome(vals["outcome"]),
-		Secret: vals["secret"] == "on", Confirmed: vals["confirm"] == "on"}
+		Secret: vals["secret"] == "on", Confirmed: vals["confirm"] == "on", On: vals["interpreter"] == "on"}
 	a.HandlerID, _ = strconv.ParseInt(vals["handler"], 10, 64)
 	if a.Files, err = formFiles(r, "files"); err == nil {
 		err = complaint.Act(ctx, s.db, id, a, time.Now(), s.composer())
@@ -235,4 +238,15 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
 
 func sortUnits(us []org.Unit) {
 	slices.SortFunc(us, func(a, b org.Unit) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// languageOf returns the UI language with code; Swedish for an unknown
+// code. Pages use its Code and Dir to mark text in the filer's language.
+func languageOf(code string) i18n.Language {
+	for _, l := range i18n.Languages {
+		if l.Code == code {
+			return l
+		}
+	}
+	return i18n.Languages[0]
 }

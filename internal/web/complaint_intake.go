@@ -193,11 +193,15 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) 
 	return nil
 }
 
-// submissionClient names who sends a submission key: the signed-in
-// person, or else the network the request came from. A key counts only
-// for the client that sent it.
+// submissionClient names who sends a submission key: the API client, the
+// signed-in person, or else the network the request came from. A key
+// counts only for the client that sent it.
 func submissionClient(r *http.Request) string {
-	if p := auth.FromContext(r.Context()); p.Authenticated() {
+	p := auth.FromContext(r.Context())
+	if p.IsClient() {
+		return "client:" + strconv.FormatInt(p.ClientID, 10)
+	}
+	if p.Authenticated() {
 		return "user:" + strconv.FormatInt(p.UserID, 10)
 	}
 	return "net:" + clientNetwork(r)
@@ -232,6 +236,9 @@ type followUpPage struct {
 	Link    string // the whole link, to save
 	New     bool   // just submitted: show the receipt
 	Values  map[string]string
+	// FilerLang is the language the filer used: their own texts are
+	// marked with it when the page is in another language.
+	FilerLang i18n.Language
 }
 
 func (s *Server) followUp(w http.ResponseWriter, r *http.Request) error {
@@ -245,7 +252,7 @@ func (s *Server) followUpPage(w http.ResponseWriter, r *http.Request, vals map[s
 		return lerr
 	}
 	page := followUpPage{Case: fc.Case, Events: fc.Events, Token: token, Link: s.opts.PublicURL + "/f/" + token,
-		New: r.URL.Query().Get("new") == "1", Values: vals}
+		New: r.URL.Query().Get("new") == "1", Values: vals, FilerLang: languageOf(fc.Case.Language)}
 	page.Handler, lerr = s.handlerLabel(r.Context(), s.pageLocalizer(r, "followup"), fc.Case)
 	if lerr != nil {
 		return lerr
@@ -290,4 +297,30 @@ func (s *Server) followUpFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return download(w, f.Filename, f.ContentType, data)
+}
+
+func (s *Server) lostLinkForm(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "lost_link", formData{Values: map[string]string{}})
+	return nil
+}
+
+// lostLink mails a new follow-up link for each case not closed that was
+// filed with the address given, in the filer's language, and answers the
+// same whether there were such cases, none, or a limit was reached.
+func (s *Server) lostLink(w http.ResponseWriter, r *http.Request) error {
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if email == "" {
+		var v app.Validation
+		v.Add("email", "field.required")
+		return s.renderForm(w, r, "lost_link", formData{Values: map[string]string{}}, v.Err())
+	}
+	n, err := complaint.RequestLinks(r.Context(), s.db, email, clientIP(r), time.Now(), s.composer())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.opts.WakeMailer()
+	}
+	s.render(w, r, http.StatusOK, "lost_link", formData{Values: map[string]string{}, Extra: "sent"})
+	return nil
 }

@@ -54,6 +54,34 @@ func (l *limiter) allow(ip string) bool {
 	return e.lim.AllowN(now, 1)
 }
 
+// clientLimits holds each API client's own intake limit: perMinute a
+// minute in bursts of as many, a limiter per client, replaced when the
+// operator changes the rate.
+type clientLimits struct {
+	mu   sync.Mutex
+	byID map[int64]*clientLimit
+}
+
+type clientLimit struct {
+	lim       *rate.Limiter
+	perMinute int
+}
+
+func (c *clientLimits) allow(id int64, perMinute int) bool {
+	perMinute = max(perMinute, 1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byID == nil {
+		c.byID = map[int64]*clientLimit{}
+	}
+	e, ok := c.byID[id]
+	if !ok || e.perMinute != perMinute {
+		e = &clientLimit{rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute), perMinute}
+		c.byID[id] = e
+	}
+	return e.lim.Allow()
+}
+
 // handlerLabel names the role that handles a case, for the filer: "Rektor
 // för Ekbacka skola", "Måltidschef", or the organizer's complaint officer.
 // The filer sees a role, not a person's name.

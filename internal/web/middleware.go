@@ -70,7 +70,8 @@ func chain(h http.Handler, mw ...func(http.Handler) http.Handler) http.Handler {
 }
 
 // identify puts the principal, the language and the request's origin into
-// the context. A bearer token wins over the session cookie. A principal
+// the context. A bearer token (a person's or an API client's) wins over
+// the session cookie. A principal
 // that cannot be checked (the database is down) is answered at once, as a
 // problem document on /api/ and as a page elsewhere: never as a 401, which
 // would tell a client its credentials are wrong.
@@ -141,6 +142,11 @@ func (s *Server) principal(r *http.Request) (*auth.Principal, error) {
 		secret, ok := bearerToken(h)
 		if !ok {
 			return nil, app.Errorf(app.EUNAUTHORIZED, "err.unauthorized")
+		}
+		if auth.IsClientToken(secret) {
+			// An API client (an e-service platform), not a person: guard
+			// lets it use only what its scopes grant and public reads.
+			return auth.ClientPrincipal(ctx, s.db, secret)
 		}
 		id, err := auth.TokenUser(ctx, s.db, secret)
 		if err != nil {

@@ -279,6 +279,18 @@ func TestOpenAPIAgreesWithAnswers(t *testing.T) {
 			}
 		}
 
+		// An API client (clientAuth): files complaints, reads what is public, nothing else.
+		platform := e.newAPIClient("OpenAPI-plattformen", 600)
+		if r := ac.call(t, "api client", platform, http.MethodPost, "/api/v1/complaints", e.submission(), "Idempotency-Key", "openapi-1"); r.status != http.StatusCreated {
+			t.Errorf("an API client's submission: %d %s", r.status, r.body)
+		}
+		if r := ac.call(t, "api client", platform, http.MethodGet, "/api/v1/complaint-categories", nil); r.status != http.StatusOK {
+			t.Errorf("an API client reading the categories: %d", r.status)
+		}
+		if r := ac.call(t, "api client", platform, http.MethodGet, "/api/v1/cases", nil); r.status != http.StatusForbidden {
+			t.Errorf("an API client reading cases: %d, want 403", r.status)
+		}
+
 		anon := clients["anonymous"]
 		sub := e.submission()
 		first := ac.call(t, "anonymous", anon, http.MethodPost, "/api/v1/complaints", sub, "Idempotency-Key", "openapi-1")

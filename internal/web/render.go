@@ -19,6 +19,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/org"
 )
 
 //go:embed templates/*.html
@@ -164,6 +165,9 @@ type Page struct {
 	// CaseCount is the number of open cases the person handles, shown
 	// beside "Ärenden" in the navigation.
 	CaseCount int
+	// Organizer is the organizer's name and contact address, read for
+	// public pages only: they carry its name instead of "Styrkedjan".
+	Organizer org.Organizer
 }
 
 type fieldMessage struct{ Field, Message string }
@@ -188,7 +192,7 @@ func (s *Server) localizer(r *http.Request) *i18n.Localizer {
 // publicPages are the templates guardians and pupils see, translated into
 // every language; other pages use a staff language.
 var publicPages = map[string]bool{"home": true, "complaint_new": true, "complaint_easy": true, "followup": true, "error": true,
-	"complaint_repeated": true}
+	"complaint_repeated": true, "lost_link": true}
 
 func (s *Server) pageLocalizer(r *http.Request, page string) *i18n.Localizer {
 	l := s.localizer(r)
@@ -218,6 +222,10 @@ func (s *Server) flash(r *http.Request, msgID string) { s.sessions.Put(r.Context
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	l := s.pageLocalizer(r, name)
 	p := &Page{Localizer: l, User: auth.FromContext(r.Context()), Path: r.URL.Path, Data: data}
+	if publicPages[name] {
+		// An error page when the database is down shows "Styrkedjan".
+		p.Organizer, _ = org.GetOrganizer(r.Context(), s.db)
+	}
 	for _, lang := range i18n.Languages {
 		if lang.Staff || publicPages[name] {
 			p.Languages = append(p.Languages, lang)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
@@ -77,11 +78,14 @@ func (s *Server) routes() []route {
 		{"GET /complaints/easy", Public, page, s.complaintEasy, nil},
 		{"POST /complaints", Public, page, s.submitComplaint, nil},
 		{"GET /complaints", Public, page, s.toComplaintForm, nil}, // where a posted form's page links back to (language switch)
+		{"GET /f/lost", Public, page, s.lostLinkForm, nil},
+		{"POST /f/lost", Public, page, s.lostLink, nil},
 		{"GET /f/{token}", PrivateLink, page, s.followUp, nil},
 		{"POST /f/{token}/reply", PrivateLink, page, s.followUpReply, nil},
 		{"GET /f/{token}/files/{file}", PrivateLink, page, s.followUpFile, nil},
 		{"GET /account", SignedIn, page, s.account, nil},
 		{"POST /account/password", SignedIn, page, s.changePassword, nil},
+		{"POST /account/notices", SignedIn, page, s.setNotices, nil},
 		{"GET /overview", auth.ReadOverview, page, s.overview, nil},
 		{"GET /units", auth.ReadUnits, page, s.unitList, nil},
 		{"GET /units/{id}", auth.ReadUnits, page, s.unitPage, nil},
@@ -102,6 +106,7 @@ func (s *Server) routes() []route {
 		{"POST /cases/{id}/assigned", auth.HandleCases, page, s.caseAction(complaint.EventAssigned), nil},
 		{"POST /cases/{id}/conflict", auth.HandleCases, page, s.caseAction(complaint.EventConflict), nil},
 		{"POST /cases/{id}/secret", auth.HandleCases, page, s.caseAction(complaint.EventSecret), nil},
+		{"POST /cases/{id}/interpreter", auth.HandleCases, page, s.caseAction(complaint.EventInterpreter), nil},
 		{"POST /cases/{id}/link-revoked", auth.HandleCases, page, s.caseAction(complaint.EventLinkRevoked), nil},
 		{"POST /cases/{id}/reported", auth.HandleCases, page, s.caseAction(complaint.EventReported), nil},
 		{"POST /cases/{id}/note", auth.HandleCases, page, s.caseAction(complaint.EventNote), nil},
@@ -218,7 +223,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/overview", auth.ReadOverview, api, s.apiOverview, nil},
 		{"GET /api/v1/units", PublicOr(auth.ReadUnits), api, s.apiUnits, nil}, // public catalogue, or the scope of auth.ReadUnits
 		{"GET /api/v1/complaint-categories", Public, api, s.apiCategories, nil},
-		{"POST /api/v1/complaints", Public, api, s.apiSubmitComplaint, nil},
+		{"POST /api/v1/complaints", PublicOr(auth.SubmitComplaints), api, s.apiSubmitComplaint, nil}, // anyone; API clients under their own limit and keys
 		{"GET /api/v1/cases", auth.HandleCases, api, s.apiCases, nil},
 		{"GET /api/v1/cases/{id}", auth.HandleCases, api, s.apiCase, nil},
 		{"GET /api/v1/complaint-trends", auth.ReadCaseStats, api, s.apiTrends, nil},
@@ -318,8 +323,26 @@ func splitPattern(p string) (method, path string) {
 
 // guard wraps h in the check of perm. It panics on a route without a
 // known rule, so that a route added without one stops the server (and the
-// tests) at once.
+// tests) at once. An API client (auth.Principal.IsClient) may use only
+// routes whose permission its scopes hold and public reads (GET and HEAD
+// of Public and PublicOr routes); anything else is 403 for it.
 func (s *Server) guard(rt route) handlerFunc {
+	h := s.guardPeople(rt)
+	perm, publicOr := SignedInNeeds(rt.Permission)
+	public := rt.Permission == Public || publicOr
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if p := auth.FromContext(r.Context()); p.IsClient() {
+			read := r.Method == http.MethodGet || r.Method == http.MethodHead
+			if !(public && read) && !(publicOr && p.Can(perm)) {
+				return app.Forbidden()
+			}
+		}
+		return h(w, r)
+	}
+}
+
+// guardPeople is guard for people and anonymous callers.
+func (s *Server) guardPeople(rt route) handlerFunc {
 	switch {
 	case rt.Permission == Public || rt.Permission == PrivateLink:
 		return rt.handle

@@ -68,6 +68,7 @@ type Server struct {
 	views    *views
 
 	intakeLimiter *limiter
+	clientLimits  clientLimits        // API clients' own intake limits
 	intakeBytes   *semaphore.Weighted // JSON intake bodies being read and decoded at once
 	placement     PlacementRunner     // starts placement runs in the background
 }

@@ -1,0 +1,178 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/mail"
+	"github.com/styrkedjan/styrkedjan/internal/mail/mailtest"
+	"github.com/styrkedjan/styrkedjan/internal/store"
+	"github.com/styrkedjan/styrkedjan/internal/web"
+)
+
+const publicURL = "https://styrkedjan.exempelby.example"
+
+// startWithSMTP serves db with the outbox sender delivering to a test SMTP server.
+func startWithSMTP(t *testing.T, db *store.DB) (*env, *mailtest.Server) {
+	smtp := mailtest.Start(t)
+	sender := mail.NewSender(db, smtp.Config(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { sender.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return start(t, db, web.Options{PublicURL: publicURL, WakeMailer: sender.Wake}), smtp
+}
+
+const arabicText = "لم يحضر المعلم منذ ثلاثة أسابيع."
+
+// TestArabicFilerAllTheWay: an Arabic filing gets an Arabic receipt and an
+// Arabic answer notice over SMTP; staff see the language by name, the
+// filer's text marked lang="ar" dir="rtl", an Arabic letter template, and
+// can mark that an interpreter is needed, which the work list shows; the
+// Swedish answer on the Arabic follow-up page keeps its own direction.
+func TestArabicFilerAllTheWay(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		e, smtp := startWithSMTP(t, db)
+		filer := e.client()
+		filer.post("/language", url.Values{"lang": {"ar"}})
+		link := e.fileComplaint(filer, map[string]string{"email": "ar@example.se", "whatHappened": arabicText})
+
+		receipt := smtp.WaitFor(t, 1, 30*time.Second)[0]
+		if !strings.HasPrefix(receipt.Subject, "استلمنا رسالتك") || !strings.Contains(receipt.Body, publicURL+"/f/") {
+			t.Fatalf("receipt in Arabic? %q\n%s", receipt.Subject, receipt.Body)
+		}
+
+		var caseID int64
+		_ = e.db.QueryRow(context.Background(), "SELECT id FROM complaints").Scan(&caseID)
+		p := e.login(principalA)
+		r := p.get("/cases/" + itoa(caseID))
+		for _, want := range []string{
+			"Avsändarens språk: arabiska",
+			`<div class="body" lang="ar" dir="rtl">` + arabicText,
+			"مرحبًا",                     // the letter template in Arabic
+			`lang="ar" dir="rtl">مرحبًا`, // and marked so
+			"Mallen är på avsändarens språk (arabiska).",
+		} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("case page lacks %q", want)
+			}
+		}
+		if strings.Contains(r.body, "Tack för ditt meddelande") {
+			t.Error("case page offers a Swedish letter to an Arabic filer")
+		}
+
+		// The interpreter mark shows on the case and in the work list.
+		if r := p.act("/cases/"+itoa(caseID), url.Values{"action": {"interpreter"}, "interpreter": {"on"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("interpreter: %d\n%s", r.status, r.body)
+		}
+		if r := p.get("/cases/" + itoa(caseID)); !strings.Contains(r.body, `<strong class="tag tag-interpreter">Tolk eller översättning behövs</strong>`) {
+			t.Error("case page does not show the interpreter mark")
+		}
+		if r := p.get("/cases"); !strings.Contains(r.body, "Tolk (arabiska)") {
+			t.Error("work list does not show the interpreter mark")
+		}
+
+		// A Swedish message reaches the filer as an Arabic notice, and
+		// keeps its own direction on the Arabic page.
+		if r := p.postMultipart("/cases/"+itoa(caseID)+"/message", map[string]string{"body": "Hej! Vi ringer dig i morgon."}); r.status != http.StatusSeeOther {
+			t.Fatalf("message: %d", r.status)
+		}
+		notice := smtp.WaitFor(t, 2, 30*time.Second)[1]
+		if !strings.HasPrefix(notice.Subject, "رسالة جديدة في القضية") || notice.To[0] != "ar@example.se" {
+			t.Errorf("notice in Arabic? %q to %v", notice.Subject, notice.To)
+		}
+		page := filer.get(link)
+		if !strings.Contains(page.body, `<html lang="ar" dir="rtl"`) || !strings.Contains(page.body, `dir="auto">Hej! Vi ringer dig i morgon.</div>`) {
+			t.Errorf("follow-up page does not mark the Swedish text's direction:\n%s", page.body)
+		}
+		if !strings.Contains(page.body, `href="/f/lost"`) {
+			t.Error("follow-up page does not lead to link recovery")
+		}
+		// The filer's reply is marked as Arabic on the Swedish case page.
+		if r := filer.postMultipart(link+"/reply", map[string]string{"body": "شكرًا"}); r.status != http.StatusSeeOther {
+			t.Fatalf("reply: %d", r.status)
+		}
+		if r := p.get("/cases/" + itoa(caseID)); !strings.Contains(r.body, `lang="ar" dir="rtl">شكرًا</div>`) {
+			t.Errorf("the filer's reply is not marked as Arabic on the case page:\n%s", r.body)
+		}
+	})
+}
+
+// TestLostLink: the recovery page mails a working link in the filer's
+// language, answers an unknown address the same, and stops mailing after
+// three requests for an address in an hour.
+func TestLostLink(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		e, smtp := startWithSMTP(t, db)
+		filer := e.client()
+		filer.post("/language", url.Values{"lang": {"ar"}})
+		e.fileComplaint(filer, map[string]string{"email": "ar@example.se"})
+		smtp.WaitFor(t, 1, 30*time.Second)
+
+		if r := e.client().get("/"); !strings.Contains(r.body, `href="/f/lost"`) {
+			t.Error("the start page does not lead to link recovery")
+		}
+		c := e.client()
+		c.post("/language", url.Values{"lang": {"ar"}})
+		if r := c.get("/f/lost"); r.status != http.StatusOK || !strings.Contains(r.body, "هل فقدت الرابط؟") {
+			t.Fatalf("lost page: %d", r.status)
+		}
+		known := c.post("/f/lost", url.Values{"email": {" AR@example.se "}})
+		unknown := c.post("/f/lost", url.Values{"email": {"ingen@example.se"}})
+		if known.status != http.StatusOK || known.body != unknown.body {
+			t.Fatalf("the answer reveals whether an address is known: %d", known.status)
+		}
+		m := smtp.WaitFor(t, 2, 30*time.Second)[1]
+		if m.To[0] != "ar@example.se" || !strings.HasPrefix(m.Subject, "رابط جديد لقضيتك") {
+			t.Fatalf("recovery mail %q to %v", m.Subject, m.To)
+		}
+		l := regexp.MustCompile(regexp.QuoteMeta(publicURL) + `(/f/[A-Za-z0-9_-]+)`).FindStringSubmatch(m.Body)
+		if l == nil {
+			t.Fatalf("no link in:\n%s", m.Body)
+		}
+		if r := e.client().get(l[1]); r.status != http.StatusOK || !strings.Contains(r.body, "BUN 2026/") {
+			t.Fatalf("the mailed link: %d", r.status)
+		}
+		// Throttled: three mails per address an hour, the same answer after.
+		for range 3 {
+			if r := c.post("/f/lost", url.Values{"email": {"ar@example.se"}}); r.body != known.body {
+				t.Fatal("a throttled request answers differently")
+			}
+		}
+		time.Sleep(2 * time.Second) // let the sender pick up anything queued
+		if n := e.count("SELECT COUNT(*) FROM outbox WHERE to_addr = 'ar@example.se'"); n != 1+3 {
+			t.Errorf("%d mails to the filer, want the receipt and 3 links", n)
+		}
+	})
+}
+
+// TestPublicPagesCarryTheOrganizer: the public pages name the organizer
+// and its contact address instead of "Styrkedjan", and the easy-to-read
+// page says that a reply by mail needs an e-mail address, not a name.
+func TestPublicPagesCarryTheOrganizer(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		c := e.client()
+		for _, lang := range []string{"sv", "ar"} {
+			c.post("/language", url.Values{"lang": {lang}})
+			for _, path := range []string{"/", "/complaints/new", "/complaints/easy", "/f/lost"} {
+				r := c.get(path)
+				if !strings.Contains(r.body, "– Exempelby kommun</title>") || !strings.Contains(r.body, `<a class="brand" href="/">Exempelby kommun</a>`) ||
+					!strings.Contains(r.body, `href="mailto:barn.utbildning@exempelby.example"`) {
+					t.Errorf("%s %s does not carry the organizer's name and contact", lang, path)
+				}
+			}
+		}
+		c.post("/language", url.Values{"lang": {"sv"}})
+		easy := c.get("/complaints/easy").body
+		if !strings.Contains(easy, "Skriv då din e-postadress.") || strings.Contains(easy, "Men då kan vi inte skicka svaret till dig.") {
+			t.Error("the easy-to-read page does not say that a reply needs an e-mail address")
+		}
+	})
+}
