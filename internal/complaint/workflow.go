@@ -126,7 +126,7 @@ func Act(ctx context.Context, db store.Q, caseID int64, a Action, now time.Time,
 		default:
 			return app.Errorf(app.EINVALID, "err.invalid")
 		}
-		if t, ok := transitions[a.Kind]; ok && !slices.Contains(t.from, c.Status) {
+		if !applies(a.Kind, c) {
 			v.Add("status", "case.err_transition")
 		}
 		if err := v.Err(); err != nil {

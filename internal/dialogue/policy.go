@@ -42,6 +42,23 @@ func visible(p *auth.Principal) (string, []any) {
 		" OR " + participant + ")", append(args, p.UserID)
 }
 
+// takesPart returns the SQL condition (on alias d) for the dialogues p
+// takes part in, for the start page: those p is a participant of, and for
+// a principal (ReadDialogues reaching units) those of their units. Those
+// who see every dialogue take part only where they are participants.
+func takesPart(p *auth.Principal) (string, []any) {
+	cond := "EXISTS (SELECT 1 FROM dialogue_participants dp WHERE dp.dialogue_id = d.id AND dp.user_id = ?)"
+	args := []any{p.UserID}
+	switch p.Reach(auth.ReadDialogues) {
+	case auth.ReachNone:
+		return "1=0", nil
+	case auth.ReachUnits:
+		c, a := p.UnitScope(auth.ReadDialogues).SQL("du.unit_id")
+		return "(" + cond + " OR EXISTS (SELECT 1 FROM dialogue_units du WHERE du.dialogue_id = d.id AND " + c + "))", append(args, a...)
+	}
+	return cond, args
+}
+
 // mayEdit reports whether p may change a dialogue with these units:
 // officers always, a principal when every unit is theirs.
 func mayEdit(p *auth.Principal, units []int64) bool {

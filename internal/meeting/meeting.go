@@ -494,3 +494,33 @@ func ids(list []int64) []any {
 	}
 	return out
 }
+
+// Upcoming returns the meetings held from from to to (YYYY-MM-DD,
+// inclusive) that the context principal takes part in: every meeting for
+// those who run them, those with one of their units for principals.
+// Earliest first.
+func Upcoming(ctx context.Context, q store.Q, from, to string) ([]Summary, error) {
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.HoldMeetings) && !organizer(p) {
+		return nil, nil
+	}
+	cond, args := visible(p)
+	rows, err := q.Query(ctx, `SELECT m.id, m.title, m.held_on, m.period_from, m.period_to,
+			(SELECT COUNT(*) FROM meeting_units a WHERE a.meeting_id = m.id),
+			(SELECT COUNT(*) FROM meeting_units a WHERE a.meeting_id = m.id AND a.presented_at IS NOT NULL)
+		FROM meetings m WHERE m.held_on BETWEEN ? AND ? AND `+cond+` ORDER BY m.held_on, m.id LIMIT 100`,
+		append([]any{from, to}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		var s Summary
+		if err := rows.Scan(&s.ID, &s.Title, &s.HeldOn, &s.From, &s.To, &s.Units, &s.Presented); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

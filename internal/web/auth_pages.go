@@ -27,7 +27,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "home", o)
+	page := homePage{Organizer: o}
+	if auth.FromContext(r.Context()).Authenticated() {
+		if page.ToDo, err = s.toDo(r); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", page)
 	return nil
 }
 

@@ -36,7 +36,7 @@ import (
 // on SQLite; the trends dashboard and a one-year board report (page, PDF
 // and XLSX) are built in under 2 s. Run, bounded for a shared machine:
 //
-//	go test -run '^$' -bench 'WorkList|CasePage|IntakeAPI' -benchtime=50x ./internal/web/
+//	go test -run '^$' -bench 'WorkList|CasePage|StartPage|IntakeAPI' -benchtime=50x ./internal/web/
 //	go test -run '^$' -bench 'Trends|BoardReport' -benchtime=10x ./internal/web/
 //
 // with STYRKEDJAN_TEST_POSTGRES set to include PostgreSQL. Each reports the
@@ -419,6 +419,21 @@ func BenchmarkBoardReport(b *testing.B) {
 		} {
 			b.Run(f.name, func(b *testing.B) {
 				benchLatency(b, func(int) { benchGet(b, c, base+f.path+"?kind=all", f.want) })
+			})
+		}
+	})
+}
+
+// BenchmarkStartPage measures GET / for a handler among 100,000 cases: the
+// to-do lists (their open cases, replies to read, dialogue actions,
+// findings, coming meetings and dialogues) and the navigation's count.
+func BenchmarkStartPage(b *testing.B) {
+	benchDatabases(b, func(b *testing.B, db *store.DB) {
+		base := benchServer(b, db)
+		for _, role := range []struct{ name, email string }{{"officer", benchOfficer}, {"principal", benchPrincipal}} {
+			c := benchLogin(b, base, role.email)
+			b.Run(role.name, func(b *testing.B) {
+				benchLatency(b, func(int) { benchGet(b, c, base+"/", "Att göra") })
 			})
 		}
 	})

@@ -39,6 +39,16 @@ func (p workListPage) CategoryName(code, lang string) string {
 	return code
 }
 
+// Subject is a case's short subject on the list: the handler's summary
+// when set, else the category's name. A secret case shows only its
+// category: the summary says what the case is about.
+func (p workListPage) Subject(c *complaint.Case, lang string) string {
+	if c.Summary != "" && !c.Secret {
+		return c.Summary
+	}
+	return p.CategoryName(c.Category, lang)
+}
+
 const workListPageSize = 50
 
 func (s *Server) workList(w http.ResponseWriter, r *http.Request) error {
@@ -98,6 +108,13 @@ type casePage struct {
 	Letter       string        // the answer letter template, filled in
 	FilerLang    i18n.Language // the language the filer used
 	Values       map[string]string
+	Actions      []complaint.EventKind // those that apply in the case's state
+}
+
+// Applies reports whether action kind can be taken in the case's state
+// (complaint.Applicable): the page offers only those.
+func (p casePage) Applies(kind string) bool {
+	return slices.Contains(p.Actions, complaint.EventKind(kind))
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
@@ -118,6 +135,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, vals map[str
 	page := casePage{Case: c, CanAct: complaint.CanAct(p, c), Today: civil.Today(time.Now()), Outcomes: complaint.Outcomes, Values: vals,
 		FilerLang: languageOf(c.Language)}
 	page.Overdue = c.Overdue(page.Today)
+	page.Actions = complaint.Applicable(c)
 	if page.Events, err = complaint.Events(ctx, s.db, id, true); err != nil {
 		return err
 	}

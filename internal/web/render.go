@@ -17,6 +17,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/civil"
+	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 )
@@ -161,6 +162,9 @@ type Page struct {
 	Errors    map[string]string // field -> translated message
 	ErrorList []fieldMessage    // the same, in form order, for the summary
 	Data      any
+	// CaseCount is the number of open cases the person handles, shown
+	// beside "Ärenden" in the navigation.
+	CaseCount int
 	// Organizer is the organizer's name and contact address, read for
 	// public pages only: they carry its name instead of "Styrkedjan".
 	Organizer org.Organizer
@@ -232,6 +236,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		if msg := s.sessions.PopString(r.Context(), flashKey); msg != "" {
 			p.Flash = l.T(msg)
 		}
+	}
+	if p.User.Authenticated() && p.User.Can(auth.HandleCases) {
+		n, err := complaint.ToDoCount(r.Context(), s.db)
+		if err != nil {
+			// The page still shows; only the count is missing.
+			s.log.Warn("case count", "err", err)
+		}
+		p.CaseCount = n
 	}
 	if fd, ok := data.(formData); ok && fd.err != nil {
 		p.Errors = map[string]string{}
