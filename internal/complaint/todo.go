@@ -89,7 +89,7 @@ func ToDoCount(ctx context.Context, q store.Q) (int, error) {
 // actions lists every action a handler may take on a case, in the order
 // the case page offers them.
 var actions = []EventKind{EventAcknowledged, EventInvestigating, EventAnswered, EventDelayNotice, EventClosed,
-	EventReopened, EventSummary, EventMessage, EventAssigned, EventConflict, EventSecret, EventLinkRevoked,
+	EventReopened, EventSummary, EventMessage, EventAssigned, EventConflict, EventSecret, EventInterpreter, EventLinkRevoked,
 	EventReported, EventNote}
 
 // applies reports whether action k can be taken on c in its present state:

@@ -187,7 +187,7 @@ func TestApplicableFollowsTheState(t *testing.T) {
 		}
 		c = get()
 		if got := fmt.Sprint(complaint.Applicable(c)); got != fmt.Sprint([]complaint.EventKind{complaint.EventReopened, complaint.EventSummary,
-			complaint.EventMessage, complaint.EventAssigned, complaint.EventConflict, complaint.EventSecret, complaint.EventLinkRevoked, complaint.EventNote}) {
+			complaint.EventMessage, complaint.EventAssigned, complaint.EventConflict, complaint.EventSecret, complaint.EventInterpreter, complaint.EventLinkRevoked, complaint.EventNote}) {
 			t.Errorf("closed: %s", got)
 		}
 		// A delay notice on a closed case would promise the filer an answer

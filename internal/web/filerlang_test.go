@@ -30,6 +30,28 @@ func startWithSMTP(t *testing.T, db *store.DB) (*env, *mailtest.Server) {
 	return start(t, db, web.Options{PublicURL: publicURL, WakeMailer: sender.Wake}), smtp
 }
 
+// mailsTo waits until n mails to addr have arrived and returns them in
+// order; other mails (the staff's notices) are passed over.
+func mailsTo(t *testing.T, smtp *mailtest.Server, addr string, n int) []mailtest.Message {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var out []mailtest.Message
+		for _, m := range smtp.Messages() {
+			if len(m.To) == 1 && m.To[0] == addr {
+				out = append(out, m)
+			}
+		}
+		if len(out) >= n {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d mails to %s within 30 s, want %d", len(out), addr, n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 const arabicText = "لم يحضر المعلم منذ ثلاثة أسابيع."
 
 // TestArabicFilerAllTheWay: an Arabic filing gets an Arabic receipt and an
@@ -44,7 +66,7 @@ func TestArabicFilerAllTheWay(t *testing.T) {
 		filer.post("/language", url.Values{"lang": {"ar"}})
 		link := e.fileComplaint(filer, map[string]string{"email": "ar@example.se", "whatHappened": arabicText})
 
-		receipt := smtp.WaitFor(t, 1, 30*time.Second)[0]
+		receipt := mailsTo(t, smtp, "ar@example.se", 1)[0]
 		if !strings.HasPrefix(receipt.Subject, "استلمنا رسالتك") || !strings.Contains(receipt.Body, publicURL+"/f/") {
 			t.Fatalf("receipt in Arabic? %q\n%s", receipt.Subject, receipt.Body)
 		}
@@ -84,7 +106,7 @@ func TestArabicFilerAllTheWay(t *testing.T) {
 		if r := p.postMultipart("/cases/"+itoa(caseID)+"/message", map[string]string{"body": "Hej! Vi ringer dig i morgon."}); r.status != http.StatusSeeOther {
 			t.Fatalf("message: %d", r.status)
 		}
-		notice := smtp.WaitFor(t, 2, 30*time.Second)[1]
+		notice := mailsTo(t, smtp, "ar@example.se", 2)[1]
 		if !strings.HasPrefix(notice.Subject, "رسالة جديدة في القضية") || notice.To[0] != "ar@example.se" {
 			t.Errorf("notice in Arabic? %q to %v", notice.Subject, notice.To)
 		}
@@ -114,7 +136,7 @@ func TestLostLink(t *testing.T) {
 		filer := e.client()
 		filer.post("/language", url.Values{"lang": {"ar"}})
 		e.fileComplaint(filer, map[string]string{"email": "ar@example.se"})
-		smtp.WaitFor(t, 1, 30*time.Second)
+		mailsTo(t, smtp, "ar@example.se", 1)
 
 		if r := e.client().get("/"); !strings.Contains(r.body, `href="/f/lost"`) {
 			t.Error("the start page does not lead to link recovery")
@@ -129,7 +151,7 @@ func TestLostLink(t *testing.T) {
 		if known.status != http.StatusOK || known.body != unknown.body {
 			t.Fatalf("the answer reveals whether an address is known: %d", known.status)
 		}
-		m := smtp.WaitFor(t, 2, 30*time.Second)[1]
+		m := mailsTo(t, smtp, "ar@example.se", 2)[1]
 		if m.To[0] != "ar@example.se" || !strings.HasPrefix(m.Subject, "رابط جديد لقضيتك") {
 			t.Fatalf("recovery mail %q to %v", m.Subject, m.To)
 		}
