@@ -121,23 +121,7 @@ func runClient(ctx context.Context, e env, args []string) error {
 	default:
 		return usagef("client: unknown subcommand %q\n%s", sub, clientUsage)
 	}
-	if err := parse(fs, rest); err != nil {
-		return err
-	}
-	if check != nil {
-		if err := check(); err != nil {
-			return err
-		}
-	}
-	if *dbURL == "" {
-		return usagef("client %s: no database: give --db or set STYRKEDJAN_DB", sub)
-	}
-	db, err := openCurrent(ctx, *dbURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return act(auth.WithPrincipal(ctx, auth.System), db)
+	return runAdmin(ctx, "client "+sub, fs, rest, check, dbURL, act)
 }
 
 // when formats an optional time for the list, "-" when unset.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -142,23 +143,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 	default:
 		return usagef("user: unknown subcommand %q\n%s", sub, userUsage)
 	}
-	if err := parse(fs, rest); err != nil {
-		return err
-	}
-	if check != nil {
-		if err := check(); err != nil {
-			return err
-		}
-	}
-	if *dbURL == "" {
-		return usagef("user %s: no database: give --db or set STYRKEDJAN_DB", sub)
-	}
-	db, err := openCurrent(ctx, *dbURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return act(auth.WithPrincipal(ctx, auth.System), db)
+	return runAdmin(ctx, "user "+sub, fs, rest, check, dbURL, act)
 }
 
 func userID(ctx context.Context, db *store.DB, email string) (int64, error) {
@@ -211,4 +196,27 @@ func describe(err error) error {
 		fmt.Fprintf(&b, "\n  --%s: %s", f.Field, l.T(f.MsgID, f.Data))
 	}
 	return usageError{errors.New(b.String())}
+}
+
+// runAdmin parses an operator subcommand's flags (what names it, e.g.
+// "user add"; dbURL is read after parsing), runs its check, and runs act on the database as the system.
+func runAdmin(ctx context.Context, what string, fs *flag.FlagSet, rest []string, check func() error, dbURL *string,
+	act func(context.Context, *store.DB) error) error {
+	if err := parse(fs, rest); err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	if *dbURL == "" {
+		return usagef("%s: no database: give --db or set STYRKEDJAN_DB", what)
+	}
+	db, err := openCurrent(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return act(auth.WithPrincipal(ctx, auth.System), db)
 }

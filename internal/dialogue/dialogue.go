@@ -471,9 +471,15 @@ func List(ctx context.Context, q store.Q, f Filter) ([]Summary, error) {
 		cond += " AND EXISTS (SELECT 1 FROM dialogue_units x WHERE x.dialogue_id = d.id AND x.unit_id = ?)"
 		args = append(args, f.UnitID)
 	}
+	return summaries(ctx, q, cond+" ORDER BY d.held_on DESC, d.id DESC LIMIT 1000", args)
+}
+
+// summaries lists the dialogues that match where (a condition on alias d,
+// followed by the order and limit) with their units and action counts.
+func summaries(ctx context.Context, q store.Q, where string, args []any) ([]Summary, error) {
 	rows, err := q.Query(ctx, `SELECT d.id, d.title, t.key, t.kind, t.name_sv, t.name_en, d.held_on, d.status,
 			(SELECT COUNT(*) FROM dialogue_actions a WHERE a.dialogue_id = d.id)
-		FROM dialogues d JOIN dialogue_types t ON t.id = d.type_id WHERE `+cond+` ORDER BY d.held_on DESC, d.id DESC LIMIT 1000`, args...)
+		FROM dialogues d JOIN dialogue_types t ON t.id = d.type_id WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -84,32 +84,7 @@ func Upcoming(ctx context.Context, q store.Q, from, to string) ([]Summary, error
 		return nil, nil
 	}
 	cond, args := takesPart(p)
-	rows, err := q.Query(ctx, `SELECT d.id, d.title, t.key, t.kind, t.name_sv, t.name_en, d.held_on, d.status
-		FROM dialogues d JOIN dialogue_types t ON t.id = d.type_id
-		WHERE d.held_on BETWEEN ? AND ? AND `+cond+` ORDER BY d.held_on, d.id LIMIT 100`, append([]any{from, to}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	var out []Summary
-	for rows.Next() {
-		var s Summary
-		if err := rows.Scan(&s.ID, &s.Title, &s.Type, &s.Kind, &s.TypeSV, &s.TypeEN, &s.HeldOn, &s.Status); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		s.Term = Term(s.HeldOn)
-		out = append(out, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Units, err = units(ctx, q, out[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return summaries(ctx, q, "d.held_on BETWEEN ? AND ? AND "+cond+" ORDER BY d.held_on, d.id LIMIT 100", append([]any{from, to}, args...))
 }
 
 // compareDue orders by date, undated last, then by id.

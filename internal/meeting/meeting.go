@@ -216,10 +216,16 @@ func Create(ctx context.Context, db store.Q, in Input, now time.Time) (int64, er
 // List returns the meetings the context principal may see, latest first.
 func List(ctx context.Context, q store.Q) ([]Summary, error) {
 	cond, args := visible(auth.FromContext(ctx))
+	return summaries(ctx, q, cond+" ORDER BY m.held_on DESC, m.id DESC LIMIT 500", args)
+}
+
+// summaries lists the meetings that match where (a condition on alias m,
+// followed by the order and limit) with their unit counts.
+func summaries(ctx context.Context, q store.Q, where string, args []any) ([]Summary, error) {
 	rows, err := q.Query(ctx, `SELECT m.id, m.title, m.held_on, m.period_from, m.period_to,
 			(SELECT COUNT(*) FROM meeting_units a WHERE a.meeting_id = m.id),
 			(SELECT COUNT(*) FROM meeting_units a WHERE a.meeting_id = m.id AND a.presented_at IS NOT NULL)
-		FROM meetings m WHERE `+cond+` ORDER BY m.held_on DESC, m.id DESC LIMIT 500`, args...)
+		FROM meetings m WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -505,22 +511,5 @@ func Upcoming(ctx context.Context, q store.Q, from, to string) ([]Summary, error
 		return nil, nil
 	}
 	cond, args := visible(p)
-	rows, err := q.Query(ctx, `SELECT m.id, m.title, m.held_on, m.period_from, m.period_to,
-			(SELECT COUNT(*) FROM meeting_units a WHERE a.meeting_id = m.id),
-			(SELECT COUNT(*) FROM meeting_units a WHERE a.meeting_id = m.id AND a.presented_at IS NOT NULL)
-		FROM meetings m WHERE m.held_on BETWEEN ? AND ? AND `+cond+` ORDER BY m.held_on, m.id LIMIT 100`,
-		append([]any{from, to}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Summary
-	for rows.Next() {
-		var s Summary
-		if err := rows.Scan(&s.ID, &s.Title, &s.HeldOn, &s.From, &s.To, &s.Units, &s.Presented); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return summaries(ctx, q, "m.held_on BETWEEN ? AND ? AND "+cond+" ORDER BY m.held_on, m.id LIMIT 100", append([]any{from, to}, args...))
 }
