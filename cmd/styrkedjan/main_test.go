@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 )
 
@@ -106,6 +109,19 @@ func TestDemoStartsAndReusesItsData(t *testing.T) {
 	if !strings.Contains(out.String(), "Loading the demo organizer") {
 		t.Error("first run did not load the demo")
 	}
+	// A plain demo shows a year of life: trends, meetings and the board
+	// report are not empty, for the officer and for the board.
+	for _, c := range []struct{ email, path, want string }{
+		{"klagomal@exempelby.example", "/complaints/trends", "Måltider"},
+		{"klagomal@exempelby.example", "/meetings", "Rektorsmöte vecka"},
+		{"klagomal@exempelby.example", "/complaints/report", "slumpen kan förklara"},
+		{"ordforande@exempelby.example", "/complaints/report", "slumpen kan förklara"},
+		{"rektor.ekbacka@exempelby.example", "/meetings", "Rektorsmöte vecka"},
+	} {
+		if body := signedInGet(t, url, c.email, c.path); !strings.Contains(body, c.want) {
+			t.Errorf("%s %s lacks %q", c.email, c.path, c.want)
+		}
+	}
 	// A second run reuses the data rather than loading it again.
 	url2, out2 := boot(t, "demo", "--addr", "127.0.0.1:0", "--data", dir)
 	if strings.Contains(out2.String(), "Loading the demo organizer") {
@@ -118,6 +134,28 @@ func TestDemoStartsAndReusesItsData(t *testing.T) {
 	if code != 0 || strings.Count(stdout, "@exempelby.example") != 25 {
 		t.Fatalf("user list after two runs: %d\n%s%s", code, stdout, stderr)
 	}
+}
+
+// signedInGet signs in with the demo password and returns the page at path.
+func signedInGet(t *testing.T, base, email, path string) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	res, err := c.PostForm(base+"/login", url.Values{"email": {email}, "password": {demo.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	res, err = c.Get(base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("%s as %s: %d", path, email, res.StatusCode)
+	}
+	return string(b)
 }
 
 func TestServeMigrateAndUserCommands(t *testing.T) {

@@ -223,7 +223,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet("demo", e)
 	addr := fs.String("addr", defaults.Addr, "listen address HOST:PORT")
 	dataDir := fs.String("data", "data", "folder for the SQLite database")
-	cases := fs.Int("cases", 0, "generate fictional complaint cases until the database holds at least `N`")
+	cases := fs.Int("cases", 0, "generate more fictional complaint cases until the database holds at least `N` (a new demo has a year of them)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -257,6 +257,10 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		if err := demo.Load(ctx, db); err != nil {
 			return err
 		}
+		fmt.Fprintln(e.stdout, "Giving it a year of complaints, principals' meetings and a board report ...")
+		if err := demo.LoadYear(ctx, db, store.Now()); err != nil {
+			return err
+		}
 	}
 	if *cases > 0 {
 		have, err := demo.CaseCount(ctx, db)
@@ -274,8 +278,8 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	}
 	return serve(ctx, e, cfg, db, log, func(url string) {
 		fmt.Fprintf(e.stdout, "\nDemo database: %s\nDemo accounts (password %q for all):\n", cfg.DB, demo.Password)
-		for _, a := range demo.Accounts {
-			fmt.Fprintf(e.stdout, "  %-11s %s\n", a.Role, a.Email)
+		for _, a := range append(demo.Accounts, demo.MoreAccounts...) {
+			fmt.Fprintf(e.stdout, "  %-11s %-36s %s\n", a.Role, a.Email, a.Does)
 		}
 		fmt.Fprintln(e.stdout, "Mail is not sent in the demo: it waits in the outbox (Administration → Mail queue).")
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -52,14 +53,23 @@ func EnsureCases(ctx context.Context, db *store.DB, n int, seed int64) (int, err
 // are inserted with multi-row INSERTs, a batch per transaction: 100,000
 // cases take seconds on either database.
 func GenerateCases(ctx context.Context, db *store.DB, n int, seed int64) error {
+	return generateCases(ctx, db, n, seed, store.Now(), nil)
+}
+
+// generateCases is GenerateCases at a given time, with categories that
+// rise over the last year: rising maps a category code to how much more
+// often it is chosen at now than a year before now (0.8: 80 per cent more),
+// growing evenly over the year; before that year its weight is as usual.
+func generateCases(ctx context.Context, db *store.DB, n int, seed int64, now time.Time, rising map[string]float64) error {
 	if n <= 0 {
 		return nil
 	}
 	ctx = auth.WithPrincipal(ctx, auth.System)
-	g, err := newGenerator(ctx, db, seed, store.Now())
+	g, err := newGenerator(ctx, db, seed, now)
 	if err != nil {
 		return err
 	}
+	g.rising = rising
 	times := g.submissionTimes(n)
 	for start := 0; start < n; start += genBatch {
 		batch := make([]*genCase, 0, genBatch)
@@ -101,6 +111,7 @@ type generator struct {
 	cats     []string
 	names    map[int64]string // user id -> name, for events
 	dues     map[dueKey]string
+	rising   map[string]float64 // see generateCases
 }
 
 type dueKey struct {
@@ -246,7 +257,7 @@ func (g *generator) newCase(t time.Time) *genCase {
 		kind: pick(g.rng, []weighted[complaint.Kind]{{complaint.KindComplaint, 55}, {complaint.KindComment, 20},
 			{complaint.KindPraise, 10}, {complaint.KindSuggestion, 10}, {complaint.KindFault, 5}}),
 	}
-	c.category = g.category(c.kind)
+	c.category = g.category(c.kind, t)
 	c.offensive = c.category == complaint.OffensiveTreatment
 	switch {
 	case (c.category == "school_placement" || c.category == "school_transport") && g.chance(0.5),
@@ -407,12 +418,13 @@ func (g *generator) sweep(c *genCase) {
 
 // category picks a category that fits the kind: faults are mostly about
 // premises, praise rarely about offensive treatment.
-func (g *generator) category(kind complaint.Kind) string {
+func (g *generator) category(kind complaint.Kind, t time.Time) string {
 	if kind == complaint.KindFault && g.chance(0.7) && slices.Contains(g.cats, "premises") {
 		return "premises"
 	}
+	weights := g.categoryWeights(t)
 	for {
-		code := pick(g.rng, categoryWeights)
+		code := pick(g.rng, weights)
 		if slices.Contains(g.cats, code) && !(kind == complaint.KindPraise && code == complaint.OffensiveTreatment) {
 			return code
 		}
@@ -421,6 +433,23 @@ func (g *generator) category(kind complaint.Kind) string {
 			return g.cats[g.rng.IntN(len(g.cats))]
 		}
 	}
+}
+
+// categoryWeights returns the category weights at time t: categoryWeights,
+// with the rising categories' weights grown by their share of the last year
+// that has passed at t.
+func (g *generator) categoryWeights(t time.Time) []weighted[string] {
+	year := g.now.AddDate(-1, 0, 0)
+	if len(g.rising) == 0 || !t.After(year) {
+		return categoryWeights
+	}
+	grown := float64(t.Sub(year)) / float64(g.now.Sub(year))
+	out := make([]weighted[string], len(categoryWeights))
+	for i, c := range categoryWeights {
+		// Weights in tenths keep the growth smooth with integer weights.
+		out[i] = weighted[string]{c.v, int(math.Round(float64(c.w*10) * (1 + g.rising[c.v]*grown)))}
+	}
+	return out
 }
 
 // summary picks a short neutral summary that fits the case: no names, no

@@ -21,16 +21,32 @@ type Account struct {
 	Role  auth.Role
 	Email string
 	Name  string
+	Does  string // what to try with it, for the demo's banner
 }
 
 // Accounts lists one sign-in per role, in the order they are printed.
 var Accounts = []Account{
-	{auth.RoleAdmin, "admin@exempelby.example", "Alva Administratör"},
-	{auth.RoleOfficer, "klagomal@exempelby.example", "Oskar Handläggare"},
-	{auth.RolePrincipal, "rektor.ekbacka@exempelby.example", "Petra Rektorsson"},
-	{auth.RoleSpecialist, "maltid@exempelby.example", "Maja Måltidschef"},
-	{auth.RoleAnalyst, "analys@exempelby.example", "Anders Analytiker"},
-	{auth.RoleBoard, "ordforande@exempelby.example", "Bodil Nämndsdotter"},
+	{auth.RoleAdmin, "admin@exempelby.example", "Alva Administratör",
+		"people, units, complaint categories, API clients, the mail queue"},
+	{auth.RoleOfficer, "klagomal@exempelby.example", "Oskar Handläggare",
+		"the complaint officer: every case, principals' meetings, the board report, placement rounds"},
+	{auth.RolePrincipal, "rektor.ekbacka@exempelby.example", "Petra Rektorsson",
+		"principal of Ekbacka skola: the unit's cases, meetings, dialogues and unit picture"},
+	{auth.RoleSpecialist, "maltid@exempelby.example", "Maja Måltidschef",
+		"head of school meals: the cases about meals"},
+	{auth.RoleAnalyst, "analys@exempelby.example", "Anders Analytiker",
+		"analyst: the unit picture, imports, complaint trends"},
+	{auth.RoleBoard, "ordforande@exempelby.example", "Bodil Nämndsdotter",
+		"chair of the board: the board report and what to steer by, small groups suppressed"},
+}
+
+// MoreAccounts are further demo sign-ins worth knowing, printed after
+// Accounts.
+var MoreAccounts = []Account{
+	{auth.RoleOfficer, "skolchef@exempelby.example", "Gunnar Skolchef",
+		"head of education: quality dialogues with the principals, placement rounds"},
+	{auth.RoleSpecialist, "placering@exempelby.example", "Pia Placering",
+		"placement office: the complaints about school placement"},
 }
 
 type unitSpec struct {
