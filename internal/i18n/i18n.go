@@ -40,11 +40,36 @@ var Languages = []Language{
 	{Code: "fa", Name: "فارسی", Dir: "rtl"},
 }
 
+// EasySwedish is easy-to-read Swedish (lättläst). It is not a language of
+// the interface: it is the language of a filer who wrote through the
+// easy-to-read page (or whom staff registered so), and what is written to
+// them — mails, the answer letter — uses the message "easy."+ID from
+// easy.sv.toml where there is one, else the plain Swedish message.
+const EasySwedish = "sv-x-easy"
+
+// Easy describes EasySwedish.
+var Easy = Language{Code: EasySwedish, Name: "Lätt svenska", Dir: "ltr"}
+
+// FilerLanguages are the languages a case can be filed in: Languages and
+// easy-to-read Swedish.
+func FilerLanguages() []Language { return append(slices.Clip(Languages), Easy) }
+
+// FilerLanguage returns the filer language with the code, or Swedish.
+func FilerLanguage(code string) Language {
+	for _, l := range FilerLanguages() {
+		if l.Code == code {
+			return l
+		}
+	}
+	return Languages[0]
+}
+
 // Catalog is the loaded set of message catalogs.
 type Catalog struct {
 	bundle  *goi18n.Bundle
 	matcher language.Matcher
 	plural  map[string]bool // IDs with plural forms in some language
+	easy    map[string]bool // IDs with an easy-to-read Swedish version ("easy."+ID)
 
 	recording atomic.Bool
 	mu        sync.Mutex
@@ -61,13 +86,16 @@ func Load() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	plural := map[string]bool{}
+	plural, easy := map[string]bool{}, map[string]bool{}
 	for _, f := range files {
 		mf, err := b.LoadMessageFileFS(locales, f)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
 		for _, m := range mf.Messages {
+			if id, ok := strings.CutPrefix(m.ID, "easy."); ok {
+				easy[id] = true
+			}
 			if m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" {
 				plural[m.ID] = true
 			}
@@ -77,7 +105,7 @@ func Load() (*Catalog, error) {
 	for _, l := range Languages {
 		tags = append(tags, language.Make(l.Code))
 	}
-	return &Catalog{bundle: b, matcher: language.NewMatcher(tags), plural: plural}, nil
+	return &Catalog{bundle: b, matcher: language.NewMatcher(tags), plural: plural, easy: easy}, nil
 }
 
 // Match picks a supported language from an explicit choice (cookie or
@@ -103,11 +131,14 @@ func (c *Catalog) Match(choice, acceptLanguage string) string {
 type Localizer struct {
 	Lang string
 	Dir  string
+	base string // the catalog's language: Lang, or sv for EasySwedish
+	easy bool   // prefer the "easy." messages
 	cat  *Catalog
 	loc  *goi18n.Localizer
 }
 
-// For returns a localizer for a supported language code.
+// For returns a localizer for a supported language code, or for
+// EasySwedish; other codes get Swedish.
 func (c *Catalog) For(lang string) *Localizer {
 	l := Languages[0]
 	for _, cand := range Languages {
@@ -115,7 +146,12 @@ func (c *Catalog) For(lang string) *Localizer {
 			l = cand
 		}
 	}
-	return &Localizer{Lang: l.Code, Dir: l.Dir, cat: c, loc: goi18n.NewLocalizer(c.bundle, l.Code, Languages[0].Code)}
+	base := l.Code
+	if lang == EasySwedish {
+		l = Easy
+	}
+	return &Localizer{Lang: l.Code, Dir: l.Dir, base: base, easy: lang == EasySwedish, cat: c,
+		loc: goi18n.NewLocalizer(c.bundle, base, Languages[0].Code)}
 }
 
 // RecordMissing makes the catalog remember every message that a Localizer
@@ -172,6 +208,9 @@ func (l *Localizer) T(id string, args ...any) string {
 			data[fmt.Sprint(args[i])] = args[i+1]
 		}
 	}
+	if l.easy && l.cat != nil && l.cat.easy[id] {
+		id = "easy." + id
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
 	// Count picks the plural form of plural messages; other messages may
 	// use it as a plain field.
@@ -179,7 +218,7 @@ func (l *Localizer) T(id string, args ...any) string {
 		cfg.PluralCount = n
 	}
 	s, tag, err := l.loc.LocalizeWithTag(cfg)
-	if l.cat != nil && (err != nil || !strings.HasPrefix(tag.String(), l.Lang) || strings.Contains(s, "<no value>")) {
+	if l.cat != nil && (err != nil || !strings.HasPrefix(tag.String(), l.base) || strings.Contains(s, "<no value>")) {
 		l.cat.record(l.Lang, id)
 	}
 	if err != nil && s == "" {

@@ -108,7 +108,7 @@ func TestStaffCatalogsAgree(t *testing.T) {
 				t.Errorf("%s.%s.toml: %q is not in Languages", area, lang, lang)
 			}
 		}
-		if area == "public" {
+		if area == "public" || area == "easy" {
 			continue
 		}
 		sv := langs["sv"]
@@ -165,6 +165,63 @@ func TestPublicCatalogInEveryLanguage(t *testing.T) {
 		if unknown := diff(pick(cat, extra), allSwedish); len(unknown) > 0 {
 			t.Errorf("public.%s.toml has IDs no Swedish catalog has: %v", l.Code, unknown)
 		}
+	}
+}
+
+// TestEasySwedish: easy.sv.toml is Swedish only, and each "easy." message
+// stands in for a Swedish message with the same template fields; a filer
+// who wrote in easy-to-read Swedish gets it, others the plain text.
+func TestEasySwedish(t *testing.T) {
+	files := catalogFiles(t)
+	easy := files["easy"]
+	if len(easy) != 1 || easy["sv"] == nil {
+		t.Fatalf("easy.*.toml: want only easy.sv.toml, have %v", slices.Sorted(maps.Keys(easy)))
+	}
+	allSwedish := map[string]message{}
+	for area, langs := range files {
+		if area != "easy" {
+			maps.Copy(allSwedish, langs["sv"])
+		}
+	}
+	for id, m := range easy["sv"] {
+		plain, ok := strings.CutPrefix(id, "easy.")
+		if !ok {
+			if _, known := allSwedish[id]; known {
+				t.Errorf("easy.sv.toml redefines %s", id)
+			}
+			continue
+		}
+		orig, ok := allSwedish[plain]
+		if !ok {
+			t.Errorf("%s stands in for %s, which no Swedish catalog has", id, plain)
+			continue
+		}
+		if got, want := placeholders(m), placeholders(orig); !slices.Equal(got, want) {
+			t.Errorf("%s uses %v, %s uses %v", id, got, plain, want)
+		}
+	}
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.RecordMissing()
+	l := c.For(EasySwedish)
+	if l.Lang != EasySwedish || l.Dir != "ltr" {
+		t.Errorf("For(EasySwedish) = %q %q", l.Lang, l.Dir)
+	}
+	data := map[string]any{"Reference": "BUN 2026/00001", "Link": "L", "Organizer": "O", "AckDue": "A", "AnswerDue": "B"}
+	if got, plain := l.T("mail.registered.body", data), c.For("sv").T("mail.registered.body", data); got == plain || !strings.Contains(got, "Länken är bara för dig") {
+		t.Errorf("easy registered mail:\n%s", got)
+	}
+	// Without an easy version, the plain Swedish text, not a gap.
+	if got := l.T("field.required"); got != c.For("sv").T("field.required") {
+		t.Errorf("easy field.required = %q", got)
+	}
+	if m := c.Missing(); len(m) > 0 {
+		t.Errorf("easy-to-read Swedish recorded gaps: %v", m)
+	}
+	if FilerLanguage(EasySwedish) != Easy || FilerLanguage("xx").Code != "sv" || len(FilerLanguages()) != len(Languages)+1 {
+		t.Error("FilerLanguage(s)")
 	}
 }
 

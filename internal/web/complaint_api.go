@@ -67,7 +67,7 @@ func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	sub.Channel, sub.SubmissionKey, sub.SubmissionClient = "api", r.Header.Get("Idempotency-Key"), submissionClient(r)
-	sub.Language = s.catalog.Match(lang, r.Header.Get("Accept-Language"))
+	sub.Language = s.filerLanguage(lang, r.Header.Get("Accept-Language"))
 	if len(sub.SubmissionKey) > 200 {
 		return app.Errorf(app.EINVALID, "api.err_key")
 	}

@@ -240,13 +240,6 @@ func sortUnits(us []org.Unit) {
 	slices.SortFunc(us, func(a, b org.Unit) int { return strings.Compare(a.Name, b.Name) })
 }
 
-// languageOf returns the UI language with code; Swedish for an unknown
+// languageOf returns the filer language with code (i18n.FilerLanguage); Swedish for an unknown
 // code. Pages use its Code and Dir to mark text in the filer's language.
-func languageOf(code string) i18n.Language {
-	for _, l := range i18n.Languages {
-		if l.Code == code {
-			return l
-		}
-	}
-	return i18n.Languages[0]
-}
+func languageOf(code string) i18n.Language { return i18n.FilerLanguage(code) }

@@ -81,7 +81,11 @@ func newKey() string {
 }
 
 func (s *Server) complaintForm(w http.ResponseWriter, r *http.Request) error {
-	return s.complaintFormPage(w, r, map[string]string{"kind": string(complaint.KindComplaint)}, nil)
+	vals := map[string]string{"kind": string(complaint.KindComplaint)}
+	if r.URL.Query().Get("easy") == "1" {
+		vals["easy"] = "1" // from the easy-to-read page: what we write back is easy to read too
+	}
+	return s.complaintFormPage(w, r, vals, nil)
 }
 
 // toComplaintForm sends a GET of the form's post address (a language
@@ -103,7 +107,7 @@ func (s *Server) complaintFormPage(w http.ResponseWriter, r *http.Request, vals 
 		return derr
 	}
 	if strings.HasPrefix(r.URL.Path, "/cases/") {
-		data.Staff, data.Languages = true, i18n.Languages
+		data.Staff, data.Languages = true, i18n.FilerLanguages()
 	}
 	data.Key = vals["key"]
 	if data.Key == "" {
@@ -119,6 +123,16 @@ func (s *Server) complaintEasy(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "complaint_easy", data)
 	return nil
+}
+
+// filerLanguage is the filer's language a form or an API client names:
+// one of i18n.FilerLanguages, else the best match of the interface
+// languages (Swedish when nothing matches).
+func (s *Server) filerLanguage(choice, acceptLanguage string) string {
+	if choice == i18n.EasySwedish {
+		return choice
+	}
+	return s.catalog.Match(choice, acceptLanguage)
 }
 
 // Room for the attachments and the text fields of a submission: as a form,
@@ -150,7 +164,7 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) 
 	if err != nil {
 		return s.complaintFormPage(w, r, vals, err)
 	}
-	for _, k := range []string{"filerRole", "unit", "kind", "category", "concernsPrincipal", "whatHappened", "desiredOutcome", "name", "email", "phone", "key", "language"} {
+	for _, k := range []string{"filerRole", "unit", "kind", "category", "concernsPrincipal", "whatHappened", "desiredOutcome", "name", "email", "phone", "key", "language", "easy"} {
 		vals[k] = r.FormValue(k)
 	}
 	sub := complaint.Submission{
@@ -159,8 +173,11 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) 
 		DesiredOutcome: vals["desiredOutcome"], Name: vals["name"], Email: vals["email"], Phone: vals["phone"],
 		Language: s.localizer(r).Lang, Channel: channel, SubmissionKey: vals["key"], SubmissionClient: submissionClient(r),
 	}
-	if channel == "staff" {
-		sub.Language = s.catalog.Match(vals["language"], "")
+	switch {
+	case channel == "staff":
+		sub.Language = s.filerLanguage(vals["language"], "")
+	case vals["easy"] == "1" && sub.Language == "sv":
+		sub.Language = i18n.EasySwedish
 	}
 	setUnit(&sub, vals["unit"])
 	files, err := formFiles(r, "attachments")

@@ -127,6 +127,52 @@ func TestArabicFilerAllTheWay(t *testing.T) {
 	})
 }
 
+// TestEasySwedishFilerAllTheWay: a filer who comes through the
+// easy-to-read page gets the receipt and every notice in easy-to-read
+// Swedish; staff see the language by name and get the easy letter
+// template; a filer who did not gets the plain Swedish texts.
+func TestEasySwedishFilerAllTheWay(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		e, smtp := startWithSMTP(t, db)
+		filer := e.client()
+		easy := filer.get("/complaints/easy")
+		if !strings.Contains(easy.body, `href="/complaints/new?easy=1"`) {
+			t.Fatal("the easy-to-read page does not lead to the form as an easy-to-read filer")
+		}
+		if form := filer.get("/complaints/new?easy=1"); !strings.Contains(form.body, `<input type="hidden" name="easy" value="1">`) {
+			t.Fatal("the form does not carry the easy-to-read choice")
+		}
+		e.fileComplaint(filer, map[string]string{"email": "latt@example.se", "easy": "1"})
+		e.fileComplaint(e.client(), map[string]string{"email": "vanlig@example.se"})
+
+		receipt := mailsTo(t, smtp, "latt@example.se", 1)[0]
+		if !strings.HasPrefix(receipt.Subject, "Vi har fått ditt meddelande") || !strings.Contains(receipt.Body, "Länken är bara för dig.") {
+			t.Errorf("receipt not in easy-to-read Swedish: %q\n%s", receipt.Subject, receipt.Body)
+		}
+		plain := mailsTo(t, smtp, "vanlig@example.se", 1)[0]
+		if !strings.HasPrefix(plain.Subject, "Vi har tagit emot ditt meddelande") {
+			t.Errorf("plain receipt: %q", plain.Subject)
+		}
+
+		var caseID int64
+		_ = e.db.QueryRow(context.Background(), "SELECT id FROM complaints WHERE filer_email = 'latt@example.se'").Scan(&caseID)
+		p := e.login(principalA)
+		r := p.get("/cases/" + itoa(caseID))
+		for _, want := range []string{"Avsändarens språk: lätt svenska", "Skriv här med korta meningar", `lang="sv-x-easy" dir="ltr"`} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("case page lacks %q", want)
+			}
+		}
+		if r := p.postMultipart("/cases/"+itoa(caseID)+"/message", map[string]string{"body": "Vi ringer dig i morgon."}); r.status != http.StatusSeeOther {
+			t.Fatalf("message: %d", r.status)
+		}
+		notice := mailsTo(t, smtp, "latt@example.se", 2)[1]
+		if !strings.HasPrefix(notice.Subject, "Du har fått ett meddelande") || !strings.Contains(notice.Body, "Vi ringer dig i morgon.") {
+			t.Errorf("notice not in easy-to-read Swedish: %q\n%s", notice.Subject, notice.Body)
+		}
+	})
+}
+
 // TestLostLink: the recovery page mails a working link in the filer's
 // language, answers an unknown address the same, and stops mailing after
 // three requests for an address in an hour.
