@@ -179,9 +179,13 @@ func Load(ctx context.Context, db store.Q) error {
 	return store.InTx(ctx, db, func(tx *store.Tx) error {
 		err := org.SaveOrganizer(ctx, tx, org.Organizer{
 			Name: "Exempelby kommun", Type: org.Municipal, OrgNumber: "212000-9999", RegPrefix: "BUN",
-			Email: "barn.utbildning@exempelby.example",
+			Email: "barn.utbildning@exempelby.example", Phone: "0999-12 00 00",
+			Website: "https://exempelby.example/", PrivacyURL: "https://exempelby.example/dataskydd",
 		})
 		if err != nil {
+			return err
+		}
+		if err := org.SaveLogo(ctx, tx, Logo()); err != nil {
 			return err
 		}
 		areas := map[string]int64{}

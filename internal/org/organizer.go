@@ -6,7 +6,10 @@ package org
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,8 +30,35 @@ type Organizer struct {
 	OrgNumber string // organisationsnummer, NNNNNN-NNNN
 	RegPrefix string // registration series prefix, e.g. "BUN"
 	Email     string // where the organizer receives mail, e.g. complaints
+	// The public pages' contact details: a telephone number as people
+	// write it, the website and the organizer's own privacy notice
+	// (http or https addresses).
+	Phone, Website, PrivacyURL string
+	// LogoType is the logo's media type, "" without a logo; the logo
+	// itself is read with Logo.
+	LogoType  string
 	UpdatedAt time.Time
 }
+
+// Tel is the telephone number for a tel: link (RFC 3966): its digits,
+// and a leading plus sign.
+func (o Organizer) Tel() string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r == '+' {
+			return r
+		}
+		return -1
+	}, o.Phone)
+}
+
+// HasLogo reports whether the organizer has a logo.
+func (o Organizer) HasLogo() bool { return o.LogoType != "" }
+
+// MaxLogoBytes is the largest logo file.
+const MaxLogoBytes = 256 << 10
+
+// logoTypes are the logo formats accepted, as sniffed from the content.
+var logoTypes = []string{"image/png", "image/jpeg", "image/webp"}
 
 var (
 	orgNumberRE = regexp.MustCompile(`^\d{6}-\d{4}$`)
@@ -42,6 +72,15 @@ func (o *Organizer) Validate() error {
 	o.OrgNumber = strings.TrimSpace(o.OrgNumber)
 	o.RegPrefix = strings.ToUpper(strings.TrimSpace(o.RegPrefix))
 	o.Email = strings.TrimSpace(o.Email)
+	o.Phone, o.Website, o.PrivacyURL = strings.TrimSpace(o.Phone), strings.TrimSpace(o.Website), strings.TrimSpace(o.PrivacyURL)
+	if o.Phone != "" && !phoneRE.MatchString(o.Phone) {
+		v.Add("phone", "field.phone")
+	}
+	for field, u := range map[string]string{"website": o.Website, "privacy_url": o.PrivacyURL} {
+		if u != "" && !webAddress(u) {
+			v.Add(field, "field.url")
+		}
+	}
 	if o.Name == "" {
 		v.Add("name", "field.required")
 	}
@@ -63,9 +102,56 @@ func (o *Organizer) Validate() error {
 // GetOrganizer returns the organizer; store.ErrNotFound before setup.
 func GetOrganizer(ctx context.Context, q store.Q) (Organizer, error) {
 	var o Organizer
-	err := q.QueryRow(ctx, "SELECT name, org_type, org_number, reg_prefix, email, updated_at FROM organizer WHERE id = 1").
-		Scan(&o.Name, &o.Type, &o.OrgNumber, &o.RegPrefix, &o.Email, &o.UpdatedAt)
+	err := q.QueryRow(ctx, `SELECT name, org_type, org_number, reg_prefix, email, phone, website, privacy_url, logo_type, updated_at
+		FROM organizer WHERE id = 1`).
+		Scan(&o.Name, &o.Type, &o.OrgNumber, &o.RegPrefix, &o.Email, &o.Phone, &o.Website, &o.PrivacyURL, &o.LogoType, &o.UpdatedAt)
 	return o, err
+}
+
+var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 ()-]{4,28}[0-9]$`)
+
+// webAddress reports whether s is an absolute http or https address.
+func webAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && len(s) <= 500 && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil
+}
+
+// Logo returns the organizer's logo and its media type; store.ErrNotFound
+// when there is none.
+func Logo(ctx context.Context, q store.Q) ([]byte, string, time.Time, error) {
+	var data []byte
+	var typ string
+	var at time.Time
+	err := q.QueryRow(ctx, "SELECT logo, logo_type, updated_at FROM organizer WHERE id = 1 AND logo_type <> ''").Scan(&data, &typ, &at)
+	return data, typ, at, err
+}
+
+// SaveLogo validates and stores the organizer's logo (field "logo"): a
+// PNG, JPEG or WebP image, the type decided from the content, at most
+// MaxLogoBytes. Nil data removes the logo.
+func SaveLogo(ctx context.Context, q store.Q, data []byte) error {
+	typ := ""
+	if data != nil {
+		var v app.Validation
+		typ = http.DetectContentType(data)
+		switch {
+		case len(data) > MaxLogoBytes:
+			v.Add("logo", "field.logo_size", map[string]any{"MaxKB": MaxLogoBytes >> 10})
+		case !slices.Contains(logoTypes, typ):
+			v.Add("logo", "field.logo_type")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+	}
+	res, err := q.Exec(ctx, "UPDATE organizer SET logo = ?, logo_type = ?, updated_at = ? WHERE id = 1", data, typ, store.Now())
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return app.Errorf(app.EINVALID, "organizer.err_first")
+	}
+	return nil
 }
 
 // SaveOrganizer validates and stores the organizer.
@@ -73,12 +159,13 @@ func SaveOrganizer(ctx context.Context, q store.Q, o Organizer) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	_, err := q.Exec(ctx, `INSERT INTO organizer (id, name, org_type, org_number, reg_prefix, email, updated_at)
-		VALUES (1, ?, ?, ?, ?, ?, ?)
+	_, err := q.Exec(ctx, `INSERT INTO organizer (id, name, org_type, org_number, reg_prefix, email, phone, website, privacy_url, updated_at)
+		VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, org_type = excluded.org_type,
 			org_number = excluded.org_number, reg_prefix = excluded.reg_prefix,
-			email = excluded.email, updated_at = excluded.updated_at`,
-		o.Name, o.Type, o.OrgNumber, o.RegPrefix, o.Email, store.Now())
+			email = excluded.email, phone = excluded.phone, website = excluded.website,
+			privacy_url = excluded.privacy_url, updated_at = excluded.updated_at`,
+		o.Name, o.Type, o.OrgNumber, o.RegPrefix, o.Email, o.Phone, o.Website, o.PrivacyURL, store.Now())
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/mail/mailtest"
+	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
@@ -222,7 +225,7 @@ func TestLostLink(t *testing.T) {
 }
 
 // TestPublicPagesCarryTheOrganizer: the public pages name the organizer
-// and its contact address instead of "Styrkedjan", and the easy-to-read
+// with its logo, contact details and privacy notice instead of "Styrkedjan", and the easy-to-read
 // page says that a reply by mail needs an e-mail address, not a name.
 func TestPublicPagesCarryTheOrganizer(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
@@ -231,16 +234,66 @@ func TestPublicPagesCarryTheOrganizer(t *testing.T) {
 			c.post("/language", url.Values{"lang": {lang}})
 			for _, path := range []string{"/", "/complaints/new", "/complaints/easy", "/f/lost"} {
 				r := c.get(path)
-				if !strings.Contains(r.body, "– Exempelby kommun</title>") || !strings.Contains(r.body, `<a class="brand" href="/">Exempelby kommun</a>`) ||
-					!strings.Contains(r.body, `href="mailto:barn.utbildning@exempelby.example"`) {
-					t.Errorf("%s %s does not carry the organizer's name and contact", lang, path)
+				if !strings.Contains(r.body, "– Exempelby kommun</title>") || !regexp.MustCompile(`<a class="brand" href="/"><img src="/organizer/logo\?v=\d+" alt="" height="36">Exempelby kommun</a>`).MatchString(r.body) ||
+					!strings.Contains(r.body, `href="mailto:barn.utbildning@exempelby.example"`) || !strings.Contains(r.body, `href="tel:0999120000"`) ||
+					!strings.Contains(r.body, `<a href="https://exempelby.example/dataskydd">`) {
+					t.Errorf("%s %s does not carry the organizer's name, logo, contact details and privacy notice", lang, path)
 				}
 			}
 		}
+		if r := c.get("/organizer/logo"); r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" || !strings.HasPrefix(r.body, "\x89PNG") {
+			t.Errorf("logo: %d %s", r.status, r.header.Get("Content-Type"))
+		}
 		c.post("/language", url.Values{"lang": {"sv"}})
+		if form := c.get("/complaints/new").body; !strings.Contains(form, "Så behandlar Exempelby kommun personuppgifter") {
+			t.Error("the form's personal data section does not link the organizer's privacy notice")
+		}
 		easy := c.get("/complaints/easy").body
 		if !strings.Contains(easy, "Skriv då din e-postadress.") || strings.Contains(easy, "Men då kan vi inte skicka svaret till dig.") {
 			t.Error("the easy-to-read page does not say that a reply needs an e-mail address")
+		}
+	})
+}
+
+// TestOrganizerLogoAndContact: the admin sets the public contact details
+// and uploads a logo; a wrong address, a file that is not an image and a
+// logo too large are refused with the field named, and nothing changes;
+// the logo can be removed.
+func TestOrganizerLogoAndContact(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		a := e.login(admin)
+		fields := map[string]string{"name": "Exempelby kommun", "type": "kommunal", "reg_prefix": "BUN",
+			"email": "barn.utbildning@exempelby.example", "phone": "0999-12 00 00", "website": "https://exempelby.example/",
+			"privacy_url": "https://exempelby.example/dataskydd"}
+		bad := map[string]string{}
+		maps.Copy(bad, fields)
+		bad["privacy_url"] = "javascript:alert(1)"
+		if r := a.postMultipart("/admin/organizer", bad); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Skriv en hel webbadress") {
+			t.Errorf("a javascript: address: %d", r.status)
+		}
+		if r := a.postMultipart("/admin/organizer", fields, [3]string{"logo", "logo.png", "<svg onload=alert(1)>"}); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "PNG, JPEG eller WebP") {
+			t.Errorf("an SVG logo: %d", r.status)
+		}
+		big := string(demo.Logo()) + strings.Repeat("x", org.MaxLogoBytes)
+		if r := a.postMultipart("/admin/organizer", fields, [3]string{"logo", "logo.png", big}); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "högst 256 kB") {
+			t.Errorf("a logo too large: %d", r.status)
+		}
+		if r := e.client().get("/organizer/logo"); r.body != string(demo.Logo()) {
+			t.Error("a refused logo replaced the logo")
+		}
+		fields["phone"] = "08-123 456 78"
+		fields["logo_remove"] = "on"
+		if r := a.postMultipart("/admin/organizer", fields); r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", r.status, r.body)
+		}
+		if r := e.client().get("/organizer/logo"); r.status != http.StatusNotFound {
+			t.Errorf("removed logo: %d", r.status)
+		}
+		home := e.client().get("/").body
+		if !strings.Contains(home, `href="tel:0812345678"`) || strings.Contains(home, "/organizer/logo") {
+			t.Error("the public page does not show the new details")
 		}
 	})
 }

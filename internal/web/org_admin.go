@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,16 +32,43 @@ func (s *Server) organizerForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.renderForm(w, r, "organizer", formData{Values: map[string]string{
 		"name": o.Name, "type": o.Type, "org_number": o.OrgNumber, "reg_prefix": o.RegPrefix, "email": o.Email,
-	}}, nil)
+		"phone": o.Phone, "website": o.Website, "privacy_url": o.PrivacyURL,
+	}, Extra: o}, nil)
 }
 
+// maxLogoUpload is the largest logo file read; org.SaveLogo then holds it
+// to org.MaxLogoBytes with a message that names that limit.
+const maxLogoUpload = 1 << 20
+
+// saveOrganizer stores the organizer's details and, in the same form, a
+// new logo (multipart field "logo") or its removal ("logo_remove").
 func (s *Server) saveOrganizer(w http.ResponseWriter, r *http.Request) error {
-	vals := formValues(r, "name", "type", "org_number", "reg_prefix", "email")
-	err := org.SaveOrganizer(r.Context(), s.db, org.Organizer{
-		Name: vals["name"], Type: vals["type"], OrgNumber: vals["org_number"], RegPrefix: vals["reg_prefix"], Email: vals["email"],
-	})
+	cleanup, err := parseUpload(w, r, "logo")
+	defer cleanup()
+	vals := formValues(r, "name", "type", "org_number", "reg_prefix", "email", "phone", "website", "privacy_url", "logo_remove")
+	current, _ := org.GetOrganizer(r.Context(), s.db)
+	if err == nil {
+		err = store.InTx(r.Context(), s.db, func(tx *store.Tx) error {
+			if err := org.SaveOrganizer(r.Context(), tx, org.Organizer{
+				Name: vals["name"], Type: vals["type"], OrgNumber: vals["org_number"], RegPrefix: vals["reg_prefix"], Email: vals["email"],
+				Phone: vals["phone"], Website: vals["website"], PrivacyURL: vals["privacy_url"],
+			}); err != nil {
+				return err
+			}
+			logo, _, err := readUpload(r, "logo", maxLogoUpload)
+			switch {
+			case err != nil:
+				return err
+			case logo != nil:
+				return org.SaveLogo(r.Context(), tx, logo)
+			case vals["logo_remove"] == "on":
+				return org.SaveLogo(r.Context(), tx, nil)
+			}
+			return nil
+		})
+	}
 	if err != nil {
-		return s.renderForm(w, r, "organizer", formData{Values: vals}, err)
+		return s.renderForm(w, r, "organizer", formData{Values: vals, Extra: current}, err)
 	}
 	s.flash(r, "saved")
 	http.Redirect(w, r, "/admin/organizer", http.StatusSeeOther)
@@ -403,5 +431,23 @@ func (s *Server) outbox(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "outbox", entries)
+	return nil
+}
+
+// organizerLogo serves the organizer's logo for the public pages' header:
+// cached for an hour, revalidated by its time of change.
+func (s *Server) organizerLogo(w http.ResponseWriter, r *http.Request) error {
+	data, typ, at, err := org.Logo(r.Context(), s.db)
+	if errors.Is(err, store.ErrNotFound) {
+		return app.NotFound()
+	}
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", typ)
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Content-Security-Policy", "default-src 'none'")
+	http.ServeContent(w, r, "logo", at, bytes.NewReader(data))
 	return nil
 }

@@ -191,6 +191,7 @@ func (s *Server) routes() []route {
 		// Administration.
 		{"GET /admin", auth.ManageOrganization, page, s.adminHome, nil},
 		{"GET /admin/organizer", auth.ManageOrganization, page, s.organizerForm, nil},
+		{"GET /organizer/logo", Public, page, s.organizerLogo, nil},
 		{"POST /admin/organizer", auth.ManageOrganization, page, s.saveOrganizer, nil},
 		{"GET /admin/school-forms", auth.ManageOrganization, page, s.schoolForms, nil},
 		{"POST /admin/school-forms", auth.ManageOrganization, page, s.saveSchoolForm, nil},
@@ -279,6 +280,7 @@ func bodies() map[string]bodyRule {
 		"POST /dialogues/examples/import":  {dialogue.MaxExampleFile + 64<<10, true},
 		"POST /placement/networks":         {round.MaxNetworkBytes + 1<<20, true},
 		"POST /placement/rounds":           {2*round.MaxCSVBytes + round.MaxRulesBytes + 1<<20, true},
+		"POST /admin/organizer":            {maxLogoUpload + 64<<10, true},
 	}
 }
 
