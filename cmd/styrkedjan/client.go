@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -56,15 +55,7 @@ func runClient(ctx context.Context, e env, args []string) error {
 			return nil
 		}
 		act = func(ctx context.Context, db *store.DB) error {
-			var secret string
-			err := store.InTx(ctx, db, func(tx *store.Tx) error {
-				var err error
-				if secret, err = auth.CreateClient(ctx, tx, *name, scopes, *perMinute); err != nil {
-					return err
-				}
-				return audit.Log(ctx, tx, audit.Create, "api_client", strings.TrimSpace(*name),
-					"scopes "+*scope+", "+strconv.Itoa(*perMinute)+" a minute")
-			})
+			secret, err := org.AddClient(ctx, db, *name, scopes, *perMinute)
 			if errors.Is(err, auth.ErrClientName) || errors.Is(err, auth.ErrClientExists) {
 				return usagef("client add: %v", err)
 			}
@@ -103,12 +94,7 @@ func runClient(ctx context.Context, e env, args []string) error {
 			return nil
 		}
 		act = func(ctx context.Context, db *store.DB) error {
-			err := store.InTx(ctx, db, func(tx *store.Tx) error {
-				if err := auth.RevokeClient(ctx, tx, *name); err != nil {
-					return err
-				}
-				return audit.Log(ctx, tx, audit.Update, "api_client", strings.TrimSpace(*name), "revoked")
-			})
+			err := org.RevokeClient(ctx, db, *name)
 			if errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("client revoke: no live client named %q", strings.TrimSpace(*name))
 			}

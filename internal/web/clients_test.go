@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
@@ -157,6 +159,54 @@ func TestClientIdempotencyKeys(t *testing.T) {
 		}
 		if n := e.count("SELECT COUNT(*) FROM complaints WHERE id IN (?, ?)", first, second); n != 2 {
 			t.Errorf("%d cases, want 2", n)
+		}
+	})
+}
+
+// TestClientsAdminPage: an admin registers an API client on the admin
+// page and sees its token once; the token files a complaint; the name
+// cannot be taken twice; revoking ends the token; each change is in the
+// audit log under the admin's name; nobody else reaches the page.
+func TestClientsAdminPage(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		a := e.login(admin)
+		if r := a.get("/admin"); !strings.Contains(r.body, `href="/admin/clients"`) {
+			t.Error("the admin page does not lead to the API clients")
+		}
+		if r := a.post("/admin/clients", url.Values{"name": {""}, "per_minute": {"0"}}); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "Skriv ett heltal från 1 till 100") {
+			t.Errorf("empty form: %d", r.status)
+		}
+		r := a.post("/admin/clients", url.Values{"name": {"E-tjänsteplattformen"}, "per_minute": {"900"}})
+		token := regexp.MustCompile(`<code class="token">(sdc_[A-Za-z0-9_-]+)</code>`).FindStringSubmatch(r.body)
+		if r.status != http.StatusOK || token == nil || r.header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("add: %d, token %v, Cache-Control %q", r.status, token, r.header.Get("Cache-Control"))
+		}
+		if again := a.get("/admin/clients"); strings.Contains(again.body, token[1]) || !strings.Contains(again.body, "E-tjänsteplattformen") {
+			t.Error("the token is shown again, or the client is not listed")
+		}
+		if r := a.post("/admin/clients", url.Values{"name": {"E-tjänsteplattformen"}, "per_minute": {"5"}}); r.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.body, "Det finns redan en klient med det namnet") {
+			t.Errorf("the same name twice: %d", r.status)
+		}
+		platform := e.client()
+		platform.token = token[1]
+		if res := platform.postJSON("/api/v1/complaints", e.submission()); res.status != http.StatusCreated {
+			t.Fatalf("the new token files nothing: %d %s", res.status, res.body)
+		}
+		if r := a.post("/admin/clients/revoke", url.Values{"name": {"E-tjänsteplattformen"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", r.status)
+		}
+		if res := platform.postJSON("/api/v1/complaints", e.submission()); res.status != http.StatusUnauthorized {
+			t.Errorf("a revoked token: %d", res.status)
+		}
+		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'api_client' AND actor_id = ?", e.personID(admin)); n != 2 {
+			t.Errorf("%d audit entries by the admin, want add and revoke", n)
+		}
+		for _, who := range []string{officer, principalA, boardEmail} {
+			if r := e.login(who).get("/admin/clients"); r.status != http.StatusForbidden {
+				t.Errorf("%s reaches the API clients: %d", who, r.status)
+			}
 		}
 	})
 }
