@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 )
 
 // The start page lists each person's own cases and the filers' replies
@@ -17,7 +20,7 @@ func TestStartPageShowsWhatIsTheirsToDo(t *testing.T) {
 			t.Errorf("the admin's start page does not say there is nothing to do:\n%.3000s", r.body)
 		}
 		a, b := e.login(principalA), e.login(principalB)
-		if r := a.get("/"); strings.Contains(r.body, "öppna ärende") || strings.Contains(r.body, `class="count"`) {
+		if r := a.get("/"); strings.Contains(r.body, "öppna ärende") || strings.Contains(r.body, `Ärenden <span class="count">`) {
 			t.Errorf("A has cases before any came in:\n%.3000s", r.body)
 		}
 		text := "Läraren kom inte på tre veckor."
@@ -38,8 +41,30 @@ func TestStartPageShowsWhatIsTheirsToDo(t *testing.T) {
 		if strings.Contains(r.body, text) {
 			t.Error("the filer's text is on the start page")
 		}
-		if r := b.get("/"); strings.Contains(r.body, ref) || strings.Contains(r.body, `class="count"`) {
+		if r := b.get("/"); strings.Contains(r.body, ref) || strings.Contains(r.body, `Ärenden <span class="count">`) {
 			t.Errorf("B's start page shows A's case")
+		}
+		// B owns open actions from the demo's dialogues: the navigation
+		// counts them, as many as the start page lists.
+		rb := b.get("/")
+		own := regexp.MustCompile(`Kvalitetsdialoger <span class="count">\((\d+)\)</span>`).FindStringSubmatch(rb.body)
+		if own == nil || !regexp.MustCompile(`åtgärder? från kvalitetsdialoger \(`+own[1]+`\)`).MatchString(rb.body) {
+			t.Errorf("B's navigation does not count B's dialogue actions")
+		}
+		if r := e.login(admin).get("/"); strings.Contains(r.body, `class="count"`) {
+			t.Error("the admin's navigation counts something")
+		}
+		// A meeting tomorrow with A's unit: A's navigation counts it, B's not.
+		o := e.login(officer)
+		form := o.meetingForm()
+		form.Set("held_on", civil.Today(time.Now().Add(24*time.Hour)))
+		form["units"] = []string{itoa(e.unitID(unitA))}
+		o.createMeeting(form)
+		if r := a.get("/"); !strings.Contains(r.body, `Rektorsmöten <span class="count">(1)</span>`) {
+			t.Error("A's navigation does not count the coming meeting")
+		}
+		if r := b.get("/"); strings.Contains(r.body, `Rektorsmöten <span class="count">`) {
+			t.Error("B's navigation counts A's meeting")
 		}
 		// The filer replies: the case is A's to read until A acts on it.
 		if rr := guardian.postMultipart(link+"/reply", map[string]string{"body": "Det har hänt igen."}); rr.status != http.StatusSeeOther {

@@ -18,7 +18,9 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/meeting"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 )
 
@@ -165,6 +167,10 @@ type Page struct {
 	// CaseCount is the number of open cases the person handles, shown
 	// beside "Ärenden" in the navigation.
 	CaseCount int
+	// MeetingCount and ActionCount are the principals' meetings one takes
+	// part in within the coming two weeks and the open dialogue actions
+	// one owns, shown beside those entries (the start page lists them).
+	MeetingCount, ActionCount int
 	// Organizer is the organizer's name and contact address, read for
 	// public pages only: they carry its name instead of "Styrkedjan".
 	Organizer org.Organizer
@@ -216,6 +222,31 @@ const flashKey = "flash"
 // flash stores a message ID to show on the next page.
 func (s *Server) flash(r *http.Request, msgID string) { s.sessions.Put(r.Context(), flashKey, msgID) }
 
+// navCounts fills the navigation's counts of meetings and dialogue
+// actions; a failing count leaves the page without it.
+func (s *Server) navCounts(r *http.Request, p *Page) {
+	ctx := r.Context()
+	if p.User.Can(auth.HoldMeetings) {
+		today := civil.Today(time.Now())
+		until, err := civil.AddDays(today, toDoDays)
+		var list []meeting.Summary
+		if err == nil {
+			list, err = meeting.Upcoming(ctx, s.db, today, until)
+		}
+		if err != nil {
+			s.log.Warn("meeting count", "err", err)
+		}
+		p.MeetingCount = len(list)
+	}
+	if p.User.Can(auth.ReadDialogues) {
+		list, err := dialogue.OwnActions(ctx, s.db)
+		if err != nil {
+			s.log.Warn("action count", "err", err)
+		}
+		p.ActionCount = len(list)
+	}
+}
+
 // render executes a page template into a buffer first, so a template error
 // never leaves a half-written page. data may be an *app.Error carrying
 // field errors, which are translated for the form.
@@ -244,6 +275,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			s.log.Warn("case count", "err", err)
 		}
 		p.CaseCount = n
+	}
+	if p.User.Authenticated() {
+		s.navCounts(r, p)
 	}
 	if fd, ok := data.(formData); ok && fd.err != nil {
 		p.Errors = map[string]string{}
