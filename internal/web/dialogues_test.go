@@ -160,6 +160,14 @@ func TestDialogueFormsKeepInput(t *testing.T) {
 			t.Errorf("bad new dialogue: %d", r.status)
 		}
 		a := itoa(e.dialogueOf(unitA))
+		// The owner field suggests the participants who have an account,
+		// so that the owner's start page finds the action.
+		page := c.get("/dialogues/" + a).body
+		owners := regexp.MustCompile(`(?s)<datalist id="owners">(.*?)</datalist>`).FindStringSubmatch(page)
+		if !strings.Contains(page, `id="f-action_owner" name="action_owner" type="text" value="" list="owners"`) || owners == nil ||
+			!strings.Contains(owners[1], `<option value="Petra Rektorsson">`) {
+			t.Errorf("the owner field does not suggest the participants with an account")
+		}
 		r = c.act("/dialogues/"+a, url.Values{"action": {"add_action"}, "action_unit": {itoa(e.unitID(unitA))}, "action_title": {""},
 			"action_owner": {"Petra Rektorsson"}, "action_due": {"2026-02-31"}, "action_target": {"7x"}, "action_indicator": {"merit_value_9"}})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `value="Petra Rektorsson"`) || !strings.Contains(r.body, `value="7x"`) {
