@@ -1,4 +1,4 @@
-package meeting
+package meeting_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/meeting"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
@@ -30,7 +31,7 @@ func TestUpcomingScope(t *testing.T) {
 		officer := as(t, db, "klagomal@exempelby.example")
 		now := time.Now()
 		create := func(held string, units ...int64) int64 {
-			id, err := Create(officer, db, Input{Title: "Rektorsmöte " + held, HeldOn: held, From: "2029-11-01", To: "2029-12-31", UnitIDs: units}, now)
+			id, err := meeting.Create(officer, db, meeting.Input{Title: "Rektorsmöte " + held, HeldOn: held, From: "2029-11-01", To: "2029-12-31", UnitIDs: units}, now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +50,7 @@ func TestUpcomingScope(t *testing.T) {
 			{"rektor.sjoviken@exempelby.example", nil},
 			{"analys@exempelby.example", nil},
 		} {
-			list, err := Upcoming(as(t, db, tc.who), db, "2030-01-01", "2030-01-14")
+			list, err := meeting.Upcoming(as(t, db, tc.who), db, "2030-01-01", "2030-01-14")
 			if err != nil {
 				t.Fatal(err)
 			}

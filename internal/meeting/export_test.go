@@ -1,0 +1,4 @@
+package meeting
+
+// Days is days, for the external tests.
+var Days = days
