@@ -260,8 +260,10 @@ func TestPasswordsOff(t *testing.T) {
 // Swedish OIDC profile's personal identity number claim.
 type brokerUser struct{ sub, pin string }
 
-func (u brokerUser) ID() string                        { return u.sub }
-func (u brokerUser) Userinfo([]string) ([]byte, error) { return json.Marshal(map[string]string{"sub": u.sub}) }
+func (u brokerUser) ID() string { return u.sub }
+func (u brokerUser) Userinfo([]string) ([]byte, error) {
+	return json.Marshal(map[string]string{"sub": u.sub})
+}
 func (u brokerUser) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims, error) {
 	return struct {
 		*mockoidc.IDTokenClaims
