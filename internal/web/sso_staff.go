@@ -85,9 +85,7 @@ func (s *Server) ssoRefused(w http.ResponseWriter, r *http.Request, err error) e
 	switch {
 	case errors.Is(err, sso.ErrNoRole):
 		msg, status = "sso.no_role", http.StatusForbidden
-	case errors.Is(err, auth.ErrBadCredentials):
-		msg = "login.failed"
-	case errors.Is(err, sso.ErrRefused):
+	case errors.Is(err, sso.ErrRefused), errors.Is(err, auth.ErrBadCredentials): // refused, or deactivated
 	default:
 		return err
 	}
