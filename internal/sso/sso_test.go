@@ -47,7 +47,7 @@ func startIdP(t *testing.T, mw ...func(http.Handler) http.Handler) *mockoidc.Moc
 	return m
 }
 
-func provider(t *testing.T, m *mockoidc.MockOIDC, scopes ...string) *sso.Provider {
+func provider(t testing.TB, m *mockoidc.MockOIDC, scopes ...string) *sso.Provider {
 	t.Helper()
 	cfg := m.Config()
 	p, err := sso.New(sso.Config{Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
@@ -60,7 +60,7 @@ func provider(t *testing.T, m *mockoidc.MockOIDC, scopes ...string) *sso.Provide
 
 // authorize plays the browser at the provider: it follows the
 // authorization URL and returns the query the provider sends back.
-func authorize(t *testing.T, authURL string) url.Values {
+func authorize(t testing.TB, authURL string) url.Values {
 	t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.Get(authURL)
