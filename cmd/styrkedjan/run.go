@@ -314,12 +314,17 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 		ln.Close()
 		return err
 	}
-	srv, err := web.New(db, catalog, log, web.Options{
+	opts := web.Options{
 		PublicURL: publicURL, MinGroup: cfg.MinGroup, SessionLifetime: cfg.SessionLifetime,
 		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: bgJobs.WakeMailer,
 		IntakePerMinute: cfg.IntakePerMinute, TrustedProxies: cfg.TrustedProxies, Placement: bgJobs.Placement(),
 		DiskPaths: diskPaths(cfg.DB),
-	})
+	}
+	if err := withSSO(&opts, cfg.SSO, publicURL); err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := web.New(db, catalog, log, opts)
 	if err != nil {
 		ln.Close()
 		return err

@@ -6,6 +6,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -164,6 +165,11 @@ type Principal struct {
 	ClientName      string
 	ClientScopes    []ClientScope
 	ClientPerMinute int // its own intake limit
+
+	// A guardian signed in with e-identification (Via "e-id"): not a
+	// user, so Authenticated is false and no permission is held; the
+	// complaint capability lists the cases they filed (GuardianID).
+	GuardianID int64
 }
 
 // Anonymous is the principal of a request without credentials.
@@ -202,6 +208,9 @@ func (p *Principal) Reach(perm Permission) Reach {
 func (p *Principal) Label() string {
 	if p.IsClient() {
 		return "client:" + p.ClientName
+	}
+	if p != nil && p.GuardianID != 0 && p.UserID == 0 {
+		return "guardian:" + strconv.FormatInt(p.GuardianID, 10)
 	}
 	if p == nil || p.Email == "" {
 		return "anonymous"

@@ -117,6 +117,10 @@ type Submission struct {
 	// reach another's case by guessing or reusing its key.
 	SubmissionClient string
 	Attachments      []Attachment
+	// GuardianID is the guardian signed in with e-identification who
+	// files the case (0 for none): the case is then listed on their
+	// "Mina ärenden" page.
+	GuardianID int64
 }
 
 // Attachment is a file sent with a submission or a reply.

@@ -109,11 +109,11 @@ func Submit(ctx context.Context, db store.Q, s Submission, now time.Time, compos
 		err = tx.QueryRow(ctx, `INSERT INTO complaints (reference, submitted_at, channel, language, filer_role, unit_id,
 				unit_scope, kind, category_code, concerns_principal, what_happened, desired_outcome, filer_name,
 				filer_email, filer_phone, status, handler_id, ack_due, answer_due, offensive_treatment,
-				submission_key, submission_hash, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				submission_key, submission_hash, updated_at, guardian_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			r.Reference, now, s.Channel, s.Language, string(s.FilerRole), unitID, string(s.UnitScope), string(s.Kind),
 			s.Category, s.ConcernsPrincipal, s.WhatHappened, s.DesiredOutcome, s.Name, s.Email, s.Phone,
-			string(Registered), handlerID, r.AckDue, r.AnswerDue, s.Category == OffensiveTreatment, key, fp, now).Scan(&r.ID)
+			string(Registered), handlerID, r.AckDue, r.AnswerDue, s.Category == OffensiveTreatment, key, fp, now, guardianArg(s.GuardianID)).Scan(&r.ID)
 		if err != nil {
 			return err
 		}

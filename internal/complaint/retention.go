@@ -57,7 +57,7 @@ func Anonymize(ctx context.Context, db *store.DB, now time.Time) (int, error) {
 				args []any
 			}{
 				{`UPDATE complaints SET what_happened = '', desired_outcome = '', summary = '', filer_name = '',
-					filer_email = '', filer_phone = '', submission_key = NULL, anonymized_at = ? WHERE id IN ` + in,
+					filer_email = '', filer_phone = '', submission_key = NULL, guardian_id = NULL, anonymized_at = ? WHERE id IN ` + in,
 					append([]any{now}, ids...)},
 				{"UPDATE complaint_events SET body = '' WHERE complaint_id IN " + in, ids},
 				{"DELETE FROM complaint_attachments WHERE complaint_id IN " + in, ids},

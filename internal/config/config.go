@@ -17,6 +17,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/privacy"
+	"github.com/styrkedjan/styrkedjan/internal/sso"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -34,6 +35,7 @@ type Config struct {
 	IntakePerMinute int            // public submissions a minute per address (0 = no limit)
 	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 	Mail            mail.Config
+	SSO             SSO // single sign-on (sso.go)
 
 	trustedProxiesEnv string // as given in the environment, for Validate
 }
@@ -75,6 +77,7 @@ func Defaults() Config {
 		LogFormat:       "text",
 		IntakePerMinute: 20,
 		Mail:            mail.Config{Port: 25, TLS: "starttls", From: "Styrkedjan <noreply@styrkedjan.invalid>"},
+		SSO:             SSO{Scopes: "email profile", GuardianScopes: "profile", GuardianPINClaim: sso.PersonalNumberClaim, LocalPasswords: true},
 	}
 }
 
@@ -115,6 +118,7 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	c.Mail.Password = env("SMTP_PASSWORD", c.Mail.Password) // environment only: flags show in ps
 	fs.StringVar(&c.Mail.TLS, "smtp-tls", env("SMTP_TLS", c.Mail.TLS), "none, starttls or tls")
 	fs.StringVar(&c.Mail.From, "mail-from", env("MAIL_FROM", c.Mail.From), "sender address of outgoing mail")
+	c.ssoFlags(fs, env)
 }
 
 func intFlag(p *int, min, max int) func(string) error {
@@ -180,6 +184,7 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("--smtp-tls %q: want none, starttls or tls", c.Mail.TLS))
 	}
+	errs = append(errs, c.validateSSO()...)
 	return errors.Join(errs...)
 }
 
@@ -210,6 +215,7 @@ func (c *Config) Print(w io.Writer) {
 		{"smtp-tls", c.Mail.TLS},
 		{"mail-from", c.Mail.From},
 	}
+	rows = append(rows, c.ssoRows(mask)...)
 	for _, r := range rows {
 		fmt.Fprintf(w, "%-17s %s\n", r[0], r[1])
 	}

@@ -91,6 +91,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	email, next := r.PostFormValue("email"), localPath(r.PostFormValue("next"))
 	fd := formData{Values: map[string]string{"email": email, "next": next}}
+	if s.opts.NoPasswords {
+		fd.Extra = "login.passwords_off"
+		s.render(w, r, http.StatusForbidden, "login", fd)
+		return nil
+	}
 	id, err := auth.Authenticate(ctx, s.db, auth.Attempt{Email: email, Password: r.PostFormValue("password"),
 		IP: clientIP(r), Device: cookieValue(r, deviceCookie)})
 	if err != nil {
@@ -123,6 +128,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	idToken := s.sessions.GetString(ctx, ssoIDTokenKey)
 	if p := auth.FromContext(ctx); p.Authenticated() {
 		if err := audit.Log(ctx, s.db, audit.Logout, "user", idStr(p.UserID), ""); err != nil {
 			return err
@@ -135,6 +141,14 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "logout.done")
+	// Signed in through the identity provider: end its session too
+	// (RP-initiated logout) when it publishes an end_session_endpoint.
+	if idToken != "" && s.opts.StaffSSO != nil {
+		if u := s.opts.StaffSSO.EndSessionURL(ctx, idToken, s.opts.PublicURL+"/login"); u != "" {
+			http.Redirect(w, r, u, http.StatusSeeOther)
+			return nil
+		}
+	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }
@@ -161,7 +175,13 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// errNoPasswords answers the password pages when local passwords are off.
+func (s *Server) errNoPasswords() error { return app.Errorf(app.ENOTFOUND, "login.passwords_off") }
+
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
+	if s.opts.NoPasswords {
+		return s.errNoPasswords()
+	}
 	s.render(w, r, http.StatusOK, "forgot", formData{Values: map[string]string{}})
 	return nil
 }
@@ -171,6 +191,9 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 // account.
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	if s.opts.NoPasswords {
+		return s.errNoPasswords()
+	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	if email == "" {
 		var v app.Validation
@@ -229,6 +252,9 @@ func (s *Server) queuePasswordLink(ctx context.Context, tx *store.Tx, l *i18n.Lo
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
+	if s.opts.NoPasswords {
+		return s.errNoPasswords()
+	}
 	if err := auth.CheckReset(r.Context(), s.db, r.PathValue("token")); err != nil {
 		if app.Code(err) == app.EINVALID {
 			s.render(w, r, http.StatusGone, "reset", formData{Extra: "invalid"})
@@ -242,6 +268,9 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	if s.opts.NoPasswords {
+		return s.errNoPasswords()
+	}
 	pw := r.PostFormValue("password")
 	if pw != r.PostFormValue("password2") {
 		var v app.Validation

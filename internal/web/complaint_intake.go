@@ -173,6 +173,10 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, channel string) 
 		DesiredOutcome: vals["desiredOutcome"], Name: vals["name"], Email: vals["email"], Phone: vals["phone"],
 		Language: s.localizer(r).Lang, Channel: channel, SubmissionKey: vals["key"], SubmissionClient: submissionClient(r),
 	}
+	if channel == "web" {
+		// Signed in with e-identification: the case is listed on "Mina ärenden".
+		sub.GuardianID = auth.FromContext(r.Context()).GuardianID
+	}
 	switch {
 	case channel == "staff":
 		sub.Language = s.filerLanguage(vals["language"], "")

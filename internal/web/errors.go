@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
@@ -84,7 +85,11 @@ func setRetryAfter(w http.ResponseWriter, ae *app.Error) {
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	ae := s.appError(r, err)
 	if ae.Code == app.EUNAUTHORIZED && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		login := "/login"
+		if strings.HasPrefix(r.URL.Path, "/my-cases/") {
+			login = "/login/e-id" // a guardian's page: e-identification again
+		}
+		http.Redirect(w, r, login+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	setRetryAfter(w, ae)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -41,6 +42,13 @@ func each(t *testing.T, fn func(t *testing.T, e *env)) {
 // start serves db, a copy of the demo (demoSQLite, demoPostgres, eachDB).
 func start(t *testing.T, db *store.DB, opts web.Options) *env {
 	t.Helper()
+	return startOn(t, db, nil, opts)
+}
+
+// startOn is start on a listener chosen beforehand (nil: a new one), for
+// options that must know the server's address, such as a redirect URL.
+func startOn(t *testing.T, db *store.DB, ln net.Listener, opts web.Options) *env {
+	t.Helper()
 	catalog, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +70,12 @@ func start(t *testing.T, db *store.DB, opts web.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(s.Handler())
+	e.srv = httptest.NewUnstartedServer(s.Handler())
+	if ln != nil {
+		e.srv.Listener.Close()
+		e.srv.Listener = ln
+	}
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -51,6 +51,21 @@ func (s *Server) signedIn(h handlerFunc) handlerFunc {
 	}
 }
 
+// guardian requires a guardian signed in with e-identification; staff
+// are refused (403), anyone else sent to sign in (pageError).
+func (s *Server) guardian(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := auth.FromContext(r.Context())
+		switch {
+		case p.GuardianID != 0:
+			return h(w, r)
+		case p.Authenticated():
+			return app.Forbidden()
+		}
+		return app.Errorf(app.EUNAUTHORIZED, "err.unauthorized")
+	}
+}
+
 // allow requires an authenticated principal whose role holds perm. Scope
 // (which units) is decided further in, by the queries.
 func (s *Server) allow(perm auth.Permission, h handlerFunc) handlerFunc {
@@ -160,6 +175,9 @@ func (s *Server) principal(r *http.Request) (*auth.Principal, error) {
 	}
 	id := s.sessions.GetInt64(ctx, sessionUserKey)
 	if id == 0 {
+		if g := s.sessions.GetInt64(ctx, guardianKey); g != 0 {
+			return &auth.Principal{GuardianID: g, Via: "e-id"}, nil
+		}
 		return auth.Anonymous, nil
 	}
 	p, err := auth.LoadPrincipal(ctx, s.db, id)

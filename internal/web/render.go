@@ -174,6 +174,9 @@ type Page struct {
 	// Organizer is the organizer's name and contact address, read for
 	// public pages only: they carry its name instead of "Styrkedjan".
 	Organizer org.Organizer
+	// What sign-ins this server offers: staff single sign-on, local
+	// passwords, guardians' e-identification.
+	SSO, Passwords, EID bool
 }
 
 type fieldMessage struct{ Field, Message string }
@@ -198,7 +201,7 @@ func (s *Server) localizer(r *http.Request) *i18n.Localizer {
 // publicPages are the templates guardians and pupils see, translated into
 // every language; other pages use a staff language.
 var publicPages = map[string]bool{"home": true, "complaint_new": true, "complaint_easy": true, "followup": true, "error": true,
-	"complaint_repeated": true, "lost_link": true}
+	"complaint_repeated": true, "lost_link": true, "my_cases": true}
 
 func (s *Server) pageLocalizer(r *http.Request, page string) *i18n.Localizer {
 	l := s.localizer(r)
@@ -252,7 +255,8 @@ func (s *Server) navCounts(r *http.Request, p *Page) {
 // field errors, which are translated for the form.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	l := s.pageLocalizer(r, name)
-	p := &Page{Localizer: l, User: auth.FromContext(r.Context()), Path: r.URL.Path, Data: data}
+	p := &Page{Localizer: l, User: auth.FromContext(r.Context()), Path: r.URL.Path, Data: data,
+		SSO: s.opts.StaffSSO != nil, Passwords: !s.opts.NoPasswords, EID: s.opts.GuardianSSO != nil}
 	if publicPages[name] {
 		// An error page when the database is down shows "Styrkedjan".
 		p.Organizer, _ = org.GetOrganizer(r.Context(), s.db)

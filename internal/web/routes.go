@@ -18,6 +18,7 @@ const (
 	Public      auth.Permission = "public"       // anyone, no login
 	SignedIn    auth.Permission = "signed-in"    // any signed-in person, whatever the role
 	PrivateLink auth.Permission = "private-link" // anyone holding the private link in the path
+	Guardian    auth.Permission = "guardian"     // a guardian signed in with e-identification (no staff role)
 )
 
 // PublicOr is the rule of a route open to everyone that shows the holders
@@ -66,6 +67,13 @@ func (s *Server) routes() []route {
 		{"GET /login", Public, page, s.loginForm, nil},
 		{"POST /login", Public, page, s.login, nil},
 		{"POST /logout", Public, page, s.logout, nil},
+		{"GET /login/sso", Public, page, s.ssoStart, nil},             // staff: to the identity provider
+		{"GET /login/sso/callback", Public, page, s.ssoCallback, nil}, // state, nonce and PKCE (sso_staff.go)
+		{"GET /login/e-id", Public, page, s.eidStart, nil},            // guardians: to the e-identification broker
+		{"GET /login/e-id/callback", Public, page, s.eidCallback, nil},
+		{"POST /logout/e-id", Public, page, s.eidLogout, nil},
+		{"GET /my-cases", Public, page, s.myCases, nil}, // "Mina ärenden": sign-in, or the guardian's cases
+		{"GET /my-cases/{id}", Guardian, page, s.myCase, nil},
 		{"GET /password/forgot", Public, page, s.forgotForm, nil},
 		{"POST /password/forgot", Public, page, s.forgot, nil},
 		{"GET /password/reset/{token}", PrivateLink, page, s.resetForm, nil},
@@ -353,6 +361,8 @@ func (s *Server) guardPeople(rt route) handlerFunc {
 		return rt.handle
 	case rt.Permission == SignedIn:
 		return s.signedIn(rt.handle)
+	case rt.Permission == Guardian:
+		return s.guardian(rt.handle)
 	case slices.Contains(auth.Permissions, rt.Permission):
 		return s.allow(rt.Permission, rt.handle)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
+	"github.com/styrkedjan/styrkedjan/internal/sso"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -46,6 +47,21 @@ type Options struct {
 	// MinFreeDisk is the free space /healthz asks of each of DiskPaths;
 	// 0 is DefaultMinFreeDisk.
 	MinFreeDisk uint64
+
+	// Single sign-on (issue 13). StaffSSO signs staff in through the
+	// organisation's OpenID Connect provider, with roles and units from
+	// StaffMapping; nil offers no such sign-in.
+	StaffSSO     *sso.Provider
+	StaffMapping *sso.Mapping
+	// GuardianSSO is the e-identification broker for guardians ("Mina
+	// ärenden"); GuardianKey keys the digests of personal numbers from
+	// the claim GuardianPINClaim.
+	GuardianSSO      *sso.Provider
+	GuardianKey      []byte
+	GuardianPINClaim string
+	// NoPasswords turns local password sign-in off (the sign-in page
+	// offers single sign-on only; forgot and reset links are refused).
+	NoPasswords bool
 }
 
 // DefaultMinFreeDisk is the free space /healthz asks for by default:
