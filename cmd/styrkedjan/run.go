@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -19,6 +20,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/jobs"
+	"github.com/styrkedjan/styrkedjan/internal/metrics"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
@@ -305,7 +307,8 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	}
 	// The background work is prepared before the server takes requests:
 	// placement runs a crash or kill left running are marked failed here.
-	bgJobs, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log, Mail: cfg.Mail, PublicURL: publicURL})
+	mx := metrics.New(db)
+	bgJobs, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log, Mail: cfg.Mail, PublicURL: publicURL, Metrics: mx})
 	if err != nil {
 		ln.Close()
 		return err
@@ -314,7 +317,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 		PublicURL: publicURL, MinGroup: cfg.MinGroup, SessionLifetime: cfg.SessionLifetime,
 		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: bgJobs.WakeMailer,
 		IntakePerMinute: cfg.IntakePerMinute, TrustedProxies: cfg.TrustedProxies, Placement: bgJobs.Placement(),
-		DiskPaths: diskPaths(cfg.DB),
+		DiskPaths: diskPaths(cfg.DB), Metrics: mx, MetricsAllow: metricsAllow(cfg),
 	})
 	if err != nil {
 		ln.Close()
@@ -357,6 +360,14 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 		err = nil
 	}
 	return err
+}
+
+// metricsAllow is who may read /metrics: nobody unless --metrics is on.
+func metricsAllow(cfg config.Config) []netip.Prefix {
+	if !cfg.Metrics {
+		return nil
+	}
+	return cfg.MetricsAllow
 }
 
 func runMigrate(ctx context.Context, e env, args []string) error {
