@@ -54,7 +54,7 @@ for a Swedish school organizer.
 Usage: styrkedjan <command> [flags]
 
 Commands:
-  demo                 run with an embedded SQLite database and a demo organizer
+  demo                 run with the demo organizer (SQLite in data/, or --db URL)
   serve                run the web server (--db sqlite:PATH or postgres://...)
   migrate              apply database migrations
   import units|people  import units or people from a CSV file
@@ -69,6 +69,8 @@ Commands:
   client add           register an API client (e-service platform); prints its token once
   client list          list API clients, their scopes and limits
   client revoke        end an API client's token
+  backup               write an online copy of a SQLite database (PostgreSQL: pg_dump)
+  restore              put a backup in place of a SQLite database (servers stopped)
   config               print the effective configuration, secrets masked
   version              print the version
 
@@ -102,6 +104,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = runUser(ctx, e, rest)
 	case "client":
 		err = runClient(ctx, e, rest)
+	case "backup":
+		err = runBackup(ctx, e, rest)
+	case "restore":
+		err = runRestore(ctx, e, rest)
 	case "config":
 		err = runConfig(e, rest)
 	case "version", "--version":
@@ -226,6 +232,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	addr := fs.String("addr", defaults.Addr, "listen address HOST:PORT")
 	dataDir := fs.String("data", "data", "folder for the SQLite database")
 	cases := fs.Int("cases", 0, "generate fictional complaint cases until the database holds at least `N`")
+	dbURL := fs.String("db", "", "load the demo into this database instead (sqlite:PATH or postgres://...; migrated first); --data is then unused")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -235,11 +242,16 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	cfg := defaults
 	cfg.Addr = *addr
 	cfg.DB = "sqlite:" + filepath.Join(*dataDir, "styrkedjan.db")
+	if *dbURL != "" {
+		cfg.DB = *dbURL
+	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
-		return fmt.Errorf("create data folder: %w", err)
+	if *dbURL == "" {
+		if err := os.MkdirAll(*dataDir, 0o750); err != nil {
+			return fmt.Errorf("create data folder: %w", err)
+		}
 	}
 	log := newLogger(cfg, e.stderr)
 	db, err := openDB(ctx, cfg.DB)
@@ -275,7 +287,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		}
 	}
 	return serve(ctx, e, cfg, db, log, func(url string) {
-		fmt.Fprintf(e.stdout, "\nDemo database: %s\nDemo accounts (password %q for all):\n", cfg.DB, demo.Password)
+		fmt.Fprintf(e.stdout, "\nDemo database: %s\nDemo accounts (password %q for all):\n", store.Redact(cfg.DB), demo.Password)
 		for _, a := range demo.Accounts {
 			fmt.Fprintf(e.stdout, "  %-11s %s\n", a.Role, a.Email)
 		}
