@@ -320,7 +320,8 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	// The background work is prepared before the server takes requests:
 	// placement runs a crash or kill left running are marked failed here.
 	mx := metrics.New(db)
-	bgJobs, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log, Mail: cfg.Mail, PublicURL: publicURL, Metrics: mx})
+	bgJobs, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log, Mail: cfg.Mail, PublicURL: publicURL, Metrics: mx,
+		RunLease: cfg.RunLease, WatchdogEvery: cfg.RunLease / 2})
 	if err != nil {
 		ln.Close()
 		return err

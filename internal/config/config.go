@@ -33,6 +33,7 @@ type Config struct {
 	LogFormat       string         // text or json
 	IntakePerMinute int            // public submissions a minute per address (0 = no limit)
 	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
+	RunLease        time.Duration  // a placement run's lease; a dead process's runs fail after it
 	Metrics         bool           // serve GET /metrics (Prometheus text format)
 	MetricsAllow    []netip.Prefix // addresses that may read /metrics
 	Mail            mail.Config
@@ -77,6 +78,7 @@ func Defaults() Config {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		IntakePerMinute: 20,
+		RunLease:        time.Minute,
 		MetricsAllow:    []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
 		Mail:            mail.Config{Port: 25, TLS: "starttls", From: "Styrkedjan <noreply@styrkedjan.invalid>"},
 	}
@@ -112,6 +114,7 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 		c.TrustedProxies, _ = parsePrefixes(v) // a bad value is reported by Validate
 		c.trustedProxiesEnv = v
 	}
+	fs.DurationVar(&c.RunLease, "run-lease", envDur(getenv, "RUN_LEASE", c.RunLease), "lease of a placement run: another server fails the runs of one that died once their lease runs out (env STYRKEDJAN_RUN_LEASE)")
 	fs.BoolVar(&c.Metrics, "metrics", env("METRICS", strconv.FormatBool(c.Metrics)) == "true", "serve GET /metrics in the Prometheus text format to --metrics-allow (env STYRKEDJAN_METRICS)")
 	fs.Func("metrics-allow", "comma-separated addresses or CIDR ranges that may read /metrics; default the loopback addresses (env STYRKEDJAN_METRICS_ALLOW)", func(v string) error {
 		p, err := parsePrefixes(v)
@@ -183,6 +186,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("STYRKEDJAN_METRICS_ALLOW: %w", err))
 		}
 	}
+	if c.RunLease < time.Second {
+		errs = append(errs, errors.New("--run-lease must be at least 1s"))
+	}
 	if c.SessionLifetime < time.Minute || c.SessionIdle < time.Minute {
 		errs = append(errs, errors.New("session lifetime and idle timeout must be at least 1m"))
 	}
@@ -222,6 +228,7 @@ func (c *Config) Print(w io.Writer) {
 		{"log-format", c.LogFormat},
 		{"intake-rate", strconv.Itoa(c.IntakePerMinute)},
 		{"trusted-proxies", fmt.Sprint(c.TrustedProxies)},
+		{"run-lease", c.RunLease.String()},
 		{"metrics", strconv.FormatBool(c.Metrics)},
 		{"metrics-allow", fmt.Sprint(c.MetricsAllow)},
 		{"smtp-host", c.Mail.Host},
