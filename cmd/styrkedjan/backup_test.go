@@ -111,7 +111,8 @@ func TestBackupAndRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Load(ctx, db); err == nil {
+	err = demo.Load(ctx, db)
+	if err == nil {
 		_, err = demo.EnsureCases(ctx, db, 200, 1)
 	}
 	db.Close()
