@@ -166,21 +166,27 @@ func (j *Jobs) Start(ctx context.Context) {
 // its lease runs out and a watchdog, or the next New, marks it failed.
 func (j *Jobs) Wait() { j.wg.Wait() }
 
+// minLease is the shortest job lease, so that a pause of a process (a
+// garbage collection, a busy machine) does not hand a job to another.
+const minLease = 2 * time.Second
+
 // loop runs a job's round at once and then every interval until ctx ends,
-// each round only while this process holds the job's lease. The lease lasts
-// one and a half intervals and the holder renews it each round, so the
-// holder keeps it while it lives and another process takes over at most
-// one and a half intervals after it dies. The lease is released when ctx
-// ends.
+// each round only while this process holds the job's lease. The lease
+// lasts one and a half intervals (at least minLease); the holder renews
+// it at each round and every third of it while a round runs, so the holder
+// keeps it while it lives, and another process takes over at most one
+// lease after it dies. The lease is released when ctx ends, so a clean
+// shutdown hands the job over at once.
 func (j *Jobs) loop(ctx context.Context, job string, every time.Duration, round func() error) {
 	db, log := j.cfg.DB, j.cfg.Log
+	ttl := max(every*3/2, minLease)
 	defer func() {
 		_ = cluster.Release(context.WithoutCancel(ctx), db, job, j.holder)
 	}()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		held, err := cluster.TryLease(ctx, db, job, j.holder, every*3/2)
+		held, err := cluster.TryLease(ctx, db, job, j.holder, ttl)
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
@@ -190,7 +196,10 @@ func (j *Jobs) loop(ctx context.Context, job string, every time.Duration, round 
 		case !held:
 			j.cfg.Metrics.JobRun(job, "skipped")
 		default:
-			if err := round(); err != nil && ctx.Err() == nil {
+			stop := j.renew(ctx, job, ttl)
+			err := round()
+			stop()
+			if err != nil && ctx.Err() == nil {
 				log.Warn(job, "err", err)
 				j.cfg.Metrics.JobRun(job, "error")
 			} else if ctx.Err() == nil {
@@ -203,4 +212,26 @@ func (j *Jobs) loop(ctx context.Context, job string, every time.Duration, round 
 		case <-t.C:
 		}
 	}
+}
+
+// renew renews the job's lease every third of ttl until stop is called.
+func (j *Jobs) renew(ctx context.Context, job string, ttl time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(ttl / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if _, err := cluster.TryLease(ctx, j.cfg.DB, job, j.holder, ttl); err != nil && ctx.Err() == nil {
+				j.cfg.Log.Warn(job+" lease", "err", err)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }

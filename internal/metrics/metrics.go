@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -108,4 +109,17 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(queueWaiting, prometheus.GaugeValue, float64(waiting))
 	ch <- prometheus.MustNewConstMetric(queueFailed, prometheus.GaugeValue, float64(failed))
+}
+
+// JobRuns returns how many rounds of job ended with outcome in this
+// process (for tests and the jobs' own checks).
+func (m *Metrics) JobRuns(job, outcome string) int {
+	if m == nil {
+		return 0
+	}
+	var pb dto.Metric
+	if err := m.jobRuns.WithLabelValues(job, outcome).Write(&pb); err != nil {
+		return 0
+	}
+	return int(pb.GetCounter().GetValue())
 }
