@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -150,4 +151,33 @@ func TestAllowIsSharedAcrossProcesses(t *testing.T) {
 			t.Errorf("after the sweep %d windows left (%v)", left, err)
 		}
 	})
+}
+
+// BenchmarkAllow is the cost a rate limit adds to each public submission:
+// one transaction with an upsert and a read.
+func BenchmarkAllow(b *testing.B) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			var dbURL string
+			if name == "sqlite" {
+				dbURL = "sqlite:" + b.TempDir() + "/bench.db"
+			} else {
+				dbURL = storetest.SchemaURL(b, "bench_cluster")
+			}
+			ctx := context.Background()
+			db, err := store.Open(ctx, dbURL)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			for i := 0; b.Loop(); i++ {
+				if _, err := cluster.Allow(ctx, db, "bench:"+strconv.Itoa(i%100), 1_000_000, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
