@@ -71,6 +71,8 @@ func TestThreeServersOnePostgres(t *testing.T) {
 	_, b := startChild(t, common...)
 	victim, c := startChild(t, common...)
 	bases := []string{a, b, c}
+	began := time.Now()
+	phase := func(what string) { t.Logf("%6.1fs %s", time.Since(began).Seconds(), what) }
 
 	// Sessions: sign in on A, act on B and C with the same cookie.
 	jar, _ := cookiejar.New(nil)
@@ -166,7 +168,7 @@ func TestThreeServersOnePostgres(t *testing.T) {
 		mu.Lock()
 		n = len(acked)
 		mu.Unlock()
-		if stage != "queued" && n >= 60 {
+		if stage != "queued" && n >= 30 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -183,7 +185,7 @@ func TestThreeServersOnePostgres(t *testing.T) {
 	if len(refused) > 0 {
 		t.Fatalf("%d submissions refused, first: %s", len(refused), refused[0])
 	}
-	t.Logf("%d complaints acknowledged by three processes, one killed mid-burst", len(acked))
+	phase(fmt.Sprintf("%d complaints acknowledged by three processes, one killed mid-burst", len(acked)))
 
 	// Every acknowledged complaint's receipt arrives exactly once. A mail
 	// the killed process had claimed waits for its lease (two minutes).
@@ -223,6 +225,7 @@ func TestThreeServersOnePostgres(t *testing.T) {
 			}
 		}
 	}
+	phase(fmt.Sprintf("%d receipts delivered", len(got)))
 	for email, ref := range want {
 		if got[email] != 1 {
 			t.Errorf("receipt of %s to %s arrived %d times, want once", ref, email, got[email])
@@ -248,14 +251,17 @@ func TestThreeServersOnePostgres(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	phase("the killed process's run failed")
 	for _, id := range rounds[1:] {
 		waitRunDone(t, db, id, 1)
 	}
+	phase("the other runs done once")
 	// The failed round can be rerun, on a survivor.
 	if r := post(b, fmt.Sprintf("/placement/rounds/%d/run", rounds[0])); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("rerun the failed round on B: %d", r.StatusCode)
 	}
 	waitRunDone(t, db, rounds[0], 1)
+	phase("the failed round rerun on B")
 
 	// An API client's own limit holds across the surviving processes.
 	passed := 0
@@ -346,7 +352,7 @@ func waitRunDone(t *testing.T, db *store.DB, roundID int64, want int) {
 }
 
 // copyRounds creates n copies of the demo's placement round without runs;
-// the first has 40 times the applicants, so that its run takes a while.
+// the first has 20 times the applicants, so that its run takes a while.
 func copyRounds(t *testing.T, db *store.DB, n int) []int64 {
 	t.Helper()
 	ctx := auth.WithPrincipal(context.Background(), auth.System)
@@ -365,7 +371,7 @@ func copyRounds(t *testing.T, db *store.DB, n int) []int64 {
 		if i == 0 {
 			var sb strings.Builder
 			sb.WriteString(lines[0] + "\n")
-			for k := range 40 {
+			for k := range 20 {
 				for _, l := range lines[1:] {
 					id, rest, _ := strings.Cut(l, ",")
 					fmt.Fprintf(&sb, "%s-%d,%s\n", id, k, rest)
