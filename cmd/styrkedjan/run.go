@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -19,6 +20,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/jobs"
+	"github.com/styrkedjan/styrkedjan/internal/metrics"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
@@ -52,7 +54,7 @@ for a Swedish school organizer.
 Usage: styrkedjan <command> [flags]
 
 Commands:
-  demo                 run with an embedded SQLite database and a demo organizer
+  demo                 run with the demo organizer (SQLite in data/, or --db URL)
   serve                run the web server (--db sqlite:PATH or postgres://...)
   migrate              apply database migrations
   import units|people  import units or people from a CSV file
@@ -67,6 +69,8 @@ Commands:
   client add           register an API client (e-service platform); prints its token once
   client list          list API clients, their scopes and limits
   client revoke        end an API client's token
+  backup               write an online copy of a SQLite database (PostgreSQL: pg_dump)
+  restore              put a backup in place of a SQLite database (servers stopped)
   config               print the effective configuration, secrets masked
   version              print the version
 
@@ -100,6 +104,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = runUser(ctx, e, rest)
 	case "client":
 		err = runClient(ctx, e, rest)
+	case "backup":
+		err = runBackup(ctx, e, rest)
+	case "restore":
+		err = runRestore(ctx, e, rest)
 	case "config":
 		err = runConfig(e, rest)
 	case "version", "--version":
@@ -224,6 +232,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	addr := fs.String("addr", defaults.Addr, "listen address HOST:PORT")
 	dataDir := fs.String("data", "data", "folder for the SQLite database")
 	cases := fs.Int("cases", 0, "generate more fictional complaint cases until the database holds at least `N` (a new demo has a year of them)")
+	dbURL := fs.String("db", "", "load the demo into this database instead (sqlite:PATH or postgres://...; migrated first); --data is then unused")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -233,11 +242,16 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	cfg := defaults
 	cfg.Addr = *addr
 	cfg.DB = "sqlite:" + filepath.Join(*dataDir, "styrkedjan.db")
+	if *dbURL != "" {
+		cfg.DB = *dbURL
+	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
-	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
-		return fmt.Errorf("create data folder: %w", err)
+	if *dbURL == "" {
+		if err := os.MkdirAll(*dataDir, 0o750); err != nil {
+			return fmt.Errorf("create data folder: %w", err)
+		}
 	}
 	log := newLogger(cfg, e.stderr)
 	db, err := openDB(ctx, cfg.DB)
@@ -277,7 +291,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		}
 	}
 	return serve(ctx, e, cfg, db, log, func(url string) {
-		fmt.Fprintf(e.stdout, "\nDemo database: %s\nDemo accounts (password %q for all):\n", cfg.DB, demo.Password)
+		fmt.Fprintf(e.stdout, "\nDemo database: %s\nDemo accounts (password %q for all):\n", store.Redact(cfg.DB), demo.Password)
 		for _, a := range append(demo.Accounts, demo.MoreAccounts...) {
 			fmt.Fprintf(e.stdout, "  %-11s %-36s %s\n", a.Role, a.Email, a.Does)
 		}
@@ -309,7 +323,9 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	}
 	// The background work is prepared before the server takes requests:
 	// placement runs a crash or kill left running are marked failed here.
-	bgJobs, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log, Mail: cfg.Mail, PublicURL: publicURL})
+	mx := metrics.New(db)
+	bgJobs, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log, Mail: cfg.Mail, PublicURL: publicURL, Metrics: mx,
+		RunLease: cfg.RunLease, WatchdogEvery: cfg.RunLease / 2})
 	if err != nil {
 		ln.Close()
 		return err
@@ -318,7 +334,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 		PublicURL: publicURL, MinGroup: cfg.MinGroup, SessionLifetime: cfg.SessionLifetime,
 		SessionIdle: cfg.SessionIdle, SecureCookies: cfg.SecureCookies, Version: version, WakeMailer: bgJobs.WakeMailer,
 		IntakePerMinute: cfg.IntakePerMinute, TrustedProxies: cfg.TrustedProxies, Placement: bgJobs.Placement(),
-		DiskPaths: diskPaths(cfg.DB),
+		DiskPaths: diskPaths(cfg.DB), Metrics: mx, MetricsAllow: metricsAllow(cfg),
 	}
 	if err := withSSO(&opts, cfg.SSO, publicURL); err != nil {
 		ln.Close()
@@ -366,6 +382,14 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 		err = nil
 	}
 	return err
+}
+
+// metricsAllow is who may read /metrics: nobody unless --metrics is on.
+func metricsAllow(cfg config.Config) []netip.Prefix {
+	if !cfg.Metrics {
+		return nil
+	}
+	return cfg.MetricsAllow
 }
 
 func runMigrate(ctx context.Context, e env, args []string) error {

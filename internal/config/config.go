@@ -34,10 +34,14 @@ type Config struct {
 	LogFormat       string         // text or json
 	IntakePerMinute int            // public submissions a minute per address (0 = no limit)
 	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
+	RunLease        time.Duration  // a placement run's lease; a dead process's runs fail after it
+	Metrics         bool           // serve GET /metrics (Prometheus text format)
+	MetricsAllow    []netip.Prefix // addresses that may read /metrics
 	Mail            mail.Config
 	SSO             SSO // single sign-on (sso.go)
 
 	trustedProxiesEnv string // as given in the environment, for Validate
+	metricsAllowEnv   string
 }
 
 // parsePrefixes reads "10.0.0.0/8, 192.0.2.7" into prefixes; a bare
@@ -76,6 +80,8 @@ func Defaults() Config {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		IntakePerMinute: 20,
+		RunLease:        time.Minute,
+		MetricsAllow:    []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
 		Mail:            mail.Config{Port: 25, TLS: "starttls", From: "Styrkedjan <noreply@styrkedjan.invalid>"},
 		SSO:             SSO{Scopes: "email profile", GuardianScopes: "profile", GuardianPINClaim: sso.PersonalNumberClaim, LocalPasswords: true},
 	}
@@ -110,6 +116,17 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 	if v := getenv("STYRKEDJAN_TRUSTED_PROXIES"); v != "" {
 		c.TrustedProxies, _ = parsePrefixes(v) // a bad value is reported by Validate
 		c.trustedProxiesEnv = v
+	}
+	fs.DurationVar(&c.RunLease, "run-lease", envDur(getenv, "RUN_LEASE", c.RunLease), "lease of a placement run: another server fails the runs of one that died once their lease runs out (env STYRKEDJAN_RUN_LEASE)")
+	fs.BoolVar(&c.Metrics, "metrics", env("METRICS", strconv.FormatBool(c.Metrics)) == "true", "serve GET /metrics in the Prometheus text format to --metrics-allow (env STYRKEDJAN_METRICS)")
+	fs.Func("metrics-allow", "comma-separated addresses or CIDR ranges that may read /metrics; default the loopback addresses (env STYRKEDJAN_METRICS_ALLOW)", func(v string) error {
+		p, err := parsePrefixes(v)
+		c.MetricsAllow = p
+		return err
+	})
+	if v := getenv("STYRKEDJAN_METRICS_ALLOW"); v != "" {
+		c.MetricsAllow, _ = parsePrefixes(v) // a bad value is reported by Validate
+		c.metricsAllowEnv = v
 	}
 	fs.StringVar(&c.Mail.Host, "smtp-host", env("SMTP_HOST", c.Mail.Host), "SMTP server; empty keeps mail queued in the outbox")
 	fs.Func("smtp-port", "SMTP port (env STYRKEDJAN_SMTP_PORT)", intFlag(&c.Mail.Port, 1, 65535))
@@ -168,6 +185,14 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("STYRKEDJAN_TRUSTED_PROXIES: %w", err))
 		}
 	}
+	if c.metricsAllowEnv != "" {
+		if _, err := parsePrefixes(c.metricsAllowEnv); err != nil {
+			errs = append(errs, fmt.Errorf("STYRKEDJAN_METRICS_ALLOW: %w", err))
+		}
+	}
+	if c.RunLease < time.Second {
+		errs = append(errs, errors.New("--run-lease must be at least 1s"))
+	}
 	if c.SessionLifetime < time.Minute || c.SessionIdle < time.Minute {
 		errs = append(errs, errors.New("session lifetime and idle timeout must be at least 1m"))
 	}
@@ -208,6 +233,9 @@ func (c *Config) Print(w io.Writer) {
 		{"log-format", c.LogFormat},
 		{"intake-rate", strconv.Itoa(c.IntakePerMinute)},
 		{"trusted-proxies", fmt.Sprint(c.TrustedProxies)},
+		{"run-lease", c.RunLease.String()},
+		{"metrics", strconv.FormatBool(c.Metrics)},
+		{"metrics-allow", fmt.Sprint(c.MetricsAllow)},
 		{"smtp-host", c.Mail.Host},
 		{"smtp-port", strconv.Itoa(c.Mail.Port)},
 		{"smtp-user", c.Mail.Username},

@@ -11,6 +11,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/jobs"
+	"github.com/styrkedjan/styrkedjan/internal/metrics"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
@@ -152,5 +153,71 @@ func TestNewFailsInterruptedPlacementRuns(t *testing.T) {
 		if j.Placement() == nil {
 			t.Fatal("no placement service")
 		}
+	})
+}
+
+// Two processes' jobs on one database: each job's round runs in one of
+// them at a time (the other skips while the lease is held), and when the
+// holder stops, the other takes the job over.
+func TestJobsRunInOneProcessAtATime(t *testing.T) {
+	storetest.EachURL(t, func(t *testing.T, dbURL string) {
+		ctx := context.Background()
+		open := func() *store.DB {
+			db, err := store.Open(ctx, dbURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+		db1, db2 := open(), open()
+		if _, err := db1.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Load(ctx, db1); err != nil {
+			t.Fatal(err)
+		}
+		catalog, err := i18n.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := func(db *store.DB) (*jobs.Jobs, *metrics.Metrics, context.CancelFunc) {
+			m := metrics.New(db)
+			j, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: quiet(), PublicURL: "https://styrkedjan.example", Metrics: m,
+				AuthSweepEvery: 40 * time.Millisecond, CaseSweepEvery: 40 * time.Millisecond, WatchdogEvery: 40 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			run, stop := context.WithCancel(ctx)
+			j.Start(run)
+			return j, m, stop
+		}
+		j1, m1, stop1 := start(db1)
+		j2, m2, stop2 := start(db2)
+		defer stop2()
+		eventually(t, "rounds in both processes", func() bool {
+			return m1.JobRuns(jobs.JobCaseSweep, "ok")+m1.JobRuns(jobs.JobCaseSweep, "skipped") >= 5 &&
+				m2.JobRuns(jobs.JobCaseSweep, "ok")+m2.JobRuns(jobs.JobCaseSweep, "skipped") >= 5
+		})
+		for _, job := range []string{jobs.JobAuthSweep, jobs.JobCaseSweep, jobs.JobDigest, jobs.JobWatchdog} {
+			ok1, ok2 := m1.JobRuns(job, "ok"), m2.JobRuns(job, "ok")
+			if (ok1 > 0) == (ok2 > 0) {
+				t.Errorf("%s: %d rounds in the first process, %d in the second; want one process only", job, ok1, ok2)
+			}
+			if e := m1.JobRuns(job, "error") + m2.JobRuns(job, "error"); e > 0 {
+				t.Errorf("%s: %d rounds failed", job, e)
+			}
+		}
+		// The holder of the case sweep stops: the other takes it over.
+		holder, other, stopHolder, jHolder := m1, m2, stop1, j1
+		if m2.JobRuns(jobs.JobCaseSweep, "ok") > 0 {
+			holder, other, stopHolder, jHolder = m2, m1, stop2, j2
+		}
+		_ = holder
+		stopHolder()
+		jHolder.Wait()
+		before := other.JobRuns(jobs.JobCaseSweep, "ok")
+		eventually(t, "the take-over", func() bool { return other.JobRuns(jobs.JobCaseSweep, "ok") > before })
+		stop1()
 	})
 }

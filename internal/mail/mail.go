@@ -124,3 +124,11 @@ func recent(ctx context.Context, q store.Q) ([]Entry, error) {
 	}
 	return list, nil
 }
+
+// QueueDepth counts the outbox: messages waiting to be sent (queued or
+// retrying) and messages given up on, for monitoring.
+func QueueDepth(ctx context.Context, q store.Q) (waiting, failed int, err error) {
+	err = q.QueryRow(ctx, `SELECT COUNT(CASE WHEN failed_at IS NULL THEN 1 END), COUNT(failed_at)
+		FROM outbox WHERE sent_at IS NULL`).Scan(&waiting, &failed)
+	return waiting, failed, err
+}

@@ -46,11 +46,15 @@ type apiReceipt struct {
 // API client (auth.SubmitComplaints) is limited by its own rate instead of
 // its address's, since a platform sends everyone's complaints from one.
 func (s *Server) apiSubmitComplaint(w http.ResponseWriter, r *http.Request) error {
-	allowed := false
+	var allowed bool
+	var err error
 	if p := auth.FromContext(r.Context()); p.IsClient() && p.Can(auth.SubmitComplaints) {
-		allowed = s.clientLimits.allow(p.ClientID, p.ClientPerMinute)
+		allowed, err = s.clientAllowed(r, p.ClientID, p.ClientPerMinute)
 	} else {
-		allowed = s.intakeLimiter.allow(clientNetwork(r))
+		allowed, err = s.intakeAllowed(r)
+	}
+	if err != nil {
+		return err
 	}
 	if !allowed {
 		w.Header().Set("Retry-After", "60")

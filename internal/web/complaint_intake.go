@@ -145,7 +145,9 @@ const (
 // submitComplaint registers a submission from the form and sends the filer
 // to the private follow-up page, which first shows the receipt.
 func (s *Server) submitComplaint(w http.ResponseWriter, r *http.Request) error {
-	if !s.intakeLimiter.allow(clientNetwork(r)) {
+	if ok, err := s.intakeAllowed(r); err != nil {
+		return err
+	} else if !ok {
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
 	return s.intake(w, r, "web")
@@ -284,7 +286,9 @@ func (s *Server) followUpPage(w http.ResponseWriter, r *http.Request, vals map[s
 }
 
 func (s *Server) followUpReply(w http.ResponseWriter, r *http.Request) error {
-	if !s.intakeLimiter.allow(clientNetwork(r)) {
+	if ok, err := s.intakeAllowed(r); err != nil {
+		return err
+	} else if !ok {
 		return app.Errorf(app.ETHROTTLED, "public.err_throttled")
 	}
 	vals := map[string]string{}

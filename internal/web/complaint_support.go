@@ -2,84 +2,26 @@ package web
 
 import (
 	"context"
-	"sync"
+	"net/http"
+	"strconv"
 	"time"
 
-	"golang.org/x/time/rate"
-
+	"github.com/styrkedjan/styrkedjan/internal/cluster"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
 
-// limiter is a per-address rate limit for the public intake, so one
-// address cannot flood the registry. Idle entries are forgotten.
-type limiter struct {
-	mu    sync.Mutex
-	every rate.Limit
-	burst int
-	byIP  map[string]*limiterEntry
+// intakeAllowed counts a public submission or follow-up reply against
+// its client network's limit (Options.IntakePerMinute a minute) in the
+// database, so that the limit holds across several server processes.
+func (s *Server) intakeAllowed(r *http.Request) (bool, error) {
+	return cluster.Allow(r.Context(), s.db, "intake:"+clientNetwork(r), s.opts.IntakePerMinute, time.Now())
 }
 
-type limiterEntry struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-// newLimiter allows perMinute requests a minute per address, in bursts of
-// burst; perMinute 0 disables the limit.
-func newLimiter(perMinute, burst int) *limiter {
-	return &limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, byIP: map[string]*limiterEntry{}}
-}
-
-func (l *limiter) allow(ip string) bool {
-	if l.every == 0 {
-		return true
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if len(l.byIP) > 10000 {
-		for k, e := range l.byIP {
-			if now.Sub(e.seen) > 10*time.Minute {
-				delete(l.byIP, k)
-			}
-		}
-	}
-	e, ok := l.byIP[ip]
-	if !ok {
-		e = &limiterEntry{lim: rate.NewLimiter(l.every, l.burst)}
-		l.byIP[ip] = e
-	}
-	e.seen = now
-	return e.lim.AllowN(now, 1)
-}
-
-// clientLimits holds each API client's own intake limit: perMinute a
-// minute in bursts of as many, a limiter per client, replaced when the
-// operator changes the rate.
-type clientLimits struct {
-	mu   sync.Mutex
-	byID map[int64]*clientLimit
-}
-
-type clientLimit struct {
-	lim       *rate.Limiter
-	perMinute int
-}
-
-func (c *clientLimits) allow(id int64, perMinute int) bool {
-	perMinute = max(perMinute, 1)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.byID == nil {
-		c.byID = map[int64]*clientLimit{}
-	}
-	e, ok := c.byID[id]
-	if !ok || e.perMinute != perMinute {
-		e = &clientLimit{rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute), perMinute}
-		c.byID[id] = e
-	}
-	return e.lim.Allow()
+// clientAllowed counts an API client's submission against the client's
+// own limit (its per_minute), shared by the processes like intakeAllowed.
+func (s *Server) clientAllowed(r *http.Request, id int64, perMinute int) (bool, error) {
+	return cluster.Allow(r.Context(), s.db, "client:"+strconv.FormatInt(id, 10), max(perMinute, 1), time.Now())
 }
 
 // handlerLabel names the role that handles a case, for the filer: "Rektor

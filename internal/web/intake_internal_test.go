@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 )
 
 // The JSON intake holds at most three of the largest bodies at once (the
@@ -70,12 +71,17 @@ func TestClientNetwork(t *testing.T) {
 		}
 	}
 	// And the intake's limiter counts them so.
-	s := &Server{intakeLimiter: newLimiter(1, 1)}
+	s := &Server{db: storetest.SQLite(t), opts: Options{IntakePerMinute: 1}}
 	a := httptest.NewRequest("POST", "/complaints", nil)
 	a.RemoteAddr = "[2001:db8:1:2::1]:1"
 	b := httptest.NewRequest("POST", "/complaints", nil)
 	b.RemoteAddr = "[2001:db8:1:2::2]:1"
-	if !s.intakeLimiter.allow(clientNetwork(a)) || s.intakeLimiter.allow(clientNetwork(b)) {
+	okA, errA := s.intakeAllowed(a)
+	okB, errB := s.intakeAllowed(b)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if !okA || okB {
 		t.Error("two addresses of one /64 were limited apart")
 	}
 }

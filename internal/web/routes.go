@@ -19,6 +19,10 @@ const (
 	SignedIn    auth.Permission = "signed-in"    // any signed-in person, whatever the role
 	PrivateLink auth.Permission = "private-link" // anyone holding the private link in the path
 	Guardian    auth.Permission = "guardian"     // a guardian signed in with e-identification (no staff role)
+	// MetricsAddress: no one signed in or not, only callers from the
+	// addresses of Options.MetricsAllow (monitoring), and only when
+	// metrics are enabled; everyone else gets 403.
+	MetricsAddress auth.Permission = "metrics-address"
 )
 
 // PublicOr is the rule of a route open to everyone that shows the holders
@@ -80,6 +84,7 @@ func (s *Server) routes() []route {
 		{"POST /password/reset/{token}", PrivateLink, page, s.reset, nil},
 		{"POST /language", Public, page, s.setLanguage, nil},
 		{"GET /healthz", Public, raw, nil, s.healthz},
+		{"GET /metrics", MetricsAddress, page, s.metrics, nil},
 		{"GET /static/{file}", Public, raw, nil, s.views.serveStatic},
 		// Complaints and feedback from anyone, no login; followed by private link.
 		{"GET /complaints/new", Public, page, s.complaintForm, nil},
@@ -363,6 +368,8 @@ func (s *Server) guardPeople(rt route) handlerFunc {
 		return s.signedIn(rt.handle)
 	case rt.Permission == Guardian:
 		return s.guardian(rt.handle)
+	case rt.Permission == MetricsAddress:
+		return s.fromMetricsAddress(rt.handle)
 	case slices.Contains(auth.Permissions, rt.Permission):
 		return s.allow(rt.Permission, rt.handle)
 	}

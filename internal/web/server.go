@@ -20,6 +20,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
+	"github.com/styrkedjan/styrkedjan/internal/metrics"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 	"github.com/styrkedjan/styrkedjan/internal/sso"
 	"github.com/styrkedjan/styrkedjan/internal/store"
@@ -62,6 +63,11 @@ type Options struct {
 	// NoPasswords turns local password sign-in off (the sign-in page
 	// offers single sign-on only; forgot and reset links are refused).
 	NoPasswords bool
+	// Metrics records requests (nil: nothing is recorded). GET /metrics
+	// serves it only when MetricsAllow is not empty, and only to callers
+	// from those addresses (after --trusted-proxies).
+	Metrics      *metrics.Metrics
+	MetricsAllow []netip.Prefix
 }
 
 // DefaultMinFreeDisk is the free space /healthz asks for by default:
@@ -83,10 +89,8 @@ type Server struct {
 	opts     Options
 	views    *views
 
-	intakeLimiter *limiter
-	clientLimits  clientLimits        // API clients' own intake limits
-	intakeBytes   *semaphore.Weighted // JSON intake bodies being read and decoded at once
-	placement     PlacementRunner     // starts placement runs in the background
+	intakeBytes *semaphore.Weighted // JSON intake bodies being read and decoded at once
+	placement   PlacementRunner     // starts placement runs in the background
 }
 
 // New builds the server and its routes. It starts no background work:
@@ -118,8 +122,7 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = opts.SecureCookies
 	s := &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v,
-		intakeLimiter: newLimiter(opts.IntakePerMinute, max(opts.IntakePerMinute, 1)),
-		intakeBytes:   semaphore.NewWeighted(intakeBytesInFlight), placement: opts.Placement}
+		intakeBytes: semaphore.NewWeighted(intakeBytesInFlight), placement: opts.Placement}
 	sm.ErrorFunc = s.sessionError
 	return s, nil
 }

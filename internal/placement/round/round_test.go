@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
@@ -728,6 +729,49 @@ func TestSaveNetworkRefusesGzipBomb(t *testing.T) {
 		}
 		if n := count(t, db, "SELECT COUNT(*) FROM placement_networks"); n != 0 {
 			t.Errorf("%d networks stored", n)
+		}
+	})
+}
+
+// Several processes (issue 13): a process starting up, or the watchdog,
+// fails only runs whose lease ran out, never a run another live process
+// is executing and renewing; and the database allows one running run per
+// round even when two processes start one at the same moment.
+func TestLeasedRunsOfLiveProcessesStay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := system()
+		live, err := round.Create(ctx, db, f.draft())
+		if err != nil {
+			t.Fatal(err)
+		}
+		dead, err := round.Create(ctx, db, f.draft())
+		if err != nil {
+			t.Fatal(err)
+		}
+		insert := func(roundID int64, lease time.Time) int64 {
+			var id int64
+			if err := db.QueryRow(context.Background(), `INSERT INTO placement_runs (round_id, kind, status, stage, instance, started_at, lease_until)
+				VALUES (?, 'main', 'running', 'distances', 'other-process', ?, ?) RETURNING id`, roundID, store.Now(), lease).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		liveRun := insert(live, store.Now().Add(time.Minute))
+		deadRun := insert(dead, store.Now().Add(-time.Second))
+		if _, err := round.NewService(context.Background(), db, nil); err != nil { // another process starts
+			t.Fatal(err)
+		}
+		if r, _ := round.GetRun(ctx, db, live, liveRun); r.Status != round.StatusRunning {
+			t.Errorf("a live process's leased run became %s when another process started", r.Status)
+		}
+		if r, _ := round.GetRun(ctx, db, dead, deadRun); r.Status != round.StatusFailed || r.Error != round.ErrInterrupted {
+			t.Errorf("a run whose lease ran out is %s (%q), want failed", r.Status, r.Error)
+		}
+		// The database itself refuses a second running run of a round.
+		if _, err := db.Exec(context.Background(), `INSERT INTO placement_runs (round_id, kind, status, instance, started_at)
+			VALUES (?, 'main', 'running', 'third-process', ?)`, live, store.Now()); !errors.Is(err, store.ErrAlreadyExists) {
+			t.Errorf("a second running run of one round: %v, want refused", err)
 		}
 	})
 }

@@ -126,18 +126,33 @@ func Runs(ctx context.Context, q store.Q, roundID int64) ([]*Run, error) {
 	return out, store.Normalize(rows.Err())
 }
 
-// FailInterrupted marks runs still 'running' that no live process owns
-// (any instance but keep) as failed, so they can be rerun. Call it at
-// startup; NewService does.
+// DefaultLeaseTTL is how long a run's lease lasts without renewal: the
+// process executing a run renews it every third of that, so a run whose
+// lease ran out was left by a process that died.
+const DefaultLeaseTTL = time.Minute
+
+// FailInterrupted marks runs still 'running' that no live process owns as
+// failed, so they can be rerun: runs of other instances than keep whose
+// lease has run out (a process killed mid-run stops renewing it), and
+// runs without a lease (those of Offline services and from before
+// leases). A run left by a dead process is thus failed, never taken over
+// and never run twice. NewService calls it, and the jobs' watchdog calls
+// it in one process at a time, so that the processes still running fail
+// the runs of one that died.
 func FailInterrupted(ctx context.Context, q store.Q, keep string) (int, error) {
+	now := store.Now()
 	res, err := q.Exec(ctx, `UPDATE placement_runs SET status = ?, error = ?, finished_at = ?
-		WHERE status = ? AND instance <> ?`, StatusFailed, ErrInterrupted, store.Now(), StatusRunning, keep)
+		WHERE status = ? AND instance <> ? AND (lease_until IS NULL OR lease_until < ?)`,
+		StatusFailed, ErrInterrupted, now, StatusRunning, keep, now)
 	if err != nil {
 		return 0, err
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
+
+// Instance is this service's name on the runs it executes.
+func (s *Service) Instance() string { return s.instance }
 
 // Service runs placement rounds in the background of a server process.
 type Service struct {
@@ -146,6 +161,9 @@ type Service struct {
 	log      *slog.Logger
 	// CacheDir, when set, keeps walking-distance matrices on disk.
 	CacheDir string
+	// LeaseTTL is the lease of the runs this service executes (renewed
+	// every third of it); 0, as for Offline, leaves runs without a lease.
+	LeaseTTL time.Duration
 
 	wg     sync.WaitGroup
 	mu     sync.Mutex
@@ -164,7 +182,7 @@ func NewService(ctx context.Context, db *store.DB, log *slog.Logger) (*Service, 
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{db: db, instance: hex.EncodeToString(b), log: log, graphs: map[int64]loadedGraph{}}
+	s := &Service{db: db, instance: hex.EncodeToString(b), log: log, graphs: map[int64]loadedGraph{}, LeaseTTL: DefaultLeaseTTL}
 	n, err := FailInterrupted(ctx, db, s.instance)
 	if err != nil {
 		return nil, err
@@ -270,6 +288,11 @@ func (s *Service) begin(ctx context.Context, q store.Q, roundID int64, kind stri
 		if running > 0 {
 			return app.Errorf(app.ECONFLICT, "placementweb.err.running")
 		}
+		var lease *time.Time
+		if s.LeaseTTL > 0 {
+			l := store.Now().Add(s.LeaseTTL)
+			lease = &l
+		}
 		var base *int64
 		stored := kind
 		if kind != KindMain {
@@ -278,9 +301,14 @@ func (s *Service) begin(ctx context.Context, q store.Q, roundID int64, kind stri
 		if kind == KindRecheck {
 			stored = KindWhatIf
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO placement_runs (round_id, kind, recheck, engine, capacities, base_run_id, status, stage, instance, started_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, roundID, stored, kind == KindRecheck, placement.Engine, caps.encode(), base,
-			StatusRunning, "queued", s.instance, store.Now()).Scan(&id); err != nil {
+		// The unique index placement_runs_one_running refuses a second
+		// running run that another process started at the same moment.
+		if err := tx.QueryRow(ctx, `INSERT INTO placement_runs (round_id, kind, recheck, engine, capacities, base_run_id, status, stage, instance, started_at, lease_until)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, roundID, stored, kind == KindRecheck, placement.Engine, caps.encode(), base,
+			StatusRunning, "queued", s.instance, store.Now(), lease).Scan(&id); err != nil {
+			if errors.Is(err, store.ErrAlreadyExists) {
+				return app.Errorf(app.ECONFLICT, "placementweb.err.running")
+			}
 			return err
 		}
 		return audit.Log(ctx, tx, audit.Create, "placement_run", strconv.FormatInt(id, 10), fmt.Sprintf("round %d, %s", roundID, kind))
@@ -311,6 +339,10 @@ func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err erro
 	var kind, caps string
 	if err := q.QueryRow(ctx, "SELECT round_id, kind, capacities FROM placement_runs WHERE id = ?", runID).Scan(&roundID, &kind, &caps); err != nil {
 		return err
+	}
+	if db, ok := q.(*store.DB); ok && s.LeaseTTL > 0 {
+		stop := s.renew(ctx, db, runID)
+		defer stop()
 	}
 	r, err := Get(ctx, q, roundID)
 	if err != nil {
@@ -361,6 +393,30 @@ func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err erro
 		}
 		return nil
 	})
+}
+
+// renew keeps the run's lease while it executes, renewing it every third
+// of LeaseTTL until the returned stop is called.
+func (s *Service) renew(ctx context.Context, db *store.DB, runID int64) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(s.LeaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if _, err := db.Exec(ctx, "UPDATE placement_runs SET lease_until = ? WHERE id = ? AND status = ? AND instance = ?",
+				store.Now().Add(s.LeaseTTL), runID, StatusRunning, s.instance); err != nil && ctx.Err() == nil {
+				s.log.Warn("placement run lease", "run", runID, "err", err)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 func saveResults(ctx context.Context, tx *store.Tx, runID int64, out *batch.Output) error {
