@@ -61,7 +61,7 @@ func (r *Report) WritePDF(w io.Writer, l *i18n.Localizer) error {
 	title := l.T("report.title")
 	d := export.NewPDF(export.PDFOptions{Title: title, Author: r.Organizer, Subject: r.Period.String(), Lang: l.Lang, Created: r.Generated,
 		FooterLeft: r.Organizer + " – " + title + " " + r.Period.String(),
-		PageLabel: func(page int, pages string) string {
+		PageLabel: func(page, pages string) string {
 			return l.T("report.page", "Page", page, "Pages", pages)
 		}})
 	source := func() {
