@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html"
@@ -117,7 +118,7 @@ func (h *htmlDoc) labelValue(label, value string) {
 func (h *htmlDoc) figure(f Figure) {
 	h.close()
 	fmt.Fprintf(&h.b, `<figure><img alt="%s" src="data:image/svg+xml;base64,%s">`, html.EscapeString(f.Alt),
-		base64.StdEncoding.EncodeToString(f.SVG))
+		base64.StdEncoding.EncodeToString(sansSVG(f.SVG)))
 	if f.Caption != "" {
 		fmt.Fprintf(&h.b, "<figcaption>%s</figcaption>", text(f.Caption))
 	}
@@ -205,8 +206,8 @@ p.small{font-size:8pt}
 .muted{color:#4a5360}
 ul{margin:0 0 2mm;padding-left:5mm}
 li{margin:0 0 .8mm}
-table{border-collapse:collapse;width:100%%;margin:1mm 0 2mm;table-layout:fixed}
-th,td{text-align:left;vertical-align:top;padding:.6mm 1mm;border-bottom:.3pt solid #c9ced6;overflow-wrap:anywhere;hyphens:auto}
+table{border-collapse:collapse;width:100%%;margin:1mm 0 2mm}
+th,td{text-align:left;vertical-align:top;padding:.6mm 1mm;border-bottom:.3pt solid #c9ced6;overflow-wrap:break-word}
 thead th{background:#eaeef3;font-weight:bold;border-bottom:.6pt solid #1b1f24;vertical-align:bottom}
 tbody th{font-weight:normal}
 tr{break-inside:avoid;page-break-inside:avoid}
@@ -215,7 +216,7 @@ tr.total th,tr.total td{font-weight:bold;border-top:.6pt solid #1b1f24}
 table.kv{width:100%%;table-layout:auto}
 table.kv td{font-weight:bold;white-space:nowrap}
 figure{margin:2mm 0 3mm;break-inside:avoid}
-figure img{display:block;max-width:100%%;max-height:120mm;margin:0 auto}
+figure img{display:block;width:100%%;height:auto;max-height:110mm;object-fit:contain;margin:0 auto}
 figcaption{font-size:8pt;color:#4a5360}
 `
 
@@ -247,4 +248,19 @@ func footer(o PDFOptions) string {
 	}
 	return `<div style="font-family:'Liberation Sans','DejaVu Sans',Arial,sans-serif;font-size:7.5pt;color:#4a5360;width:100%;margin:0 15mm;display:flex;justify-content:space-between;gap:4mm">` +
 		`<span style="overflow:hidden;white-space:nowrap;text-overflow:ellipsis">` + html.EscapeString(o.FooterLeft) + `</span><span style="white-space:nowrap">` + right + `</span></div>`
+}
+
+// sansSVG gives an SVG without a font of its own the document's sans-serif
+// font (an image does not inherit the page's).
+func sansSVG(svg []byte) []byte {
+	i := bytes.Index(svg, []byte("<svg"))
+	if i < 0 {
+		return svg
+	}
+	end := bytes.IndexByte(svg[i:], '>')
+	if end < 0 || bytes.Contains(svg[i:i+end], []byte("font-family")) {
+		return svg
+	}
+	at := i + len("<svg")
+	return append(append(append([]byte(nil), svg[:at]...), ` font-family="Liberation Sans, DejaVu Sans, Arial, sans-serif"`...), svg[at:]...)
 }
