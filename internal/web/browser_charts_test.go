@@ -82,6 +82,9 @@ func TestBrowserChartsReadable(t *testing.T) {
 		}
 		for _, c := range charts {
 			b.open(c, 200)
+			if strings.Contains(c, "/compensatory/") && !evalJS[bool](b, `[...document.querySelectorAll("text")].some(t => t.textContent === "Centralskolan")`) {
+				t.Errorf("%s: the dots are not named", c)
+			}
 			if problems := evalJS[[]string](b, chartProblems); len(problems) > 0 {
 				t.Errorf("%s at %d px:\n  %s", c, width, strings.Join(problems, "\n  "))
 			}
