@@ -77,10 +77,15 @@ func (p *printer) browser(path string) (context.Context, error) {
 		return p.ctx, nil
 	}
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-extensions", true), chromedp.Flag("block-new-web-contents", true))
+	if os.Geteuid() == 0 {
+		// Chromium refuses its sandbox to root (containers, CI); the page
+		// it prints is the kit's own HTML with a CSP that loads nothing.
+		opts = append(opts, chromedp.NoSandbox)
+	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	if err := chromedp.Do(bctx); err != nil { // starts the browser

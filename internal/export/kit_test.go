@@ -253,3 +253,36 @@ func TestPDFTagged(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPDFTagged prints a board-report-sized document (a title, key
+// figures, a chart and three tables of 20 rows) through the shared
+// Chromium; the first document, which starts the browser, is outside
+// the timing. Without Chromium it measures the fpdf fallback.
+func BenchmarkPDFTagged(b *testing.B) {
+	build := func() *Doc {
+		d := NewPDF(PDFOptions{Title: "Rapport", Lang: "sv", FooterLeft: "Exempelby",
+			PageLabel: func(page, pages string) string { return "Sida " + page + " av " + pages }})
+		d.Title("Rapport till nämnden")
+		for i := range 8 {
+			d.LabelValue(fmt.Sprintf("Nyckeltal %d", i), "12", 9)
+		}
+		d.Figure(Figure{SVG: []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200"><rect width="300" height="40" fill="#1d4f91"/></svg>`), Alt: "Diagram"})
+		for k := range 3 {
+			tbl := Table{Title: fmt.Sprintf("Tabell %d", k), Columns: []string{"Enhet", "Ärenden", "Året innan", "Förändring (%)"}, Numeric: []bool{false, true, true, true}}
+			for i := range 20 {
+				tbl.Rows = append(tbl.Rows, []Cell{Text(fmt.Sprintf("Skola %d", i)), Number(float64(i), 0, "sv"), Number(float64(i+3), 0, "sv"), Text("−5 %")})
+			}
+			d.Table(tbl, TableStyle{})
+		}
+		return d
+	}
+	if _, err := build().Bytes(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := build().Bytes(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
