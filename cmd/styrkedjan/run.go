@@ -18,6 +18,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/config"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/dialogue"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/jobs"
 	"github.com/styrkedjan/styrkedjan/internal/metrics"
@@ -306,6 +307,11 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	catalog, err := i18n.Load()
 	if err != nil {
 		return err
+	}
+	if p := export.ChromiumPath(); p != "" {
+		log.Info("PDFs are printed as tagged documents", "chromium", p)
+	} else {
+		log.Warn("Chromium not found (apt-get install chromium, or set STYRKEDJAN_CHROMIUM): PDFs are written untagged, which public bodies may not publish")
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -30,7 +30,8 @@ import (
 var (
 	ink    = color.RGBA{0x1f, 0x29, 0x33, 0xff}
 	blue   = color.RGBA{0x1d, 0x4f, 0x91, 0xff}
-	grey   = color.RGBA{0x8a, 0x94, 0x9e, 0xff}
+	grey   = color.RGBA{0x8a, 0x94, 0x9e, 0xff} // lines only: 3:1 against white
+	muted  = color.RGBA{0x4a, 0x53, 0x60, 0xff} // grey text: 7.9:1 against white
 	band   = color.RGBA{0xd6, 0xe4, 0xf5, 0xff}
 	orange = color.RGBA{0xb3, 0x54, 0x00, 0xff}
 	green  = color.RGBA{0x1e, 0x7b, 0x3a, 0xff}
@@ -113,14 +114,47 @@ type Doc struct {
 	Lang  string // "en" writes decimal points, every other language commas
 	Title string
 	Desc  string
+	// NotFromZero is said under a chart whose value axis does not start
+	// at zero (e.g. "The vertical axis does not start at zero."), so a
+	// change does not look larger than it is; charts whose axes start at
+	// zero do not show it.
+	NotFromZero string
 }
+
+// noteHeight is the room under a chart for its note.
+const noteHeight = vg.Centimeter * 0.7
 
 // svgOf draws the plots in a grid of cols columns onto one SVG.
 func svgOf(doc Doc, plots []*plot.Plot, cols int, w, h vg.Length) ([]byte, error) {
+	return svgWith(doc, plots, cols, w, h, nil)
+}
+
+// svgWith is svgOf with a drawing step after each plot (e.g. labels placed
+// where they collide with nothing), given the plot's index and canvas.
+func svgWith(doc Doc, plots []*plot.Plot, cols int, w, h vg.Length, after func(i int, p *plot.Plot, c draw.Canvas)) ([]byte, error) {
+	note := ""
+	if doc.NotFromZero != "" {
+		for _, p := range plots {
+			if p.Y.Min > 0 || p.Y.Max < 0 {
+				note = doc.NotFromZero
+			}
+		}
+	}
+	if note != "" {
+		h += noteHeight
+	}
 	c := vgsvg.New(w, h)
 	dc := draw.New(c)
+	if note != "" {
+		sty := draw.TextStyle{Color: muted, Font: font.From(font.Font{Variant: sans}, vg.Points(8)), Handler: plots[0].Title.TextStyle.Handler}
+		dc.FillText(sty, vg.Point{X: vg.Millimeter * 2, Y: vg.Millimeter * 2}, note)
+		dc = draw.Crop(dc, 0, 0, noteHeight, 0)
+	}
 	if len(plots) == 1 {
 		plots[0].Draw(dc)
+		if after != nil {
+			after(0, plots[0], dc)
+		}
 	} else {
 		rows := (len(plots) + cols - 1) / cols
 		grid := make([][]*plot.Plot, rows)
@@ -139,6 +173,9 @@ func svgOf(doc Doc, plots []*plot.Plot, cols int, w, h vg.Length) ([]byte, error
 			for j, p := range grid[i] {
 				if p != nil {
 					p.Draw(canvases[i][j])
+					if after != nil {
+						after(i*cols+j, p, canvases[i][j])
+					}
 				}
 			}
 		}
@@ -203,6 +240,25 @@ func wrap(s string, n int) string {
 		first = next
 	}
 	return first + "\n" + shorten(strings.Join(words[i:], " "), n)
+}
+
+// wrapAll breaks s into lines of about n characters and loses nothing, so
+// titles that differ only at the end (year 6 and year 9) stay apart.
+func wrapAll(s string, n int) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if next := strings.TrimSpace(line + " " + w); len([]rune(next)) > n && line != "" {
+			lines = append(lines, line)
+			line = w
+		} else {
+			line = next
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // shorten cuts s to n characters, the last an ellipsis.

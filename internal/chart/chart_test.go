@@ -170,7 +170,7 @@ func TestAdjustedScattersAndBeforeAfter(t *testing.T) {
 	}
 
 	b, err = ScattersChart(Scatters{Doc: doc, Panels: []ScatterPanel{
-		{Title: "Lärartäthet", Note: "r = 0,42", XLabel: "Föräldrarnas utbildning", Points: []XY{{1.5, 12}, {2.1, 11}, {2.6, 10}}},
+		{Title: "Lärartäthet", Note: "r = 0,42", XLabel: "Föräldrarnas utbildning", Points: []XY{{X: 1.5, Y: 12}, {X: 2.1, Y: 11}, {X: 2.6, Y: 10}}},
 		{Title: "Speciallärare", XLabel: "Föräldrarnas utbildning"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -284,5 +284,66 @@ func TestPairedCharts(t *testing.T) {
 	}
 	if ColumnsSVG(Paired{}) != "" || RowsSVG(Paired{}) != "" {
 		t.Error("a chart with no rows")
+	}
+}
+
+// Small multiples keep their whole titles: two indicators that differ
+// only at the end (year 6 and year 9) are told apart.
+func TestProfileTitlesNotTruncated(t *testing.T) {
+	v := func(x float64) *float64 { return &x }
+	long := "Andel elever som uppnått kunskapskraven i alla ämnen, årskurs "
+	b, err := ProfileChart(Profile{Doc: Doc{Lang: "sv"}, Years: []string{"2023/24", "2024/25"}, Panels: []ProfilePanel{
+		{Title: long + "6", Values: Series{v(80), v(82)}}, {Title: long + "9", Values: Series{v(70), v(75)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parse(t, b)
+	all := strings.Join(d.texts, " ")
+	for _, want := range []string{"årskurs 6", "årskurs 9"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the titles lose %q: %q", want, d.texts)
+		}
+	}
+	if strings.Contains(all, "…") {
+		t.Errorf("a title is cut: %q", d.texts)
+	}
+}
+
+// A value axis that does not start at zero says so under the chart; one
+// that does, does not.
+func TestNotFromZeroSaid(t *testing.T) {
+	v := func(x float64) *float64 { return &x }
+	const note = "Axeln börjar inte på noll."
+	b, err := TrendsChart(Trends{Doc: Doc{Lang: "sv", NotFromZero: note}, Years: []string{"2023/24", "2024/25"},
+		Panels: []TrendPanel{{Title: "Ekbacka", Values: Series{v(80), v(84)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := parse(t, b); d.count(note) != 1 {
+		t.Errorf("no note under a chart from 78 to 86: %q", d.texts)
+	}
+	b, err = ProfileChart(Profile{Doc: Doc{Lang: "sv", NotFromZero: note}, Years: []string{"2023/24", "2024/25"},
+		Panels: []ProfilePanel{{Title: "Andel", Values: Series{v(-2), v(3)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := parse(t, b); d.count(note) != 0 {
+		t.Errorf("a note under a chart whose axis holds zero: %q", d.texts)
+	}
+}
+
+// The compensatory check names its dots, and names of dots close together
+// do not overlap (checked again in the browser with its own font).
+func TestScatterDotsNamed(t *testing.T) {
+	b, err := ScattersChart(Scatters{Doc: Doc{Lang: "sv"}, Panels: []ScatterPanel{{Title: "Lärartäthet", XLabel: "Föräldrarnas utbildning",
+		Points: []XY{{X: 2.0, Y: 10, Label: "Ekbackaskolan"}, {X: 2.02, Y: 10.05, Label: "Kvarnbyskolan"}, {X: 2.5, Y: 12, Label: "Hagaskolan"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parse(t, b)
+	for _, name := range []string{"Ekbackaskolan", "Kvarnbyskolan", "Hagaskolan"} {
+		if d.count(name) != 1 {
+			t.Errorf("the dot of %s is not named: %q", name, d.texts)
+		}
 	}
 }

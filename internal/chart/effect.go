@@ -32,6 +32,9 @@ func BeforeAfterChart(b BeforeAfter) ([]byte, error) {
 	p.Title.Text = wrap(b.Heading, 70)
 	p.Title.TextStyle.Font.Size = 10
 	p.Legend.Left = true // thumbnails first: a wider font than measured does not run into them
+	// The legend sits inside the plot, clear of the title above it.
+	p.Title.Padding = vg.Points(10)
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(6)
 	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: b.Before}, {Value: 1, Label: b.After}})
 	p.X.Min, p.X.Max = -0.25, 1.25
 	lo, hi := math.Inf(1), math.Inf(-1)

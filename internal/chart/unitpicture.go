@@ -1,8 +1,10 @@
 package chart
 
 import (
+	"gonum.org/v1/plot/font"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -96,7 +98,7 @@ func DotChart(d Dots) ([]byte, error) {
 		return nil, err
 	}
 	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font.Variant, lb.TextStyle[i].Font.Size, lb.TextStyle[i].Color = sans, 8, grey
+		lb.TextStyle[i].Font.Variant, lb.TextStyle[i].Font.Size, lb.TextStyle[i].Color = sans, 8, muted
 	}
 	lb.Offset = vg.Point{X: vg.Points(6), Y: -vg.Points(3)}
 	p.Add(lb)
@@ -225,7 +227,7 @@ func ProfileChart(pr Profile) ([]byte, error) {
 			continue
 		}
 		p := newPlot(pr.Lang)
-		p.Title.Text = wrap(row.Title, 32)
+		p.Title.Text = wrapAll(row.Title, 34)
 		p.Title.TextStyle.Font.Size = 8
 		p.X.Tick.Marker = yearTicks(pr.Years)
 		p.X.Min, p.X.Max = -0.3, float64(len(pr.Years))-0.7
@@ -264,7 +266,14 @@ func ProfileChart(pr Profile) ([]byte, error) {
 	}
 	cols := min(3, len(plots))
 	rows := (len(plots) + cols - 1) / cols
-	return svgOf(pr.Doc, plots, cols, vg.Centimeter*18, vg.Length(rows)*vg.Centimeter*4.5)
+	lines := 1
+	for _, p := range plots {
+		lines = max(lines, strings.Count(p.Title.Text, "\n")+1)
+	}
+	for _, p := range plots { // the same height of title in every panel: the plots line up
+		p.Title.Text += strings.Repeat("\n", lines-1-strings.Count(p.Title.Text, "\n"))
+	}
+	return svgOf(pr.Doc, plots, cols, vg.Centimeter*18, vg.Length(rows)*(vg.Centimeter*4.1+vg.Length(lines)*vg.Points(10)))
 }
 
 // Verdicts of an adjusted result: where the actual value lies against the
@@ -299,8 +308,8 @@ func AdjustedChart(a Adjusted) ([]byte, error) {
 		return nil, nil
 	}
 	p := newPlot(a.Lang)
-	p.X.Label.Text = a.XLabel
-	p.Y.Label.Text = a.YLabel
+	p.X.Label.Text = wrapAll(a.XLabel, 60)
+	p.Y.Label.Text = wrapAll(a.YLabel, 40) // a long title runs past a phone's short axis
 	lo, hi := math.Inf(1), math.Inf(-1)
 	groups := map[string]plotter.XYs{}
 	labels := plotter.XYLabels{}
@@ -352,7 +361,7 @@ func AdjustedChart(a Adjusted) ([]byte, error) {
 		return nil, err
 	}
 	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font.Variant, lb.TextStyle[i].Font.Size, lb.TextStyle[i].Color = sans, 7, grey
+		lb.TextStyle[i].Font.Variant, lb.TextStyle[i].Font.Size, lb.TextStyle[i].Color = sans, 7, muted
 	}
 	lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(2)}
 	p.Add(lb)
@@ -377,8 +386,11 @@ type ScatterPanel struct {
 	Points []XY   // none: the panel is drawn without axes
 }
 
-// XY is a point.
-type XY struct{ X, Y float64 }
+// XY is a point, with the name written beside it (may be empty).
+type XY struct {
+	X, Y  float64
+	Label string
+}
 
 // ScattersChart draws s; nil when it has no panels.
 func ScattersChart(s Scatters) ([]byte, error) {
@@ -405,11 +417,92 @@ func ScattersChart(s Scatters) ([]byte, error) {
 			}
 			sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = blue, vg.Points(3), draw.CircleGlyph{}
 			p.Add(sc)
+			// Room around the dots for their names.
+			x0, x1, y0, y1 := plotter.XYRange(xy)
+			dx, dy := math.Max(x1-x0, 1e-9), math.Max(y1-y0, 1e-9)
+			p.X.Min, p.X.Max = x0-dx*0.12, x1+dx*0.3
+			p.Y.Min, p.Y.Max = y0-dy*0.15, y1+dy*0.15
 		}
 		plots = append(plots, p)
 	}
 	if len(plots) == 0 {
 		return nil, nil
 	}
-	return svgOf(s.Doc, plots, len(plots), vg.Centimeter*18, vg.Centimeter*6.5)
+	named := false
+	for _, c := range s.Panels {
+		for _, pt := range c.Points {
+			named = named || pt.Label != ""
+		}
+	}
+	if !named {
+		return svgOf(s.Doc, plots, len(plots), vg.Centimeter*18, vg.Centimeter*6.5)
+	}
+	// Named dots need room: one panel a row, across the width.
+	return svgWith(s.Doc, plots, 1, vg.Centimeter*18, vg.Length(len(plots))*vg.Centimeter*7.5, func(i int, p *plot.Plot, c draw.Canvas) {
+		placeLabels(p, c, s.Panels[i].Points)
+	})
+}
+
+// placeLabels writes each point's name beside its dot where it overlaps
+// no other name, no dot and stays inside the plot: right of the dot, else
+// left, above, below or diagonally; a name that fits nowhere goes where it
+// overlaps least.
+func placeLabels(p *plot.Plot, c draw.Canvas, pts []XY) {
+	dc := p.DataCanvas(c)
+	tx, ty := p.Transforms(&dc)
+	sty := draw.TextStyle{Color: muted, Font: font.From(font.Font{Variant: sans}, vg.Points(7.5)), Handler: p.Title.TextStyle.Handler,
+		XAlign: draw.XLeft, YAlign: draw.YCenter}
+	type box struct{ x0, y0, x1, y1 vg.Length }
+	overlap := func(a, b box) vg.Length {
+		w := min(a.x1, b.x1) - max(a.x0, b.x0)
+		h := min(a.y1, b.y1) - max(a.y0, b.y0)
+		if w <= 0 || h <= 0 {
+			return 0
+		}
+		return w * h
+	}
+	r := vg.Points(3.5)
+	var taken []box
+	for _, pt := range pts {
+		x, y := tx(pt.X), ty(pt.Y)
+		taken = append(taken, box{x - r, y - r, x + r, y + r})
+	}
+	gap := vg.Points(2)
+	for i, pt := range pts {
+		if pt.Label == "" {
+			continue
+		}
+		x, y := tx(pt.X), ty(pt.Y)
+		w, h := sty.Width(pt.Label), sty.Height(pt.Label)
+		cands := []box{
+			{x + r + gap, y - h/2, x + r + gap + w, y + h/2},
+			{x - r - gap - w, y - h/2, x - r - gap, y + h/2},
+			{x - w/2, y + r + gap, x + w/2, y + r + gap + h},
+			{x - w/2, y - r - gap - h, x + w/2, y - r - gap},
+			{x + r, y + r, x + r + w, y + r + h},
+			{x + r, y - r - h, x + r + w, y - r},
+			{x - r - w, y + r, x - r, y + r + h},
+			{x - r - w, y - r - h, x - r, y - r},
+		}
+		best, bestCost := cands[0], vg.Length(-1)
+		for _, b := range cands {
+			var cost vg.Length
+			if b.x0 < c.Min.X || b.x1 > c.Max.X || b.y0 < dc.Min.Y-vg.Points(8) || b.y1 > dc.Max.Y {
+				cost += 1e6 // outside the panel: cut off or over the axis
+			}
+			for j, t := range taken {
+				if j != i {
+					cost += overlap(b, t)
+				}
+			}
+			if bestCost < 0 || cost < bestCost {
+				best, bestCost = b, cost
+			}
+			if cost == 0 {
+				break
+			}
+		}
+		taken = append(taken, best)
+		c.FillText(sty, vg.Point{X: best.x0, Y: (best.y0 + best.y1) / 2}, pt.Label)
+	}
 }

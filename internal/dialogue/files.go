@@ -19,7 +19,7 @@ import (
 func newPDF(title, lang string, now time.Time, t Translate) *export.Doc {
 	d := export.NewPDF(export.PDFOptions{Title: title, Lang: lang, Created: now,
 		FooterLeft: t("dialogue.pdf.printed", "When", civil.DateTime(now)),
-		PageLabel: func(page int, pages string) string {
+		PageLabel: func(page, pages string) string {
 			return t("dialogue.pdf.page", "Page", page, "Pages", pages)
 		}})
 	d.Title(title)

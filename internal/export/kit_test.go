@@ -19,7 +19,7 @@ import (
 func TestPDFTableRepeatsHeaderAcrossPages(t *testing.T) {
 	d := NewPDF(PDFOptions{Title: "Provdokument", Lang: "sv", Created: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC),
 		FooterLeft: "Exempelby kommun – provdokument",
-		PageLabel:  func(page int, pages string) string { return fmt.Sprintf("Sida %d av %s", page, pages) }})
+		PageLabel:  func(page, pages string) string { return fmt.Sprintf("Sida %s av %s", page, pages) }})
 	d.Title("Provdokument")
 	d.Heading("Ärenden per enhet", 12)
 	d.Para("Åtta enheter, två läsår; värden under tio elever visas inte.", 10, "")
@@ -48,6 +48,7 @@ func TestPDFTableRepeatsHeaderAcrossPages(t *testing.T) {
 	if n := strings.Count(text, "Enhetskolumn"); n != pages {
 		t.Errorf("the header row is printed %d times on %d pages", n, pages)
 	}
+	pdftest.Tagged(t, b, Tagged(), "Document", "H1", "H2", "P", "Table", "TR", "TH", "TD")
 	for _, want := range []string{"Provdokument", "Ärenden per enhet", "Åtta enheter", "Rad 000", "Rad 149", "Summa", "11 175",
 		"Källa: provdata.", fmt.Sprintf("Sida 1 av %d", pages), fmt.Sprintf("Sida %d av %d", pages, pages)} {
 		if !strings.Contains(text, want) {
@@ -76,7 +77,11 @@ func TestPDFNonLatinText(t *testing.T) {
 	if text == "" {
 		t.Skip("pdftotext missing")
 	}
-	for _, want := range []string{"Rapport", "- översikt -> nästa", "Sómaali: dugsiga", "Värde - förändring", "12 %"} {
+	wants := []string{"Rapport", "- översikt -> nästa", "Sómaali: dugsiga", "Värde - förändring", "12 %"}
+	if Tagged() { // printed by Chromium: every script as it is
+		wants = []string{"Rapport", "− översikt → nästa", "Sómaali: dugsiga", "Värde − förändring", "Ελληνικά και Русский", "مدرسة"}
+	}
+	for _, want := range wants {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q:\n%s", want, text)
 		}
@@ -196,5 +201,88 @@ func TestCSVFormulas(t *testing.T) {
 	want := [][]string{{"A", "B"}, {"'=1+2", "-3,5"}, {"'+46 70", "'-x"}, {"'@SUM(A1)", "'\tTAB"}, {"Summa", "2"}}
 	if fmt.Sprint(recs) != fmt.Sprint(want) {
 		t.Errorf("records %q, want %q", recs, want)
+	}
+}
+
+// The tagged document: language, title, headings in order, a list, key
+// figures and tables with header cells, a chart with its alt text, the
+// PDF/UA identification, and the author and subject in the metadata.
+func TestPDFTagged(t *testing.T) {
+	o := PDFOptions{Title: "Klagomål – rapport", Author: "Exempelby kommun", Subject: "HT 2026", Lang: "sv",
+		Created: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC), FooterLeft: "Exempelby",
+		PageLabel: func(page, pages string) string { return "Sida " + page + " av " + pages }}
+	d := NewPDF(o)
+	d.Title("Klagomål – rapport")
+	d.Heading("Nyckeltal", 12)
+	d.LabelValue("Ärenden (arbetsdagar / median)", "12", 9)
+	d.LabelValue("Andel besvarade i tid", "80 %", 9)
+	d.Bullet("Första punkten")
+	d.Bullet("Andra punkten")
+	d.Figure(Figure{SVG: []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50" width="100" height="50"><rect width="60" height="20" fill="#1d4f91"/></svg>`),
+		Alt: "Stapeldiagram: ärenden per månad"})
+	d.Table(Table{Title: "Per kategori", Columns: []string{"Kategori", "Antal"}, Numeric: []bool{false, true},
+		Rows: [][]Cell{{Text("Mat"), Number(3, 0, "sv")}}, Total: []Cell{Text("Summa"), Number(3, 0, "sv")}}, TableStyle{})
+	b, err := d.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := pdftest.Tagged(t, b, Tagged(), "Document", "H1", "H2", "L", "LI", "Figure", "Table", "TR", "TH", "TD")
+	if tree == "" {
+		return
+	}
+	info, _ := pdftest.Info(t, b)
+	for _, want := range []string{"Title:           Klagomål – rapport", "Author:          Exempelby kommun", "Subject:         HT 2026"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
+		}
+	}
+	if !strings.Contains(string(b), "/Lang (sv)") {
+		t.Error("no document language")
+	}
+	if !strings.Contains(string(b), "/Alt") {
+		t.Error("the chart has no alt text")
+	}
+	// Reading order: the headings in the tree come in the order written.
+	if h1, h2 := strings.Index(tree, "H1"), strings.Index(tree, "H2"); h1 < 0 || h2 < h1 {
+		t.Errorf("headings out of order:\n%s", tree)
+	}
+	text := pdftest.Text(t, b)
+	for _, want := range []string{"Ärenden (arbetsdagar / median)", "Sida 1 av 1", "Summa 3"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// BenchmarkPDFTagged prints a board-report-sized document (a title, key
+// figures, a chart and three tables of 20 rows) through the shared
+// Chromium; the first document, which starts the browser, is outside
+// the timing. Without Chromium it measures the fpdf fallback.
+func BenchmarkPDFTagged(b *testing.B) {
+	build := func() *Doc {
+		d := NewPDF(PDFOptions{Title: "Rapport", Lang: "sv", FooterLeft: "Exempelby",
+			PageLabel: func(page, pages string) string { return "Sida " + page + " av " + pages }})
+		d.Title("Rapport till nämnden")
+		for i := range 8 {
+			d.LabelValue(fmt.Sprintf("Nyckeltal %d", i), "12", 9)
+		}
+		d.Figure(Figure{SVG: []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200"><rect width="300" height="40" fill="#1d4f91"/></svg>`), Alt: "Diagram"})
+		for k := range 3 {
+			tbl := Table{Title: fmt.Sprintf("Tabell %d", k), Columns: []string{"Enhet", "Ärenden", "Året innan", "Förändring (%)"}, Numeric: []bool{false, true, true, true}}
+			for i := range 20 {
+				tbl.Rows = append(tbl.Rows, []Cell{Text(fmt.Sprintf("Skola %d", i)), Number(float64(i), 0, "sv"), Number(float64(i+3), 0, "sv"), Text("−5 %")})
+			}
+			d.Table(tbl, TableStyle{})
+		}
+		return d
+	}
+	if _, err := build().Bytes(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := build().Bytes(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

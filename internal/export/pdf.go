@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,15 +47,25 @@ type PDFOptions struct {
 	// FooterLeft is the footer's left text on every page (cut to fit).
 	FooterLeft string
 	// PageLabel writes the footer's right text for a page, e.g.
-	// "Sida 2 av 5"; pages is a placeholder the kit fills in when the
-	// document is done. Nil: no page numbers.
-	PageLabel func(page int, pages string) string
+	// "Sida 2 av 5"; page and pages may be placeholders the kit fills in
+	// when the document is done. Nil: no page numbers.
+	PageLabel func(page, pages string) string
+}
+
+// Figure is a chart in a document: the SVG and its alt text (what the
+// chart shows, for a reader who cannot see it), and an optional caption.
+type Figure struct {
+	SVG     []byte
+	Alt     string
+	Caption string
 }
 
 // Doc is a PDF document being written. Write to it top to bottom, then
 // call Output or Bytes once.
 type Doc struct {
-	f     *fpdf.Fpdf
+	o     PDFOptions
+	h     htmlDoc    // the tagged document (pdfhtml.go)
+	f     *fpdf.Fpdf // the untagged fallback
 	tr    func(string) string
 	width float64 // between the margins
 	muted bool
@@ -70,7 +82,7 @@ func NewPDF(o PDFOptions) *Doc {
 		orientation, width = "L", 297.0
 	}
 	f := fpdf.New(orientation, "mm", "A4", "")
-	d := &Doc{f: f, tr: f.UnicodeTranslatorFromDescriptor(""), width: width - 2*pdfMargin}
+	d := &Doc{o: o, f: f, tr: f.UnicodeTranslatorFromDescriptor(""), width: width - 2*pdfMargin}
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(true, pdfMargin+pdfFooterRoom)
 	f.SetTitle(o.Title, true)
@@ -96,7 +108,7 @@ func NewPDF(o PDFOptions) *Doc {
 		f.SetTextColor(colorMuted[0], colorMuted[1], colorMuted[2])
 		right := ""
 		if o.PageLabel != nil {
-			right = d.text(o.PageLabel(f.PageNo(), pagesAlias))
+			right = d.text(o.PageLabel(strconv.Itoa(f.PageNo()), pagesAlias))
 		}
 		rightW := f.GetStringWidth(right) + 2
 		f.CellFormat(d.width-rightW, 5, d.fit(d.text(o.FooterLeft), d.width-rightW-2), "", 0, "L", false, 0, "")
@@ -159,11 +171,20 @@ func (d *Doc) Ensure(h float64) bool {
 func (d *Doc) Space(h float64) { d.f.Ln(h) }
 
 // Title writes the document's title on the page.
-func (d *Doc) Title(s string) { d.Para(s, 16, "B") }
+func (d *Doc) Title(s string) {
+	d.h.title(s)
+	d.font("B", 16)
+	d.f.MultiCell(d.width, 8, d.text(s), "", "L", false)
+}
 
 // Heading writes a section heading of the given size (12 for a section,
 // 11 for a subsection, 14 for a part), kept together with what follows.
 func (d *Doc) Heading(s string, size float64) {
+	d.h.heading(s, size)
+	d.heading(s, size)
+}
+
+func (d *Doc) heading(s string, size float64) {
 	d.Ensure(24)
 	d.f.Ln(3.5)
 	d.font("B", size)
@@ -176,12 +197,18 @@ func (d *Doc) Heading(s string, size float64) {
 // Para writes wrapped text across the page in size points; style is ""
 // or any of "B" (bold) and "I" (italic).
 func (d *Doc) Para(s string, size float64, style string) {
+	d.h.para(s, size, style, d.muted)
+	d.para(s, size, style)
+}
+
+func (d *Doc) para(s string, size float64, style string) {
 	d.font(style, size)
 	d.f.MultiCell(d.width, size*0.5, d.text(s), "", "L", false)
 }
 
 // Bullet writes a wrapped list item at 10 points.
 func (d *Doc) Bullet(s string) {
+	d.h.bullet(s)
 	d.font("", 10)
 	x := d.f.GetX()
 	d.f.CellFormat(5, 5, d.text("•"), "", 0, "L", false, 0, "")
@@ -192,6 +219,7 @@ func (d *Doc) Bullet(s string) {
 // LabelValue writes a line with a label on the left and a bold value on
 // the right, ruled below (key figures).
 func (d *Doc) LabelValue(label, value string, size float64) {
+	d.h.labelValue(label, value)
 	h := size*0.5 + 1
 	d.Ensure(h)
 	valueW := 40.0
@@ -228,6 +256,11 @@ func (d *Doc) Table(t Table, st TableStyle) {
 	if size == 0 {
 		size = 8
 	}
+	total := 0.0
+	for _, w := range widths {
+		total += w
+	}
+	d.h.table(t, widths, total, size+0.5)
 	headSize := size - 1
 	lineH := size * 0.45
 	align := func(i int) string {
@@ -322,7 +355,7 @@ func (d *Doc) Table(t Table, st TableStyle) {
 	}
 
 	if t.Title != "" {
-		d.Heading(t.Title, 12)
+		d.heading(t.Title, 12)
 	}
 	d.Ensure(20)
 	header()
@@ -336,7 +369,7 @@ func (d *Doc) Table(t Table, st TableStyle) {
 		d.f.Ln(1.5)
 		muted := d.muted
 		d.SetMuted(true)
-		d.Para(t.Note, 7.5, "")
+		d.para(t.Note, 7.5, "")
 		d.SetMuted(muted)
 	}
 }
@@ -371,18 +404,55 @@ func (d *Doc) widths(n int, given []float64) []float64 {
 	return out
 }
 
-// Output writes the finished document to w.
-func (d *Doc) Output(w io.Writer) error {
-	if err := d.f.Error(); err != nil {
-		return fmt.Errorf("pdf: %w", err)
+// Figure writes a chart with its alt text. The tagged document shows the
+// chart; the untagged fallback, which cannot draw SVG, writes the alt text.
+func (d *Doc) Figure(f Figure) {
+	if len(f.SVG) == 0 {
+		return
 	}
-	return d.f.Output(w)
+	d.h.figure(f)
+	muted := d.muted
+	d.SetMuted(true)
+	d.para(f.Alt, 8.5, "I")
+	d.SetMuted(muted)
 }
 
-// Bytes returns the finished document.
+// Output writes the finished document to w: a tagged PDF printed by
+// Chromium (with the PDF/UA identification), or, where Chromium is
+// missing or fails, the untagged fpdf drawing.
+func (d *Doc) Output(w io.Writer) error {
+	b, err := d.Bytes()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Bytes returns the finished document (see Output).
 func (d *Doc) Bytes() ([]byte, error) {
+	if path := ChromiumPath(); path != "" {
+		b, err := shared.print(path, d.h.page(d.o), d.o)
+		if err == nil {
+			b, err = identify(b, d.o)
+		}
+		if err == nil {
+			return b, nil
+		}
+		slog.Error("export: printing a tagged PDF with Chromium failed; this PDF is written untagged", "err", err)
+	} else {
+		warnUntagged()
+	}
+	return d.untagged()
+}
+
+// untagged returns the fpdf drawing.
+func (d *Doc) untagged() ([]byte, error) {
+	if err := d.f.Error(); err != nil {
+		return nil, fmt.Errorf("pdf: %w", err)
+	}
 	var buf bytes.Buffer
-	if err := d.Output(&buf); err != nil {
+	if err := d.f.Output(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

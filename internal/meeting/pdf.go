@@ -64,7 +64,7 @@ func (a *Agenda) PDF(t Translate, lang string, now time.Time) ([]byte, error) {
 	}
 	d := export.NewPDF(export.PDFOptions{Landscape: true, Title: a.Title, Lang: lang, Created: now,
 		FooterLeft: string(title) + " – " + t("meeting.pdf.printed", "When", civil.DateTime(now)),
-		PageLabel: func(page int, pages string) string {
+		PageLabel: func(page, pages string) string {
 			return t("meeting.pdf.page", "Page", page, "Pages", pages)
 		}})
 	d.Title(a.Title)

@@ -16,6 +16,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/chart"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/complaint/report"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/privacy"
 )
@@ -168,6 +169,9 @@ func (s *Server) exportReport(w http.ResponseWriter, r *http.Request, ext, conte
 	rep, err := report.Build(r.Context(), s.db, o)
 	if err != nil {
 		return err
+	}
+	if ext == "pdf" {
+		rep.Charts = reportCharts(rep, o.L)
 	}
 	var buf bytes.Buffer
 	if err := write(rep, &buf, o.L); err != nil {
@@ -338,6 +342,16 @@ func pairedChart(rows []report.Row, l *i18n.Localizer) chart.Paired {
 // monthsChart draws cases per month, this period beside the year before.
 func monthsChart(rep *report.Report, l *i18n.Localizer) template.HTML {
 	return template.HTML(chart.ColumnsSVG(pairedChart(rep.Months, l)))
+}
+
+// reportCharts are the report's charts for its PDF, with their alt texts
+// (drawn as on the page).
+func reportCharts(rep *report.Report, l *i18n.Localizer) map[string]export.Figure {
+	alt := func(what string) string { return l.T("report.chart_alt", "What", what) }
+	return map[string]export.Figure{
+		"categories": {SVG: []byte(chart.RowsSVG(pairedChart(rep.Categories, l))), Alt: alt(l.T("report.by_category"))},
+		"months":     {SVG: []byte(chart.ColumnsSVG(pairedChart(rep.Months, l))), Alt: alt(l.T("report.by_month"))},
+	}
 }
 
 // categoryChart draws cases per category as horizontal bars.

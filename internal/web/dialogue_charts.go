@@ -38,7 +38,7 @@ func effectChart(e *dialogue.Effect, l *i18n.Localizer) ([]byte, error) {
 	start := e.Initiative.StartSchoolYear()
 	name := e.Indicator.Name(l.Lang)
 	return chart.BeforeAfterChart(chart.BeforeAfter{Heading: name,
-		Doc:    chart.Doc{Lang: l.Lang, Title: e.Initiative.Name, Desc: l.T("dialogue.effect.chart.alt", "Indicator", name)},
+		Doc:    chart.Doc{Lang: l.Lang, Title: e.Initiative.Name, Desc: l.T("dialogue.effect.chart.alt", "Indicator", name), NotFromZero: l.T("upw.chart.not_from_zero")},
 		Before: l.T("dialogue.effect.chart.before", "Start", start), After: l.T("dialogue.effect.chart.after", "Start", start),
 		Groups: []chart.Group{
 			{Label: l.T("dialogue.effect.treated"), Before: e.Treated.Before, After: e.Treated.After, OK: e.Treated.OK},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 )
 
@@ -220,6 +221,8 @@ func TestDialogueFilesHTTP(t *testing.T) {
 		if pdf.status != 200 || pdf.header.Get("Content-Type") != "application/pdf" {
 			t.Fatalf("prep PDF: %d", pdf.status)
 		}
+		// A tagged document: the title, a part per unit, its sections, lists.
+		pdftest.Tagged(t, []byte(pdf.body), export.Tagged(), "Document", "H1", "H2", "H3", "L", "LI")
 		text := strings.Join(strings.Fields(pdftest.Text(t, []byte(pdf.body))), " ")
 		for _, want := range []string{"Tallmoskolan", "Styrkor", "Utmaningar", "Klagomål och synpunkter", "Förslag på följdfrågor"} {
 			if !strings.Contains(text, want) {
@@ -234,6 +237,7 @@ func TestDialogueFilesHTTP(t *testing.T) {
 		if rep.status != 200 {
 			t.Fatalf("report PDF: %d", rep.status)
 		}
+		pdftest.Tagged(t, []byte(rep.body), export.Tagged(), "Document", "H1", "H2", "Table", "TR", "TH", "TD")
 		text = strings.Join(strings.Fields(pdftest.Text(t, []byte(rep.body))), " ")
 		if !strings.Contains(text, "Kvalitetsdialoger HT 2026") || !strings.Contains(text, "Norrbergsskolan") || strings.Contains(text, "Rektorn beskrev") {
 			t.Errorf("report PDF text: %.300s", text)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/civil"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
@@ -310,6 +311,7 @@ func TestMeetingAgenda(t *testing.T) {
 		if pdfRes.status != http.StatusOK || pdfRes.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdfRes.body, "%PDF-") {
 			t.Fatalf("PDF: %d %s %.20q", pdfRes.status, pdfRes.header.Get("Content-Type"), pdfRes.body)
 		}
+		pdftest.Tagged(t, []byte(pdfRes.body), export.Tagged(), "Document", "H1", "H2", "Table", "TR", "TH", "TD")
 		pdfText := pdftest.Text(t, []byte(pdfRes.body))
 		for who, body := range map[string]string{"agenda": r.body, "principal's agenda": pr.body, "PDF": pdfText} {
 			for _, s := range forbidden {

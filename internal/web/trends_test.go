@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/civil"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
@@ -325,6 +326,7 @@ func TestBoardMembersSeeSuppressedFiguresOnly(t *testing.T) {
 			t.Error("the board's XLSX marks nothing suppressed")
 		}
 		p := board.get("/complaints/report.pdf?" + q)
+		boardPDFIsADocument(t, []byte(p.body))
 		if text := pdftest.Text(t, []byte(p.body)); text != "" {
 			if !strings.Contains(text, "Nämndens version") || !strings.Contains(text, "Vi följer upp i vår.") {
 				t.Error("board PDF: no suppression note, or no analysis")
@@ -423,4 +425,37 @@ func TestReportFormKeepsInputAndExplainsErrors(t *testing.T) {
 			t.Error("the English page")
 		}
 	})
+}
+
+// boardPDFIsADocument checks the board's PDF as an accessible document:
+// tagged, with the PDF/UA identification, the title as H1 and sections as
+// H2, tables with header cells, both charts as figures with alt text, no
+// page but the last less than a third full, and no column header broken
+// into an empty pair of brackets (as fpdf's "(arbetsdagar / )" was).
+func boardPDFIsADocument(t *testing.T, pdf []byte) {
+	t.Helper()
+	tree := pdftest.Tagged(t, pdf, export.Tagged(), "Document", "H1", "H2", "Table", "TR", "TH", "TD", "Figure")
+	if tree == "" {
+		return
+	}
+	if n := strings.Count(string(pdf), "/Alt "); n < 2 {
+		t.Errorf("%d charts with alt text in the board PDF, want 2 (categories and months)", n)
+	}
+	if !strings.Contains(string(pdf), "/Lang (sv)") {
+		t.Error("the board PDF has no document language")
+	}
+	pages := pdftest.Pages(t, pdf)
+	most := 0
+	for _, p := range pages {
+		most = max(most, len(p))
+	}
+	for i, p := range pages[:len(pages)-1] {
+		if len(p) < most/3 {
+			t.Errorf("page %d of %d is nearly empty (%d characters, the fullest %d): %s", i+1, len(pages), len(p), most, p)
+		}
+	}
+	text := strings.Join(pages, " ")
+	if strings.Contains(text, "/ )") || strings.Contains(text, "( /") {
+		t.Errorf("a header is broken into brackets: %s", text)
+	}
 }

@@ -96,7 +96,7 @@ func indicatorDotChart(m *unitpicture.IndicatorViewModel, l *i18n.Localizer) ([]
 // trendsChart: small multiples, one per unit, with the organizer's median
 // per year in grey behind each unit's line; all on the same scale.
 func trendsChart(m *unitpicture.IndicatorViewModel, l *i18n.Localizer) ([]byte, error) {
-	t := chart.Trends{Doc: chart.Doc{Lang: l.Lang, Title: m.Indicator.Name(l.Lang), Desc: l.T("upw.ind.trends_alt")}, Years: m.Years, Ref: make(chart.Series, len(m.Years))}
+	t := chart.Trends{Doc: chart.Doc{Lang: l.Lang, Title: m.Indicator.Name(l.Lang), Desc: l.T("upw.ind.trends_alt"), NotFromZero: l.T("upw.chart.not_from_zero")}, Years: m.Years, Ref: make(chart.Series, len(m.Years))}
 	for _, ym := range m.OrganizerSeries {
 		for i, y := range m.Years {
 			if y == ym.Year {
@@ -128,7 +128,7 @@ func (s *Server) upUnitChart(w http.ResponseWriter, r *http.Request) error {
 }
 
 func profileChart(prof *unitpicture.Profile, l *i18n.Localizer) ([]byte, error) {
-	c := chart.Profile{Doc: chart.Doc{Lang: l.Lang, Title: prof.Name, Desc: l.T("upw.unit.chart_alt")}, Years: profileYears(prof)}
+	c := chart.Profile{Doc: chart.Doc{Lang: l.Lang, Title: prof.Name, Desc: l.T("upw.unit.chart_alt"), NotFromZero: l.T("upw.chart.not_from_zero")}, Years: profileYears(prof)}
 	for _, row := range prof.Rows {
 		if row.Indicator.Background {
 			continue
@@ -188,7 +188,7 @@ func compensatoryChart(res *unitpicture.CompensatoryResult, l *i18n.Localizer) (
 		}
 		for _, u := range res.Units {
 			if u.Need != nil && u.Resources[i] != nil {
-				p.Points = append(p.Points, chart.XY{X: *u.Need, Y: *u.Resources[i]})
+				p.Points = append(p.Points, chart.XY{X: *u.Need, Y: *u.Resources[i], Label: u.Name})
 			}
 		}
 		sc.Panels = append(sc.Panels, p)

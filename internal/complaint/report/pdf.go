@@ -54,14 +54,15 @@ func (t table) pdfTable() (export.Table, []float64) {
 
 // WritePDF writes the report as a PDF in l's language: the key figures,
 // the officer's analysis, what stands out, the method, and every table
-// with its source and date.
+// with its source and date, the categories and months with their charts
+// (Charts) above them.
 func (r *Report) WritePDF(w io.Writer, l *i18n.Localizer) error {
 	src := r.Source(l) + " " + l.T("report.period_line", "From", r.Period.From, "To", r.Period.To,
 		"PrevFrom", r.Previous.From, "PrevTo", r.Previous.To)
 	title := l.T("report.title")
 	d := export.NewPDF(export.PDFOptions{Title: title, Author: r.Organizer, Subject: r.Period.String(), Lang: l.Lang, Created: r.Generated,
 		FooterLeft: r.Organizer + " – " + title + " " + r.Period.String(),
-		PageLabel: func(page int, pages string) string {
+		PageLabel: func(page, pages string) string {
 			return l.T("report.page", "Page", page, "Pages", pages)
 		}})
 	source := func() {
@@ -72,7 +73,7 @@ func (r *Report) WritePDF(w io.Writer, l *i18n.Localizer) error {
 	d.SetMuted(true)
 	d.Para(r.Organizer, 10, "")
 	d.SetMuted(false)
-	d.Para(title, 17, "B")
+	d.Title(title)
 	d.Space(1)
 	d.Para(l.T("report.period_line", "From", r.Period.From, "To", r.Period.To, "PrevFrom", r.Previous.From,
 		"PrevTo", r.Previous.To)+" "+l.T("report.kind_line", "Kind", r.KindLabel(l)), 10, "")
@@ -114,6 +115,11 @@ func (r *Report) WritePDF(w io.Writer, l *i18n.Localizer) error {
 
 	for _, t := range r.tables(l) {
 		pt, widths := t.pdfTable()
+		if f, ok := r.Charts[t.chart]; ok && len(f.SVG) > 0 {
+			d.Heading(pt.Title, 12)
+			pt.Title = ""
+			d.Figure(f)
+		}
 		d.Table(pt, export.TableStyle{Widths: widths, FontSize: 7.5})
 		if pt.Note == "" {
 			d.Space(1.5)

@@ -25,6 +25,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/org"
 	"github.com/styrkedjan/styrkedjan/internal/stats"
@@ -128,6 +129,12 @@ type Report struct {
 
 	Analysis        string // the officer's text for the period
 	AnalysisUpdated *time.Time
+
+	// Charts are the page's charts for the PDF, drawn by the caller (the
+	// web layer or the command, with internal/chart) with their alt
+	// texts, keyed "categories" and "months"; the PDF shows each above
+	// its table. Build leaves it empty.
+	Charts map[string]export.Figure
 }
 
 // Suppressed reports whether this is the board members' version.

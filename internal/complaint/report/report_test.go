@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/civil"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/pdftest"
 
 	"github.com/xuri/excelize/v2"
@@ -70,6 +71,10 @@ func TestParsePeriod(t *testing.T) {
 // for that its language's catalog lacks (the catalog records them). The
 // trends pages are crawled the same way by the web package's tests.
 func TestMessagesExist(t *testing.T) {
+	// The messages are asked for while the document is built: drawing the
+	// 24 PDFs with fpdf is enough here (the tagged PDF is checked in
+	// TestFilesOpen).
+	t.Setenv("STYRKEDJAN_CHROMIUM", "none")
 	db := storetest.SQLite(t)
 	ctx := context.Background()
 	if err := demo.Load(ctx, db); err != nil {
@@ -688,6 +693,7 @@ func TestFilesOpen(t *testing.T) {
 		if !bytes.HasPrefix(p.Bytes(), []byte("%PDF-")) {
 			t.Fatalf("%s: not a PDF", lang)
 		}
+		pdftest.Tagged(t, p.Bytes(), export.Tagged(), "Document", "H1", "H2", "Table", "TR", "TH", "TD")
 		text := pdftest.Text(t, p.Bytes())
 		if text == "" {
 			continue

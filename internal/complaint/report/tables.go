@@ -52,6 +52,7 @@ type table struct {
 	cols  []column
 	rows  [][]cell
 	total []cell // nil: no total row
+	chart string // the key of Report.Charts shown above the table in the PDF
 }
 
 func txt(s string) cell { return cell{kind: textCell, text: s} }
@@ -176,7 +177,7 @@ func (r *Report) tables(l *i18n.Localizer) []table {
 	}
 
 	var out []table
-	cat := table{sheet: l.T("report.sheet.categories"), title: l.T("report.by_category"), note: l.T("report.trend_note"),
+	cat := table{sheet: l.T("report.sheet.categories"), title: l.T("report.by_category"), note: l.T("report.trend_note"), chart: "categories",
 		cols: trendCols("report.col.category", false)}
 	for _, row := range r.Categories {
 		cat.rows = append(cat.rows, trendRow(row, false))
@@ -192,7 +193,7 @@ func (r *Report) tables(l *i18n.Localizer) []table {
 	unitTotal := trendRow(total, false)
 	at := len(unitTotal) - 5 // the pupils go before the rate, the answer time and share, open and overdue
 	unit.total = append(append(unitTotal[:at:at], cell{kind: numberCell, num: float64(r.Pupils), text: i18n.Int(lang, r.Pupils)}), unitTotal[at:]...)
-	month := table{sheet: l.T("report.sheet.months"), title: l.T("report.by_month"), cols: countCols("report.col.month"),
+	month := table{sheet: l.T("report.sheet.months"), title: l.T("report.by_month"), cols: countCols("report.col.month"), chart: "months",
 		rows: countRows(r.Months), total: countRows([]Row{total})[0]}
 	kinds := table{sheet: l.T("report.sheet.kinds"), title: l.T("report.by_kind"), note: l.T("report.kinds_note"),
 		cols: countCols("report.col.kind"), rows: countRows(r.Kinds)}
