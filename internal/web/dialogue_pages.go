@@ -749,3 +749,17 @@ func (f dialogueFmt) Target(i dialogue.ActionIndicator) string {
 	}
 	return dialogue.IndicatorValue(i.Indicator, *i.Target, f.Lang, f.t)
 }
+
+// Value writes a value of an indicator with its unit; x is a float64 or a
+// *float64 ("–" when nil).
+func (f dialogueFmt) Value(ind unitpicture.Indicator, x any) string {
+	switch v := x.(type) {
+	case float64:
+		return dialogue.IndicatorValue(ind, v, f.Lang, f.t)
+	case *float64:
+		if v != nil {
+			return dialogue.IndicatorValue(ind, *v, f.Lang, f.t)
+		}
+	}
+	return "–"
+}

@@ -73,3 +73,17 @@ func (e *env) autumnDialogueOf(code string) int64 {
 	}
 	return id
 }
+
+// A principal of year F–6 units opens the unit picture on an indicator
+// their units have, with the national value beside it.
+func TestUnitPictureOpensOnOwnIndicatorHTTP(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		r := e.login("rektor.ekbacka@exempelby.example").get("/unitpicture")
+		if r.status != http.StatusOK || !strings.Contains(r.body, "årskurs 6") || !strings.Contains(r.body, "Ekbacka") {
+			t.Errorf("principal's unit picture: %d %.200s", r.status, r.body)
+		}
+		if strings.Contains(r.body, "inte känt") {
+			t.Error("the demo says the national value is not known")
+		}
+	})
+}
