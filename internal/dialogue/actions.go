@@ -60,6 +60,9 @@ type FollowUp struct {
 	// ExpectedOn is, when NotYetMeasurable, the date the next value is
 	// expected from its source.
 	ExpectedOn string `json:"expected_on,omitempty"`
+	// National is the national value in Latest's year, for comparison
+	// (filled in where the actions are read; not part of the verdict).
+	National *unitpicture.National `json:"national,omitempty"`
 }
 
 // ActionIndicator is an indicator an action means to move.
@@ -224,6 +227,11 @@ func actions(ctx context.Context, q store.Q, cond string, args []any, p *auth.Pr
 			}
 			x.FollowUp = Verdict(VerdictInput{Indicator: x.Indicator, AgreedOn: a.DialogueHeldOn, BaselineYear: x.BaselineYear,
 				Baseline: x.Baseline, BaselinePupils: x.BaselinePupils, Series: ser, Target: x.Target, Today: today})
+			if x.Indicator.ID != 0 && x.FollowUp.Latest.Year != "" {
+				if x.FollowUp.National, err = unitpicture.NationalValue(ctx, q, x.Indicator.ID, x.FollowUp.Latest.Year); err != nil {
+					return nil, err
+				}
+			}
 			// What every page shows as the baseline is the verdict's.
 			x.BaselineYear, x.Baseline, x.BaselinePupils = x.FollowUp.BaselineYear, x.FollowUp.Baseline.Value, x.FollowUp.Baseline.Pupils
 		}

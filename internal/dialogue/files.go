@@ -36,16 +36,6 @@ func FormatValue(x float64, lang string) string {
 	return i18n.Number(lang, x, decimals)
 }
 
-func point(p unitpicture.Point, lang string, t Translate) string {
-	switch {
-	case p.Suppressed:
-		return t("dialogue.value.suppressed")
-	case p.Value == nil:
-		return t("dialogue.value.none")
-	}
-	return FormatValue(*p.Value, lang) + " (" + p.Year + ")"
-}
-
 // PDF renders the preparation pack in the order of the page.
 func (pk *Pack) PDF(t Translate) ([]byte, error) {
 	d := newPDF(t("dialogue.prep.title", "Title", pk.Dialogue.Title), pk.Lang, pk.Generated, t)
@@ -65,14 +55,14 @@ func (pk *Pack) PDF(t Translate) ([]byte, error) {
 			d.Para(t("dialogue.prep.no_strengths"), 10, "I")
 		}
 		for _, r := range u.Strengths {
-			d.Bullet(r.Indicator.Name(lang) + ": " + point(r.Latest, lang, t) + " – " + reasons(r.Reasons, t))
+			d.Bullet(r.Indicator.Name(lang) + ": " + profileLine(r, lang, t))
 		}
 		d.Heading(t("dialogue.prep.challenges"), 11)
 		if u.Picture && len(u.Challenges) == 0 {
 			d.Para(t("dialogue.prep.no_challenges"), 10, "I")
 		}
 		for _, r := range u.Challenges {
-			d.Bullet(r.Indicator.Name(lang) + ": " + point(r.Latest, lang, t) + " – " + reasons(r.Reasons, t))
+			d.Bullet(r.Indicator.Name(lang) + ": " + profileLine(r, lang, t))
 		}
 		d.Heading(t("dialogue.prep.complaints"), 11)
 		c := u.Complaints
@@ -253,4 +243,17 @@ func (s *Series) WriteXLSX(w io.Writer, t Translate, lang string) error {
 		return fmt.Errorf("dialogue: %w", err)
 	}
 	return nil
+}
+
+// profileLine is a strength's or challenge's value with its unit, the
+// organizer's median and the national value, and why it stands out.
+func profileLine(r unitpicture.ProfileRow, lang string, t Translate) string {
+	s := PointText(r.Indicator, r.Latest, lang, t)
+	if r.OrganizerMedian != nil {
+		s += "; " + t("dialogue.prep.col.median") + " " + IndicatorValue(r.Indicator, *r.OrganizerMedian, lang, t)
+	}
+	if r.National != nil {
+		s += "; " + t("dialogue.prep.col.national") + " " + IndicatorValue(r.Indicator, r.National.Value, lang, t)
+	}
+	return s + " – " + reasons(r.Reasons, t)
 }

@@ -303,6 +303,9 @@ func (i ActionIndicator) Line(lang string, t Translate) string {
 	s := i.Name(lang) + ": " + PointText(i.Indicator, f.Baseline, lang, t)
 	if f.Latest.Year != "" {
 		s += " → " + PointText(i.Indicator, f.Latest, lang, t)
+		if f.National != nil {
+			s += "; " + t("dialogue.prep.col.national") + " " + IndicatorValue(i.Indicator, f.National.Value, lang, t)
+		}
 	}
 	s += ". " + i.VerdictText(t) + " (" + i.BasisText(t) + ")"
 	if f.TargetMet {

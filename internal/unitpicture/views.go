@@ -347,3 +347,14 @@ func OpeningIndicator(ctx context.Context, db store.Q, p *auth.Principal) (strin
 	}
 	return DefaultOutcome, nil
 }
+
+// NationalValue returns the national reference value of an indicator in a
+// school year (nil when unknown): the "riket" value, else the median of
+// every unit's value when enough other units have one.
+func NationalValue(ctx context.Context, db store.Q, indicatorID int64, schoolYear string) (*National, error) {
+	ys, ok := YearStart(schoolYear)
+	if !ok {
+		return nil, nil
+	}
+	return national(ctx, db, indicatorID, ys)
+}

@@ -36,7 +36,8 @@ func TestBoardParticipantRecordHTTP(t *testing.T) {
 		}
 		// The autumn dialogue follows up the spring's action: Norrberg's moved.
 		r = bd.get("/dialogues/" + norrberg + "/record")
-		if r.status != http.StatusOK || !strings.Contains(r.body, `data-verdict="moved"`) || !strings.Contains(r.body, "Bättre – mer än slumpen brukar ge") {
+		if r.status != http.StatusOK || !strings.Contains(r.body, `data-verdict="moved"`) || !strings.Contains(r.body, "Bättre – mer än slumpen brukar ge") ||
+			!strings.Contains(r.body, "(Riket: ") || !strings.Contains(r.body, "poäng (2025/26)") {
 			t.Errorf("Norrberg's autumn record: %d", r.status)
 		}
 		// Södra's autumn dialogue: the spring's action got worse, the new
