@@ -58,13 +58,14 @@ const (
 	ManageDialogues    Permission = "dialogues.manage"   // the organizer-wide parts: dialogue types, initiatives, findings
 	ReadFindings       Permission = "dialogues.findings" // inspection findings, initiatives, good examples (no personal data)
 	ReadDialogueReport Permission = "dialogues.report"   // the dialogue series report (aggregates, no notes)
+	ReadDialogueRecord Permission = "dialogues.record"   // a dialogue's record without personal data: agreed actions and their follow-up (own reach: those they took part in)
 	SubmitComplaints   Permission = "complaints.submit"  // API clients: file complaints under the client's own limit and keys
 )
 
 // Permissions lists every permission in a stable order.
 var Permissions = []Permission{ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview,
 	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings, RunMeetings,
-	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, SubmitComplaints}
+	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, ReadDialogueRecord, SubmitComplaints}
 
 // Reach is how far a granted permission extends.
 type Reach int
@@ -86,7 +87,8 @@ var grants = map[Role]map[Permission]Reach{
 	RoleOfficer: {ReadPeople: ReachAll, ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachAll,
 		ReadCaseSummaries: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll, WriteCaseAnalysis: ReachAll,
 		HoldMeetings: ReachAll, RunMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll,
-		ReadDialogues: ReachAll, HoldDialogues: ReachAll, ManageDialogues: ReachAll, ReadFindings: ReachAll, ReadDialogueReport: ReachAll},
+		ReadDialogues: ReachAll, HoldDialogues: ReachAll, ManageDialogues: ReachAll, ReadFindings: ReachAll, ReadDialogueReport: ReachAll,
+		ReadDialogueRecord: ReachAll},
 	RolePrincipal: {ReadPeople: ReachUnits, ReadUnits: ReachUnits, ReadOverview: ReachAll, HandleCases: ReachUnits,
 		HoldMeetings: ReachUnits, ReadUnitPicture: ReachUnits, ReadDialogues: ReachUnits, HoldDialogues: ReachUnits,
 		ReadFindings: ReachUnits},
@@ -94,9 +96,10 @@ var grants = map[Role]map[Permission]Reach{
 	RoleAnalyst: {ReadUnits: ReachAll, ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll,
 		WriteCaseAnalysis: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, ReadDialogues: ReachOwn,
 		ReadFindings: ReachAll, ReadDialogueReport: ReachAll},
-	// Board members get aggregates only and never a dialogue's minutes.
+	// Board members get aggregates only and never a dialogue's minutes; of
+	// a dialogue they took part in, the record without personal data.
 	RoleBoard: {ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadUnitPicture: ReachAll, ReadFindings: ReachAll,
-		ReadDialogueReport: ReachAll},
+		ReadDialogueReport: ReachAll, ReadDialogueRecord: ReachOwn},
 }
 
 // ClientScope is what an API client (an e-service platform, not a person)

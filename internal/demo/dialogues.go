@@ -18,13 +18,6 @@ import (
 // grundskola principals: spring and autumn 2026.
 var DialogueRounds = []string{"VT 2026", "HT 2026"}
 
-// DialogueBaseline is the school year the demo's actions measure from:
-// the year the organizer's series of dialogues started looking at.
-const DialogueBaseline = "2021/22"
-
-// demoSeriesStart is the first year of the demo's unit picture.
-const demoSeriesStart = "2019/20"
-
 // dialogueUnit is what the demo's dialogue with one unit agreed.
 type dialogueUnit struct {
 	code      string
@@ -52,7 +45,8 @@ var dialogueUnits = []dialogueUnit{
 
 // newAction is an action a unit's autumn dialogue agreed, following the
 // demo unit picture: a falling or weak indicator with a target a little
-// above the unit's latest value (2024/25, the baseline).
+// above the unit's latest value (2025/26, published on 1 October 2026
+// before the autumn dialogues: the baseline).
 type newAction struct {
 	title     string
 	indicator string
@@ -157,7 +151,7 @@ func LoadDialogues(ctx context.Context, db store.Q) error {
 			}
 			for _, p := range []dialogue.ParticipantInput{
 				{Role: dialogue.RoleOfficial, Email: "skolchef@exempelby.example"},
-				{Role: dialogue.RolePolitician, Name: "Bodil Nämndsdotter"},
+				{Role: dialogue.RolePolitician, Email: "ordforande@exempelby.example"},
 				{Role: dialogue.RolePrincipal, Email: principalOf[u.code].email},
 			} {
 				if _, err := dialogue.AddParticipant(ctx, db, did, p, dialogueDay(date)); err != nil {
@@ -182,12 +176,10 @@ func LoadDialogues(ctx context.Context, db store.Q) error {
 				return fmt.Errorf("demo minutes: %w", err)
 			}
 			if round == 0 {
+				// The baseline is the last value published before the
+				// dialogue (2024/25); the follow-up is 2025/26.
 				in := dialogue.ActionInput{UnitID: id, Title: u.action, Owner: principalOf[u.code].name, Due: "2026-09-30",
-					Indicators: []dialogue.IndicatorInput{{Key: u.indicator, Target: u.target, BaselineYear: DialogueBaseline}}}
-				if u.code == "93000302" || u.code == "93000303" {
-					// These two units' dialogues have followed merit values since the series began.
-					in.Indicators[0].BaselineYear = demoSeriesStart
-				}
+					Indicators: []dialogue.IndicatorInput{{Key: u.indicator, Target: u.target}}}
 				if u.code == "93000303" {
 					in.FindingID = finding
 				}
@@ -280,7 +272,7 @@ func LoadDialogues(ctx context.Context, db store.Q) error {
 	}
 	for _, p := range []dialogue.ParticipantInput{
 		{Role: dialogue.RoleAgency, Name: "Skolverket"}, {Role: dialogue.RoleAgency, Name: "SPSM"},
-		{Role: dialogue.RoleOfficial, Email: "skolchef@exempelby.example"}, {Role: dialogue.RolePolitician, Name: "Bodil Nämndsdotter"},
+		{Role: dialogue.RoleOfficial, Email: "skolchef@exempelby.example"}, {Role: dialogue.RolePolitician, Email: "ordforande@exempelby.example"},
 	} {
 		if _, err := dialogue.AddParticipant(ctx, db, national, p, dialogueDay("2026-10-15")); err != nil {
 			return err

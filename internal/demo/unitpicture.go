@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,8 +18,39 @@ import (
 // UnitPictureSource is the source label of the demo's (fictional) values.
 const UnitPictureSource = "demo"
 
-// UnitPictureYears are the school years of the demo's unit picture.
-var UnitPictureYears = []string{"2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"}
+// UnitPictureYears are the school years of the demo's unit picture. The
+// last, 2025/26, is the spring term after the demo's spring 2026 dialogues,
+// published in the autumn of 2026 (dialogue.PublishedOn): their actions'
+// follow-up.
+var UnitPictureYears = []string{"2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25", "2025/26"}
+
+// followUpYear is the demo's year after its spring 2026 actions; its values
+// come from a random stream of their own, so the earlier years stay as
+// they were before it was added.
+const followUpYear = "2025/26"
+
+// followUpJump moves a unit's year-9 results in followUpYear beyond chance
+// (merit points), so that the spring actions' follow-up shows one that
+// moved (Norrberg), one that got worse (Södra) and, elsewhere, actions
+// that did not clearly move.
+var followUpJump = map[string]float64{"93000302": 35, "93000303": -35}
+
+// nationalBase is the demo's national (riket) value of an indicator in
+// 2019/20 and its change per year, in the spirit of Skolverket's national
+// figures, with the national pupil counts behind them.
+var nationalBase = map[string]struct {
+	value, trend float64
+	decimals     int
+	pupils       int
+}{
+	"merit_value_9": {229.8, 0.4, 1, 118000}, "pass_all_subjects_9": {75.1, -0.2, 1, 118000},
+	"eligible_vocational_9": {84.2, -0.1, 1, 118000}, "eligible_natural_science_9": {76.5, 0.1, 1, 118000},
+	"eligible_econ_hum_soc_9": {80.3, 0, 1, 118000}, "eligible_arts_9": {82.6, 0, 1, 118000},
+	"pass_all_subjects_6": {76.8, -0.3, 1, 121000},
+	"national_test_sve_6": {13.0, 0.02, 1, 119000}, "national_test_eng_6": {14.0, 0.05, 1, 119000}, "national_test_ma_6": {12.2, -0.03, 1, 119000},
+	"national_test_sve_9": {12.5, 0, 1, 115000}, "national_test_eng_9": {13.9, 0.04, 1, 115000}, "national_test_ma_9": {10.6, -0.05, 1, 115000},
+	"certified_teachers": {71.5, 0.3, 1, 0}, "pupils_per_teacher": {12.1, 0.05, 1, 0}, "special_educators": {1.6, 0.02, 2, 0},
+}
 
 // pictureUnit is the character of one demo grundskola unit: its pupils'
 // background, a unit effect on results and a trend per year (so that some
@@ -48,12 +80,13 @@ var pictureUnits = []pictureUnit{
 }
 
 // UnitPictureData returns the demo's fictional unit picture: plausible
-// values for Exempelby's grundskola units over six school years for the
+// values for Exempelby's grundskola units over seven school years for the
 // catalogue indicators, background variables included, with pupil counts,
 // a few ".." values and one year in which a unit has fewer than 10 pupils.
 // It is deterministic (fixed seed).
 func UnitPictureData() *skolverket.Data {
 	rng := rand.New(rand.NewPCG(2026, 5))
+	followRNG := rand.New(rand.NewPCG(2026, 6))
 	d := &skolverket.Data{}
 	noise := func(sd float64) float64 { return rng.NormFloat64() * sd }
 	add := func(code, key, year string, x float64, decimals int, pupils int) {
@@ -76,7 +109,38 @@ func UnitPictureData() *skolverket.Data {
 	for _, u := range pictureUnits {
 		d.Units = append(d.Units, skolverket.Unit{Code: u.code, Municipality: "Exempelby", MunicipalityCode: "9999",
 			OrganizerType: "Kommunal", Organizer: "Exempelby kommun", OrgNumber: "2120009999"})
-		for t, year := range UnitPictureYears {
+	}
+	// Each unit's years: the first six from rng, the follow-up year from a
+	// stream of its own (the values of the earlier years do not change
+	// with it).
+	for pass, years := range [][]string{UnitPictureYears[:len(UnitPictureYears)-1], {followUpYear}} {
+		if pass == 1 {
+			rng = followRNG
+		}
+		for _, u := range pictureUnits {
+			unitYears(d, u, years, add, missing, noise, rng)
+		}
+	}
+	// The national values (riket) as Skolverket's files carry them.
+	for t, year := range UnitPictureYears {
+		for _, c := range skolverket.Catalogue() {
+			nb, ok := nationalBase[c.Key]
+			if !ok || ((c.Key == "national_test_sve_9" || c.Key == "national_test_eng_9" || c.Key == "national_test_ma_9") && t < 2) {
+				continue
+			}
+			add(unitpicture.NationalCode, c.Key, year, nb.value+nb.trend*float64(t), nb.decimals, nb.pupils)
+		}
+	}
+	d.Report = skolverket.Report{RowsRead: len(pictureUnits) * len(UnitPictureYears), UnitsSeen: len(pictureUnits), ValuesRead: len(d.Values)}
+	return d
+}
+
+// unitYears adds one unit's values for the given school years.
+func unitYears(d *skolverket.Data, u pictureUnit, years []string, add func(code, key, year string, x float64, decimals int, pupils int),
+	missing func(code, key, year string, pupils int), noise func(sd float64) float64, rng *rand.Rand) {
+	{
+		for _, year := range years {
+			t := slices.Index(UnitPictureYears, year)
 			ft := float64(t)
 			edu := u.edu + noise(0.02)
 			boys := clampTo(u.boys+noise(1.5), 35, 65)
@@ -122,6 +186,9 @@ func UnitPictureData() *skolverket.Data {
 				}
 				add(u.code, "pupils_grade9", year, float64(n9), 0, 0)
 				merit := 93.567 + 69.846*edu - 35.271*boys/100 - 83.641*imm/100 + u.effect + u.trend*ft + noise(3)
+				if year == followUpYear {
+					merit += followUpJump[u.code]
+				}
 				add(u.code, "merit_value_9", year, merit, 1, n9)
 				pass := clampTo(76+0.45*(merit-225)+noise(2), 35, 100)
 				add(u.code, "pass_all_subjects_9", year, pass, 1, n9)
@@ -146,8 +213,6 @@ func UnitPictureData() *skolverket.Data {
 			}
 		}
 	}
-	d.Report = skolverket.Report{RowsRead: len(pictureUnits) * len(UnitPictureYears), UnitsSeen: len(pictureUnits), ValuesRead: len(d.Values)}
-	return d
 }
 
 // LoadUnitPicture imports the demo's unit picture (idempotently).

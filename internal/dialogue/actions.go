@@ -11,6 +11,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/unitpicture"
 )
@@ -29,24 +30,39 @@ var Statuses = []string{StatusPlanned, StatusStarted, StatusDone, StatusDropped}
 // MaxIndicators is how many indicators one action may follow.
 const MaxIndicators = 5
 
-// Follow-up verdicts of an action's indicator.
+// Follow-up verdicts of an action's indicator (see Verdict; also
+// NotYetMeasurable).
 const (
-	Moved         = "moved"           // moved for the better beyond chance variation since the baseline
-	Worse         = "worse"           // moved for the worse beyond chance variation
-	NotMoved      = "not_moved"       // within chance variation
-	TooLittleData = "too_little_data" // no later value, a group under 10 pupils, a missing value or no pupil count
+	Moved         = "moved"           // better beyond chance variation since the baseline
+	Worse         = "worse"           // worse beyond chance variation
+	NotMoved      = "not_moved"       // a difference within chance variation
+	TooLittleData = "too_little_data" // a group under 10 pupils, a missing value or no pupil count
 	NotTestable   = "not_testable"    // the indicator's kind has no change test (ratios, counts, indexes)
 )
 
-// FollowUp is whether one indicator of an action moved.
+// FollowUp is whether one indicator of an action moved, from Verdict.
 type FollowUp struct {
 	Verdict string `json:"verdict"`
-	// Latest is the unit's latest value after the baseline year (zero when
-	// there is none).
+	// Basis is BasisAction (the last value published before the action)
+	// or BasisOlder (an older baseline chosen explicitly).
+	Basis        string            `json:"basis"`
+	BaselineYear string            `json:"baseline_year"`
+	Baseline     unitpicture.Point `json:"baseline"`
+	// Years are the school years after the action with a value, ascending;
+	// Latest is the last of them (or, without any value, the latest year
+	// after the action; zero before any).
+	Years  []string            `json:"years"`
 	Latest unitpicture.Point   `json:"latest"`
 	Change *unitpicture.Change `json:"change,omitempty"`
-	// TargetMet: the latest value has reached the target (direction-aware).
+	// TargetMet: the latest value after the action has reached the target
+	// (direction-aware).
 	TargetMet bool `json:"target_met"`
+	// ExpectedOn is, when NotYetMeasurable, the date the next value is
+	// expected from its source.
+	ExpectedOn string `json:"expected_on,omitempty"`
+	// National is the national value in Latest's year, for comparison
+	// (filled in where the actions are read; not part of the verdict).
+	National *unitpicture.National `json:"national,omitempty"`
 }
 
 // ActionIndicator is an indicator an action means to move.
@@ -106,63 +122,6 @@ func (a Action) Moved() bool {
 	return slices.ContainsFunc(a.Indicators, func(i ActionIndicator) bool { return i.FollowUp.Verdict == Moved })
 }
 
-// Assess judges whether an indicator moved from the baseline to the
-// latest value, with the unit picture's change test (unitpicture.TestChange):
-// Moved or Worse when the change is beyond chance variation (by the
-// indicator's direction), NotMoved within it, TooLittleData without a later
-// value or enough pupils, NotTestable for kinds without a test. Pure.
-func Assess(ind unitpicture.Indicator, baselineYear string, baseline *float64, baselinePupils *int, latest unitpicture.Point, target *float64) FollowUp {
-	f := FollowUp{Latest: latest, Verdict: TooLittleData}
-	if latest.Has() && target != nil {
-		switch ind.Direction {
-		case 1:
-			f.TargetMet = *latest.Value >= *target
-		case -1:
-			f.TargetMet = *latest.Value <= *target
-		}
-	}
-	if baseline == nil || latest.Year == "" || latest.Year <= baselineYear {
-		return f
-	}
-	base := unitpicture.Point{Year: baselineYear, Value: baseline, Pupils: baselinePupils}
-	if baselinePupils != nil && *baselinePupils < unitpicture.MinPupils {
-		base.Suppressed = true
-	}
-	c := unitpicture.TestChange(ind, base, latest)
-	f.Change = &c
-	switch c.Move {
-	case unitpicture.Better:
-		f.Verdict = Moved
-	case unitpicture.Worse:
-		f.Verdict = Worse
-	case unitpicture.NoChange:
-		f.Verdict = NotMoved
-	case unitpicture.NotTested:
-		f.Verdict = NotTestable
-	default:
-		f.Verdict = TooLittleData
-	}
-	return f
-}
-
-// latestValue returns the unit's latest value of an indicator (group
-// "all"), after the school year after ("" for any), suppressed below
-// MinPupils pupils.
-func latestValue(ctx context.Context, q store.Q, indicatorID int64, unitID int64, after string) (unitpicture.Point, error) {
-	var pt unitpicture.Point
-	err := q.QueryRow(ctx, `SELECT v.school_year, v.year_start, v.value, v.pupils, v.status FROM indicator_values v
-		JOIN units u ON u.unit_code = v.unit_code
-		WHERE v.indicator_id = ? AND u.id = ? AND v.grp = 'all' AND v.school_year > ? ORDER BY v.year_start DESC LIMIT 1`,
-		indicatorID, unitID, after).Scan(&pt.Year, &pt.YearStart, &pt.Value, &pt.Pupils, &pt.Status)
-	if store.IsNotFound(err) {
-		return unitpicture.Point{}, nil
-	}
-	if pt.Pupils != nil && *pt.Pupils < unitpicture.MinPupils {
-		pt.Value, pt.Pupils, pt.Suppressed, pt.Status = nil, nil, true, unitpicture.StatusSuppressed
-	}
-	return pt, err
-}
-
 // valueAt returns the unit's value of an indicator in one school year
 // (group "all"), suppressed below MinPupils pupils; a point with only the
 // year when there is none.
@@ -178,6 +137,30 @@ func valueAt(ctx context.Context, q store.Q, indicatorID, unitID int64, year str
 		pt.Value, pt.Pupils, pt.Suppressed, pt.Status = nil, nil, true, unitpicture.StatusSuppressed
 	}
 	return pt, err
+}
+
+// series returns the unit's values of an indicator (group "all"), every
+// year, suppressed below MinPupils pupils.
+func series(ctx context.Context, q store.Q, indicatorID, unitID int64) ([]unitpicture.Point, error) {
+	rows, err := q.Query(ctx, `SELECT v.school_year, v.year_start, v.value, v.pupils, v.status FROM indicator_values v
+		JOIN units u ON u.unit_code = v.unit_code WHERE v.indicator_id = ? AND u.id = ? AND v.grp = 'all' ORDER BY v.year_start`,
+		indicatorID, unitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []unitpicture.Point
+	for rows.Next() {
+		var pt unitpicture.Point
+		if err := rows.Scan(&pt.Year, &pt.YearStart, &pt.Value, &pt.Pupils, &pt.Status); err != nil {
+			return nil, err
+		}
+		if pt.Pupils != nil && *pt.Pupils < unitpicture.MinPupils {
+			pt.Value, pt.Pupils, pt.Suppressed, pt.Status = nil, nil, true, unitpicture.StatusSuppressed
+		}
+		out = append(out, pt)
+	}
+	return out, rows.Err()
 }
 
 // actions reads actions matching cond (on alias a), with indicators,
@@ -209,6 +192,7 @@ func actions(ctx context.Context, q store.Q, cond string, args []any, p *auth.Pr
 	if err != nil {
 		return nil, err
 	}
+	today := civil.Date(store.Now())
 	byKey := map[string]unitpicture.Indicator{}
 	for _, i := range inds {
 		byKey[i.Key] = i
@@ -235,13 +219,21 @@ func actions(ctx context.Context, q store.Q, cond string, args []any, p *auth.Pr
 		}
 		for j := range a.Indicators {
 			x := &a.Indicators[j]
-			var latest unitpicture.Point
+			var ser []unitpicture.Point
 			if x.Indicator.ID != 0 {
-				if latest, err = latestValue(ctx, q, x.Indicator.ID, a.UnitID, x.BaselineYear); err != nil {
+				if ser, err = series(ctx, q, x.Indicator.ID, a.UnitID); err != nil {
 					return nil, err
 				}
 			}
-			x.FollowUp = Assess(x.Indicator, x.BaselineYear, x.Baseline, x.BaselinePupils, latest, x.Target)
+			x.FollowUp = Verdict(VerdictInput{Indicator: x.Indicator, AgreedOn: a.DialogueHeldOn, BaselineYear: x.BaselineYear,
+				Baseline: x.Baseline, BaselinePupils: x.BaselinePupils, Series: ser, Target: x.Target, Today: today})
+			if x.Indicator.ID != 0 && x.FollowUp.Latest.Year != "" {
+				if x.FollowUp.National, err = unitpicture.NationalValue(ctx, q, x.Indicator.ID, x.FollowUp.Latest.Year); err != nil {
+					return nil, err
+				}
+			}
+			// What every page shows as the baseline is the verdict's.
+			x.BaselineYear, x.Baseline, x.BaselinePupils = x.FollowUp.BaselineYear, x.FollowUp.Baseline.Value, x.FollowUp.Baseline.Pupils
 		}
 		crows, err := q.Query(ctx, `SELECT c.id, COALESCE(u.name, ''), c.text, c.created_at FROM action_comments c
 			LEFT JOIN users u ON u.id = c.user_id WHERE c.action_id = ? ORDER BY c.id`, a.ID)
@@ -322,8 +314,10 @@ type ActionInput struct {
 }
 
 // AddAction records an agreed action on a dialogue for one of its units.
-// Each linked indicator's baseline is the unit's latest value at the time
-// (year and value; suppressed values give no baseline number). Fields:
+// Each linked indicator's baseline is the unit's value of the last school
+// year published before the dialogue (BaselineYearFor), or an older year
+// chosen explicitly; a later year is refused (suppressed values give no
+// baseline number). Fields:
 // "action_unit", "action_title", "action_owner", "action_due",
 // "action_finding", "action_initiative", "action_indicator", "action_target".
 func AddAction(ctx context.Context, db store.Q, dialogueID int64, in ActionInput, now time.Time) (int64, error) {
@@ -401,6 +395,8 @@ func AddAction(ctx context.Context, db store.Q, dialogueID int64, in ActionInput
 			x.BaselineYear = strings.TrimSpace(x.BaselineYear)
 			if _, ok := unitpicture.YearStart(x.BaselineYear); x.BaselineYear != "" && !ok {
 				v.Add("action_baseline_year", "dialogue.err_school_year")
+			} else if rule := BaselineYearFor(d.HeldOn); x.BaselineYear != "" && x.BaselineYear > rule {
+				v.Add("action_baseline_year", "dialogue.err_baseline_after", map[string]any{"Year": rule, "Date": d.HeldOn})
 			}
 			links = append(links, link{ind, t, x.BaselineYear})
 		}
@@ -418,10 +414,9 @@ func AddAction(ctx context.Context, db store.Q, dialogueID int64, in ActionInput
 		for _, l := range links {
 			var base unitpicture.Point
 			if l.year == "" {
-				base, err = latestValue(ctx, tx, l.ind.ID, in.UnitID, "")
-			} else {
-				base, err = valueAt(ctx, tx, l.ind.ID, in.UnitID, l.year)
+				l.year = BaselineYearFor(d.HeldOn)
 			}
+			base, err = valueAt(ctx, tx, l.ind.ID, in.UnitID, l.year)
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"pgregory.net/rapid"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
@@ -36,8 +37,9 @@ func pt(year string, v float64, pupils int) unitpicture.Point {
 }
 
 // The follow-up verdicts on constructed values: a share of 60 % of 100
-// pupils against later years.
-func TestAssess(t *testing.T) {
+// pupils in 2024/25, the baseline of an action agreed on 2026-03-15,
+// against 2025/26.
+func TestVerdict(t *testing.T) {
 	mean := unitpicture.Indicator{ID: 2, Indicator: skolverket.Indicator{Key: "merit_value_9", Kind: "mean", Direction: skolverket.HigherIsBetter, PupilSD: 50}}
 	ratio := unitpicture.Indicator{ID: 3, Indicator: skolverket.Indicator{Key: "pupils_per_teacher", Kind: "ratio", Direction: skolverket.LowerIsBetter}}
 	for _, tc := range []struct {
@@ -51,27 +53,130 @@ func TestAssess(t *testing.T) {
 		wantMet bool
 	}{
 		// 60 % → 80 % of 100 pupils each: the interval is about ±12 points.
-		{"a share moved up", share, f(60), n(100), pt("2024/25", 80, 100), f(75), dialogue.Moved, true},
-		{"a share moved down", share, f(60), n(100), pt("2024/25", 40, 100), f(75), dialogue.Worse, false},
-		{"within chance", share, f(60), n(100), pt("2024/25", 65, 100), f(64), dialogue.NotMoved, true},
-		{"few pupils now", share, f(60), n(100), pt("2024/25", 95, 9), nil, dialogue.TooLittleData, false},
-		{"few pupils at baseline", share, f(60), n(8), pt("2024/25", 95, 100), nil, dialogue.TooLittleData, false},
-		{"no baseline value", share, nil, nil, pt("2024/25", 95, 100), nil, dialogue.TooLittleData, false},
-		{"no later year", share, f(60), n(100), pt("2022/23", 95, 100), nil, dialogue.TooLittleData, false},
-		{"no value at all", share, f(60), n(100), unitpicture.Point{}, nil, dialogue.TooLittleData, false},
-		{"suppressed now", share, f(60), n(100), unitpicture.Point{Year: "2024/25", Suppressed: true}, nil, dialogue.TooLittleData, false},
+		{"a share moved up", share, f(60), n(100), pt("2025/26", 80, 100), f(75), dialogue.Moved, true},
+		{"a share moved down", share, f(60), n(100), pt("2025/26", 40, 100), f(75), dialogue.Worse, false},
+		{"within chance", share, f(60), n(100), pt("2025/26", 65, 100), f(64), dialogue.NotMoved, true},
+		{"few pupils now", share, f(60), n(100), pt("2025/26", 95, 9), nil, dialogue.TooLittleData, false},
+		{"few pupils at baseline", share, f(60), n(8), pt("2025/26", 95, 100), nil, dialogue.TooLittleData, false},
+		{"no baseline value", share, nil, nil, pt("2025/26", 95, 100), nil, dialogue.TooLittleData, false},
+		{"only a value from before the action", share, f(60), n(100), pt("2023/24", 95, 100), f(75), dialogue.NotYetMeasurable, false},
+		{"no value at all", share, f(60), n(100), unitpicture.Point{}, nil, dialogue.NotYetMeasurable, false},
+		{"suppressed now", share, f(60), n(100), unitpicture.Point{Year: "2025/26", Suppressed: true}, nil, dialogue.TooLittleData, false},
 		// 200 → 215 merit points, 60 pupils each, SD 50: ±17.9, not moved; 200 → 225: moved.
-		{"a mean within chance", mean, f(200), n(60), pt("2024/25", 215, 60), nil, dialogue.NotMoved, false},
-		{"a mean moved", mean, f(200), n(60), pt("2024/25", 225, 60), f(220), dialogue.Moved, true},
-		{"a ratio cannot be tested", ratio, f(12), nil, pt("2024/25", 10, 0), f(11), dialogue.NotTestable, true},
+		{"a mean within chance", mean, f(200), n(60), pt("2025/26", 215, 60), nil, dialogue.NotMoved, false},
+		{"a mean moved", mean, f(200), n(60), pt("2025/26", 225, 60), f(220), dialogue.Moved, true},
+		{"a ratio cannot be tested", ratio, f(12), nil, pt("2025/26", 10, 0), f(11), dialogue.NotTestable, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := dialogue.Assess(tc.ind, "2022/23", tc.base, tc.pupils, tc.latest, tc.target)
+			var series []unitpicture.Point
+			if tc.latest.Year != "" {
+				series = append(series, tc.latest)
+			}
+			got := dialogue.Verdict(dialogue.VerdictInput{Indicator: tc.ind, AgreedOn: "2026-03-15", BaselineYear: "2024/25", Baseline: tc.base,
+				BaselinePupils: tc.pupils, Series: series, Target: tc.target, Today: "2026-05-01"})
 			if got.Verdict != tc.want || got.TargetMet != tc.wantMet {
 				t.Errorf("verdict %s (target met %v), want %s (%v)", got.Verdict, got.TargetMet, tc.want, tc.wantMet)
 			}
+			if got.Verdict == dialogue.NotYetMeasurable && got.ExpectedOn != "2026-10-01" {
+				t.Errorf("next value expected %q, want 2026-10-01", got.ExpectedOn)
+			}
 		})
 	}
+}
+
+// The publication rule: a school year's values are published on 1 October
+// after it ends; an action's baseline is the last published before it,
+// its follow-up starts with the first school year ending after it.
+func TestPublicationRule(t *testing.T) {
+	for _, tc := range []struct{ date, base, first string }{
+		{"2026-03-15", "2024/25", "2025/26"},
+		{"2026-06-29", "2024/25", "2025/26"},
+		{"2026-06-30", "2024/25", "2026/27"},
+		{"2026-08-20", "2024/25", "2026/27"}, // 2025/26 has ended but is not published: neither
+		{"2026-09-30", "2024/25", "2026/27"},
+		{"2026-10-01", "2025/26", "2026/27"},
+		{"2026-12-31", "2025/26", "2026/27"},
+	} {
+		if b, fu := dialogue.BaselineYearFor(tc.date), dialogue.FirstFollowUpYear(tc.date); b != tc.base || fu != tc.first {
+			t.Errorf("%s: baseline %s, first follow-up %s; want %s, %s", tc.date, b, fu, tc.base, tc.first)
+		}
+	}
+	if d := dialogue.PublishedOn("2025/26"); d != "2026-10-01" {
+		t.Errorf("2025/26 published %s", d)
+	}
+	// Not yet measurable: the expected date is the first follow-up year's
+	// publication, or the next publication day once that has passed.
+	fu := dialogue.Verdict(dialogue.VerdictInput{Indicator: share, AgreedOn: "2026-03-15", Today: "2026-11-02"})
+	if fu.Verdict != dialogue.NotYetMeasurable || fu.ExpectedOn != "2027-10-01" {
+		t.Errorf("late: %s %s", fu.Verdict, fu.ExpectedOn)
+	}
+	// An older baseline is taken only when chosen, and is labelled.
+	series := []unitpicture.Point{pt("2021/22", 50, 100), pt("2024/25", 70, 100), pt("2025/26", 72, 100)}
+	fu = dialogue.Verdict(dialogue.VerdictInput{Indicator: share, AgreedOn: "2026-03-15", BaselineYear: "2021/22", Baseline: f(50), BaselinePupils: n(100), Series: series})
+	if fu.Basis != dialogue.BasisOlder || fu.BaselineYear != "2021/22" || fu.Verdict != dialogue.Moved {
+		t.Errorf("older baseline: %+v", fu)
+	}
+	fu = dialogue.Verdict(dialogue.VerdictInput{Indicator: share, AgreedOn: "2026-03-15", Series: series})
+	if fu.Basis != dialogue.BasisAction || fu.BaselineYear != "2024/25" || fu.Verdict != dialogue.NotMoved || strings.Join(fu.Years, ",") != "2025/26" {
+		t.Errorf("by the rule: %+v", fu)
+	}
+	// A stored baseline from after the action (not known when it was
+	// agreed) is not used.
+	fu = dialogue.Verdict(dialogue.VerdictInput{Indicator: share, AgreedOn: "2026-03-15", BaselineYear: "2025/26", Baseline: f(72), BaselinePupils: n(100), Series: series})
+	if fu.BaselineYear != "2024/25" || fu.Basis != dialogue.BasisAction {
+		t.Errorf("baseline after the action: %+v", fu)
+	}
+}
+
+// No value from a school year that ended on or before the day an action was
+// agreed ever contributes to its verdict: changing those values (or
+// removing them) leaves the verdict's follow-up side unchanged, and the
+// baseline is never a value published after the action.
+func TestVerdictUsesNoValueFromBeforeTheAction(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		year := rapid.IntRange(2018, 2030).Draw(rt, "year")
+		month := rapid.IntRange(1, 12).Draw(rt, "month")
+		day := rapid.IntRange(1, 28).Draw(rt, "day")
+		agreed := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+		var series []unitpicture.Point
+		for ys := 2015; ys <= 2032; ys++ {
+			if rapid.Bool().Draw(rt, "has") {
+				series = append(series, pt(unitpicture.SchoolYear(ys), rapid.Float64Range(0, 100).Draw(rt, "v"), rapid.IntRange(1, 200).Draw(rt, "n")))
+			}
+		}
+		in := dialogue.VerdictInput{Indicator: share, AgreedOn: agreed, Series: series, Target: f(50), Today: "2026-12-07"}
+		got := dialogue.Verdict(in)
+		ends := func(y string) string { return dialogue.YearEnds(y) }
+		for _, y := range got.Years {
+			if ends(y) <= agreed {
+				rt.Fatalf("agreed %s: the verdict uses %s, which ended %s", agreed, y, ends(y))
+			}
+		}
+		if got.Latest.Year != "" && ends(got.Latest.Year) <= agreed {
+			rt.Fatalf("agreed %s: latest %s is from before the action", agreed, got.Latest.Year)
+		}
+		if p := dialogue.PublishedOn(got.BaselineYear); p > agreed {
+			rt.Fatalf("agreed %s: baseline %s published %s, after the action", agreed, got.BaselineYear, p)
+		}
+		// Scramble every value of a year that ended before the action,
+		// except the baseline's: the verdict stays the same.
+		scrambled := make([]unitpicture.Point, 0, len(series))
+		for _, p := range series {
+			if ends(p.Year) <= agreed && p.Year != got.BaselineYear {
+				if rapid.Bool().Draw(rt, "drop") {
+					continue
+				}
+				p = pt(p.Year, rapid.Float64Range(0, 100).Draw(rt, "v2"), rapid.IntRange(1, 200).Draw(rt, "n2"))
+			}
+			scrambled = append(scrambled, p)
+		}
+		in.Series = scrambled
+		again := dialogue.Verdict(in)
+		if again.Verdict != got.Verdict || again.TargetMet != got.TargetMet || again.Latest.Year != got.Latest.Year ||
+			strings.Join(again.Years, ",") != strings.Join(got.Years, ",") {
+			rt.Fatalf("agreed %s: values from before the action changed the verdict: %+v → %+v", agreed, got, again)
+		}
+	})
 }
 
 func TestTerms(t *testing.T) {
@@ -310,14 +415,21 @@ func TestActionsAndFollowUp(t *testing.T) {
 		ind := got.Indicators[0]
 		var want float64
 		if err := db.QueryRow(context.Background(), `SELECT v.value FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id
-			WHERE i.key = 'pass_all_subjects_6' AND v.unit_code = ? AND v.school_year = '2024/25' AND v.grp = 'all'`, tallmo).Scan(&want); err != nil {
+			WHERE i.key = 'pass_all_subjects_6' AND v.unit_code = ? AND v.school_year = '2025/26' AND v.grp = 'all'`, tallmo).Scan(&want); err != nil {
 			t.Fatal(err)
 		}
-		if ind.BaselineYear != "2024/25" || ind.Baseline == nil || *ind.Baseline != want || ind.Target == nil || *ind.Target != 95.5 {
-			t.Errorf("baseline %s %v, target %v; want 2024/25 %v, 95.5", ind.BaselineYear, ind.Baseline, ind.Target, want)
+		if ind.BaselineYear != "2025/26" || ind.Baseline == nil || *ind.Baseline != want || ind.Target == nil || *ind.Target != 95.5 {
+			t.Errorf("baseline %s %v, target %v; want 2025/26 %v, 95.5", ind.BaselineYear, ind.Baseline, ind.Target, want)
 		}
-		if ind.FollowUp.Verdict != dialogue.TooLittleData {
-			t.Errorf("no later year yet: %s", ind.FollowUp.Verdict)
+		// Agreed in December 2026: the first value after it is 2026/27's.
+		if f := ind.FollowUp; f.Verdict != dialogue.NotYetMeasurable || f.ExpectedOn != "2027-10-01" || f.Latest.Year != "" || f.TargetMet {
+			t.Errorf("no later year yet: %+v", f)
+		}
+		// A baseline later than the last published before the dialogue is refused.
+		_, err = dialogue.AddAction(ctx, db, id, dialogue.ActionInput{UnitID: x.unit(tallmo), Title: "Sent",
+			Indicators: []dialogue.IndicatorInput{{Key: "pass_all_subjects_6", BaselineYear: "2026/27"}}}, x.now)
+		if code(err) != app.EINVALID {
+			t.Errorf("a baseline after the dialogue: %v", err)
 		}
 		// Status and comments; principal B may change their unit's action, principal A may not see it.
 		if err := dialogue.SetStatus(x.as(principalB), db, aid, dialogue.StatusDone, x.now); err != nil {
@@ -329,19 +441,36 @@ func TestActionsAndFollowUp(t *testing.T) {
 		if err := dialogue.SetStatus(ctx, db, aid, "finished", x.now); code(err) != app.EINVALID {
 			t.Errorf("an unknown status: %v", err)
 		}
-		// The demo: some actions moved, some did not, one has too little data.
-		all, err := dialogue.Actions(ctx, db, dialogue.ActionFilter{Before: "2026-07-01"})
+		// The demo: the spring 2026 actions are judged on 2025/26 against
+		// 2024/25 only: Norrberg's moved, Södra's got worse, others did not
+		// clearly move; the autumn's are not yet measurable.
+		all, err := dialogue.Actions(ctx, db, dialogue.ActionFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		verdicts := map[string]int{}
 		for _, a := range all {
 			for _, i := range a.Indicators {
-				verdicts[i.FollowUp.Verdict]++
+				f := i.FollowUp
+				if a.DialogueHeldOn < "2026-07-01" {
+					verdicts[f.Verdict]++
+					if f.Basis != dialogue.BasisAction || f.BaselineYear != "2024/25" || (f.Latest.Year != "" && f.Latest.Year != "2025/26") {
+						t.Errorf("%s (%s): %+v", a.Title, a.UnitName, f)
+					}
+					want := map[string]string{"Norrberg": dialogue.Moved, "Södra": dialogue.Worse}
+					for name, v := range want {
+						if strings.Contains(a.UnitName, name) && f.Verdict != v {
+							t.Errorf("%s: %s, want %s", a.UnitName, f.Verdict, v)
+						}
+					}
+				} else if a.DialogueHeldOn >= "2026-10-01" && a.DialogueHeldOn < "2026-11-01" && a.DialogueTitle != "" && strings.Contains(a.DialogueTitle, "HT 2026") &&
+					(f.Verdict != dialogue.NotYetMeasurable || f.ExpectedOn != "2027-10-01") {
+					t.Errorf("autumn %s: %+v", a.Title, f)
+				}
 			}
 		}
-		if verdicts[dialogue.Moved] == 0 || verdicts[dialogue.NotMoved] == 0 || verdicts[dialogue.TooLittleData] == 0 {
-			t.Errorf("demo verdicts %v: want some moved, some not, some too little data", verdicts)
+		if verdicts[dialogue.Moved] == 0 || verdicts[dialogue.NotMoved] == 0 || verdicts[dialogue.Worse] == 0 {
+			t.Errorf("demo verdicts %v: want one moved, one worse, some not", verdicts)
 		}
 	})
 }
@@ -382,18 +511,22 @@ func TestPreparationPack(t *testing.T) {
 				t.Errorf("challenge %s with score %d", r.Indicator.Key, r.Score)
 			}
 		}
-		if len(u.EarlierActions) != 1 || u.EarlierActions[0].Indicators[0].FollowUp.Verdict != dialogue.Moved {
+		// Tallmo's spring action: 2024/25 against 2025/26, no clear change.
+		if len(u.EarlierActions) != 1 || u.EarlierActions[0].Indicators[0].FollowUp.Verdict != dialogue.NotMoved {
 			t.Fatalf("earlier actions: %+v", u.EarlierActions)
 		}
-		moved := false
+		asked := false
 		for _, q := range u.Questions {
-			moved = moved || (q.MsgID == "dialogue.q.moved" && q.Action == u.EarlierActions[0].Title)
+			asked = asked || (q.MsgID == "dialogue.q.not_moved" && q.Action == u.EarlierActions[0].Title && q.Years == "2025/26")
+			if q.MsgID == "dialogue.q.moved" || q.MsgID == "dialogue.q.worse" {
+				t.Errorf("a question about a move that did not happen: %+v", q)
+			}
 		}
-		if !moved {
-			t.Errorf("no question about the action that moved: %+v", u.Questions)
+		if !asked {
+			t.Errorf("no question about the action that did not move: %+v", u.Questions)
 		}
 		tr := func(id string, args ...any) string {
-			if id == "dialogue.followup.moved" {
+			if id == "dialogue.followup.not_moved" {
 				return "RÖRDE SIG"
 			}
 			return id
@@ -570,7 +703,7 @@ func TestInitiativeEffect(t *testing.T) {
 		var data skolverket.Data
 		for _, c := range codes {
 			unitEffect := rng.NormFloat64() * 5
-			for y := 2019; y <= 2024; y++ {
+			for y := 2019; y <= 2025; y++ {
 				v := 50 + unitEffect + 0.5*float64(y-2019) + rng.NormFloat64()*0.8
 				if treated[c] && y >= 2022 {
 					v += 10

@@ -112,6 +112,8 @@ func UpdateAction(ctx context.Context, db store.Q, actionID int64, in ActionEdit
 			}
 			if _, ok := unitpicture.YearStart(x.BaselineYear); x.BaselineYear != "" && !ok {
 				v.Add(EditBaselineYear(i), "dialogue.err_school_year")
+			} else if rule := BaselineYearFor(a.DialogueHeldOn); x.BaselineYear != "" && x.BaselineYear > rule {
+				v.Add(EditBaselineYear(i), "dialogue.err_baseline_after", map[string]any{"Year": rule, "Date": a.DialogueHeldOn})
 			}
 			links = append(links, link{ind, t, x.BaselineYear})
 		}
@@ -161,10 +163,9 @@ func UpdateAction(ctx context.Context, db store.Q, actionID int64, in ActionEdit
 			} else {
 				var base unitpicture.Point
 				if year == "" {
-					base, err = latestValue(ctx, tx, l.ind.ID, a.UnitID, "")
-				} else {
-					base, err = valueAt(ctx, tx, l.ind.ID, a.UnitID, year)
+					year = BaselineYearFor(a.DialogueHeldOn)
 				}
+				base, err = valueAt(ctx, tx, l.ind.ID, a.UnitID, year)
 				if err != nil {
 					return err
 				}

@@ -134,8 +134,8 @@ func TestUpdateAction(t *testing.T) {
 					t.Errorf("re-read baseline %s %v (want 2023/24 %v), target %v", ind.BaselineYear, *ind.Baseline, v, *ind.Target)
 				}
 			case "national_test_sve_6":
-				if v := valueOf(t, db, ind.Key, tallmo, "2024/25"); ind.BaselineYear != "2024/25" || *ind.Baseline != v || *ind.Target != 14 {
-					t.Errorf("new indicator baseline %s %v (want 2024/25 %v)", ind.BaselineYear, *ind.Baseline, v)
+				if v := valueOf(t, db, ind.Key, tallmo, "2025/26"); ind.BaselineYear != "2025/26" || *ind.Baseline != v || *ind.Target != 14 {
+					t.Errorf("new indicator baseline %s %v (want 2025/26 %v)", ind.BaselineYear, *ind.Baseline, v)
 				}
 			default:
 				t.Errorf("unexpected indicator %s", ind.Key)
@@ -259,8 +259,9 @@ func TestDemoAutumnActions(t *testing.T) {
 				t.Fatalf("%s: indicators %+v", a.Title, a.Indicators)
 			}
 			ind := a.Indicators[0]
-			if ind.Baseline == nil || ind.Target == nil || ind.BaselineYear != "2024/25" || *ind.Target <= *ind.Baseline ||
-				*ind.Baseline != valueOf(t, db, ind.Key, unitCode, "2024/25") {
+			// Held in October 2026: 2025/26 was published on 1 October.
+			if ind.Baseline == nil || ind.Target == nil || ind.BaselineYear != "2025/26" || *ind.Target <= *ind.Baseline ||
+				*ind.Baseline != valueOf(t, db, ind.Key, unitCode, "2025/26") || ind.FollowUp.Verdict != dialogue.NotYetMeasurable {
 				t.Errorf("%s: baseline %s %v, target %v", a.Title, ind.BaselineYear, ind.Baseline, ind.Target)
 			}
 		}

@@ -36,16 +36,6 @@ func FormatValue(x float64, lang string) string {
 	return i18n.Number(lang, x, decimals)
 }
 
-func point(p unitpicture.Point, lang string, t Translate) string {
-	switch {
-	case p.Suppressed:
-		return t("dialogue.value.suppressed")
-	case p.Value == nil:
-		return t("dialogue.value.none")
-	}
-	return FormatValue(*p.Value, lang) + " (" + p.Year + ")"
-}
-
 // PDF renders the preparation pack in the order of the page.
 func (pk *Pack) PDF(t Translate) ([]byte, error) {
 	d := newPDF(t("dialogue.prep.title", "Title", pk.Dialogue.Title), pk.Lang, pk.Generated, t)
@@ -65,14 +55,14 @@ func (pk *Pack) PDF(t Translate) ([]byte, error) {
 			d.Para(t("dialogue.prep.no_strengths"), 10, "I")
 		}
 		for _, r := range u.Strengths {
-			d.Bullet(r.Indicator.Name(lang) + ": " + point(r.Latest, lang, t) + " – " + reasons(r.Reasons, t))
+			d.Bullet(r.Indicator.Name(lang) + ": " + profileLine(r, lang, t))
 		}
 		d.Heading(t("dialogue.prep.challenges"), 11)
 		if u.Picture && len(u.Challenges) == 0 {
 			d.Para(t("dialogue.prep.no_challenges"), 10, "I")
 		}
 		for _, r := range u.Challenges {
-			d.Bullet(r.Indicator.Name(lang) + ": " + point(r.Latest, lang, t) + " – " + reasons(r.Reasons, t))
+			d.Bullet(r.Indicator.Name(lang) + ": " + profileLine(r, lang, t))
 		}
 		d.Heading(t("dialogue.prep.complaints"), 11)
 		c := u.Complaints
@@ -90,12 +80,12 @@ func (pk *Pack) PDF(t Translate) ([]byte, error) {
 		for _, a := range u.EarlierActions {
 			d.Bullet(a.Title + " (" + a.DialogueHeldOn + ") – " + t("dialogue.status."+a.Status))
 			for _, i := range a.Indicators {
-				d.Para("      "+i.Name(lang)+": "+t("dialogue.followup."+i.FollowUp.Verdict), 9, "")
+				d.Para("      "+i.Line(lang, t), 9, "")
 			}
 		}
 		d.Heading(t("dialogue.prep.questions"), 11)
 		for _, q := range u.Questions {
-			d.Bullet(t(q.MsgID, "Indicator", q.Indicator, "Action", q.Action))
+			d.Bullet(t(q.MsgID, q.Args(lang, t)...))
 		}
 	}
 	if len(pk.Questions) > 0 {
@@ -126,17 +116,16 @@ func (s *Series) PDF(t Translate, lang string) ([]byte, error) {
 	d.Bullet(t("dialogue.report.line.dialogues", "Count", s.Dialogues, "Held", s.Held))
 	d.Bullet(t("dialogue.report.line.actions", "Count", s.Decided, "Done", s.Done))
 	d.Bullet(t("dialogue.report.line.open", "Count", s.Open))
-	d.Bullet(t("dialogue.report.line.moved", "Moved", s.Moved, "NotMoved", s.NotMoved, "Worse", s.Worse, "Little", s.TooLittle))
+	d.Bullet(t("dialogue.report.line.moved", "Moved", s.Moved, "NotMoved", s.NotMoved, "Worse", s.Worse, "Little", s.TooLittle, "NotYet", s.NotYet))
 	tables := s.tables(t, lang)
 	d.Table(tables[0], export.TableStyle{Widths: []float64{0, 30, 30}, FontSize: 9})
-	d.Table(withoutColumn(tables[1], 0), export.TableStyle{Widths: []float64{0, 18, 18, 16, 16, 16, 16, 16, 16}, FontSize: 9})
+	d.Table(withoutColumn(tables[1], 0), export.TableStyle{Widths: []float64{0, 16, 16, 15, 15, 15, 15, 15, 15, 15}, FontSize: 9})
 	d.Heading(t("dialogue.report.moved"), 12)
 	if len(s.MovedRows) == 0 {
 		d.Para(t("dialogue.report.none_moved"), 10, "I")
 	}
 	for _, m := range s.MovedRows {
-		d.Bullet(m.Unit + ": " + m.Name(lang) + " " + FormatValue(m.Baseline, lang) + " (" + m.BaselineYear + ") → " +
-			FormatValue(m.Latest, lang) + " (" + m.LatestYear + ") – " + t("dialogue.followup."+m.Verdict))
+		d.Bullet(m.Unit + ": " + m.Follow.Line(lang, t))
 	}
 	d.Heading(t("dialogue.findings.title"), 12)
 	if len(s.Findings) == 0 {
@@ -178,20 +167,20 @@ func (s *Series) tables(t Translate, lang string) []export.Table {
 	units := export.Table{ID: "units", Title: t("dialogue.report.by_unit"),
 		Columns: []string{t("dialogue.report.col.code"), t("dialogue.report.col.unit"), t("dialogue.report.col.dialogues"),
 			t("dialogue.report.col.decided"), t("dialogue.report.col.done"), t("dialogue.report.col.open"), t("dialogue.report.col.moved"),
-			t("dialogue.report.col.not_moved"), t("dialogue.report.col.worse"), t("dialogue.report.col.little")},
-		Numeric: []bool{false, false, true, true, true, true, true, true, true, true}}
+			t("dialogue.report.col.not_moved"), t("dialogue.report.col.worse"), t("dialogue.report.col.little"), t("dialogue.report.col.not_yet")},
+		Numeric: []bool{false, false, true, true, true, true, true, true, true, true, true}}
 	for _, u := range s.Units {
 		units.Rows = append(units.Rows, []export.Cell{txt(u.Unit.Code), txt(u.Unit.Name), num(u.Dialogues), num(u.Decided), num(u.Done),
-			num(u.Open), num(u.Moved), num(u.NotMoved), num(u.Worse), num(u.TooLittle)})
+			num(u.Open), num(u.Moved), num(u.NotMoved), num(u.Worse), num(u.TooLittle), num(u.NotYet)})
 	}
 	moved := export.Table{ID: "moved", Title: t("dialogue.report.moved"),
 		Columns: []string{t("dialogue.report.col.unit"), t("dialogue.report.col.key"), t("dialogue.report.col.indicator"),
 			t("dialogue.report.col.baseline_year"), t("dialogue.report.col.baseline"), t("dialogue.report.col.latest_year"), t("dialogue.report.col.latest"),
-			t("dialogue.report.col.verdict"), t("dialogue.report.col.target_met"), t("dialogue.report.col.decided_on")},
+			t("dialogue.report.col.verdict"), t("dialogue.report.col.basis"), t("dialogue.report.col.target_met"), t("dialogue.report.col.decided_on")},
 		Numeric: []bool{false, false, false, false, true, false, true}}
 	for _, m := range s.MovedRows {
 		moved.Rows = append(moved.Rows, []export.Cell{txt(m.Unit), txt(m.Key), txt(m.Name(lang)), txt(m.BaselineYear), value(m.Baseline),
-			txt(m.LatestYear), value(m.Latest), txt(t("dialogue.followup." + m.Verdict)), flag(m.TargetMet), txt(m.DecidedOn)})
+			txt(m.LatestYear), value(m.Latest), txt(m.Follow.VerdictText(t)), txt(m.Follow.BasisText(t)), flag(m.TargetMet), txt(m.DecidedOn)})
 	}
 	findings := export.Table{ID: "findings", Title: t("dialogue.findings.title"),
 		Columns: []string{t("dialogue.report.col.unit"), t("dialogue.findings.kind"), t("dialogue.findings.reference"),
@@ -244,7 +233,7 @@ func (s *Series) WriteXLSX(w io.Writer, t Translate, lang string) error {
 			num(t("dialogue.report.col.dialogues"), s.Dialogues), num(t("dialogue.report.col.held"), s.Held),
 			num(t("dialogue.report.col.decided"), s.Decided), num(t("dialogue.report.col.done"), s.Done), num(t("dialogue.report.col.open"), s.Open),
 			num(t("dialogue.report.col.moved"), s.Moved), num(t("dialogue.report.col.not_moved"), s.NotMoved), num(t("dialogue.report.col.worse"), s.Worse),
-			num(t("dialogue.report.col.little"), s.TooLittle),
+			num(t("dialogue.report.col.little"), s.TooLittle), num(t("dialogue.report.col.not_yet"), s.NotYet),
 			{Style: export.Blank},
 			{Label: t("dialogue.report.about"), Style: export.Wrapped},
 		}}
@@ -254,4 +243,17 @@ func (s *Series) WriteXLSX(w io.Writer, t Translate, lang string) error {
 		return fmt.Errorf("dialogue: %w", err)
 	}
 	return nil
+}
+
+// profileLine is a strength's or challenge's value with its unit, the
+// organizer's median and the national value, and why it stands out.
+func profileLine(r unitpicture.ProfileRow, lang string, t Translate) string {
+	s := PointText(r.Indicator, r.Latest, lang, t)
+	if r.OrganizerMedian != nil {
+		s += "; " + t("dialogue.prep.col.median") + " " + IndicatorValue(r.Indicator, *r.OrganizerMedian, lang, t)
+	}
+	if r.National != nil {
+		s += "; " + t("dialogue.prep.col.national") + " " + IndicatorValue(r.Indicator, r.National.Value, lang, t)
+	}
+	return s + " – " + reasons(r.Reasons, t)
 }

@@ -22,6 +22,9 @@ import (
 //   - auth.ReadFindings: findings, initiatives and good examples (no
 //     personal data); reach units sees the organizer's and their units' findings.
 //   - auth.ReadDialogueReport: the series report.
+//   - auth.ReadDialogueRecord: a dialogue's record without personal data
+//     (RecordOf): reach own the dialogues one is linked to as a participant
+//     (a board member who took part), reach all every dialogue.
 
 // Organizer reports whether p runs the organizer-wide parts: dialogue
 // types, initiatives and findings (auth.ManageDialogues).
@@ -148,3 +151,19 @@ func participantAllowed(role, kind string) bool {
 var staffRoles = []string{RoleStaff}
 
 func isStaff(role string) bool { return slices.Contains(staffRoles, role) }
+
+// recordVisible returns the SQL condition (on alias d) for the dialogues
+// whose record without personal data p may read.
+func recordVisible(p *auth.Principal) (string, []any) {
+	switch p.Reach(auth.ReadDialogueRecord) {
+	case auth.ReachNone:
+		return "1=0", nil
+	case auth.ReachAll:
+		return "1=1", nil
+	}
+	return "EXISTS (SELECT 1 FROM dialogue_participants dp WHERE dp.dialogue_id = d.id AND dp.user_id = ?)", []any{p.UserID}
+}
+
+// MayReadRecords reports whether p reads dialogue records without personal
+// data (board members: those they took part in).
+func MayReadRecords(p *auth.Principal) bool { return p.Can(auth.ReadDialogueRecord) }

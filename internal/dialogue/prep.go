@@ -3,6 +3,7 @@ package dialogue
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
@@ -25,6 +26,20 @@ type Question struct {
 	Indicator string // the indicator's name in the pack's language
 	Action    string // an earlier action's title
 	Text      string // the template's own wording
+	Years     string // the school years after the action the verdict rests on
+	Date      string // when the next value is expected
+	// Row is the strength or challenge the question is about.
+	Row *unitpicture.ProfileRow
+}
+
+// Args are the question's message arguments in lang: the figures the
+// question rests on are written with their units.
+func (q Question) Args(lang string, t Translate) []any {
+	args := []any{"Indicator", q.Indicator, "Action", q.Action, "Years", q.Years, "Date", q.Date}
+	if q.Row != nil {
+		args = append(args, "Value", PointText(q.Row.Indicator, q.Row.Latest, lang, t), "Reason", reasons(q.Row.Reasons, t))
+	}
+	return args
 }
 
 // CategoryCount is one complaint category's cases at a unit.
@@ -145,22 +160,30 @@ func first[T any](xs []T, n int) []T {
 func suggest(u UnitPack, lang string) []Question {
 	var out []Question
 	for _, r := range first(u.Strengths, 2) {
-		out = append(out, Question{MsgID: "dialogue.q.strength", Indicator: r.Indicator.Name(lang)})
+		out = append(out, Question{MsgID: "dialogue.q.strength", Indicator: r.Indicator.Name(lang), Row: &r})
 	}
 	for _, r := range first(u.Challenges, 2) {
-		out = append(out, Question{MsgID: "dialogue.q.challenge", Indicator: r.Indicator.Name(lang)})
+		out = append(out, Question{MsgID: "dialogue.q.challenge", Indicator: r.Indicator.Name(lang), Row: &r})
 	}
 	for _, a := range u.EarlierActions {
 		if a.Status == StatusDropped {
 			continue
 		}
 		for _, i := range a.Indicators {
+			q := Question{Indicator: i.Name(lang), Action: a.Title, Years: strings.Join(i.FollowUp.Years, ", "), Date: i.FollowUp.ExpectedOn}
 			switch i.FollowUp.Verdict {
 			case Moved:
-				out = append(out, Question{MsgID: "dialogue.q.moved", Indicator: i.Name(lang), Action: a.Title})
-			case NotMoved, Worse:
-				out = append(out, Question{MsgID: "dialogue.q.not_moved", Indicator: i.Name(lang), Action: a.Title})
+				q.MsgID = "dialogue.q.moved"
+			case Worse:
+				q.MsgID = "dialogue.q.worse"
+			case NotMoved:
+				q.MsgID = "dialogue.q.not_moved"
+			case NotYetMeasurable:
+				q.MsgID = "dialogue.q.not_yet"
+			default:
+				continue
 			}
+			out = append(out, q)
 		}
 	}
 	if u.Complaints.Rise {

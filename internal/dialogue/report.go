@@ -39,7 +39,7 @@ type UnitRow struct {
 	Open      int // of every action of the unit up to the term's end, planned or started
 	// Indicators of every action decided up to the end of the term, by
 	// follow-up verdict.
-	Moved, NotMoved, Worse, TooLittle int
+	Moved, NotMoved, Worse, TooLittle, NotYet int
 }
 
 // MovedRow is an indicator that moved (for the better or the worse).
@@ -56,6 +56,9 @@ type MovedRow struct {
 	TargetMet     bool
 	DecidedOn     string // the dialogue's date
 	DecidedInTerm bool
+	// Follow is the action's indicator with its verdict: its texts
+	// (VerdictText, BasisText) are the ones every other page shows.
+	Follow ActionIndicator
 }
 
 // Name returns the indicator's name in lang.
@@ -88,6 +91,7 @@ type Series struct {
 	NotMoved  int
 	Worse     int
 	TooLittle int
+	NotYet    int // indicators without a value after their action yet
 	Units     []UnitRow
 	MovedRows []MovedRow
 	Findings  []Finding
@@ -240,14 +244,18 @@ func SeriesReport(ctx context.Context, q store.Q, term string, now time.Time) (*
 			case NotMoved:
 				r.NotMoved++
 				s.NotMoved++
+			case NotYetMeasurable:
+				r.NotYet++
+				s.NotYet++
 			default:
 				r.TooLittle++
 				s.TooLittle++
 			}
-			if v := i.FollowUp.Verdict; (v == Moved || v == Worse) && i.Baseline != nil && i.FollowUp.Latest.Has() {
+			f := i.FollowUp
+			if v := f.Verdict; (v == Moved || v == Worse) && f.Baseline.Has() && f.Latest.Has() {
 				s.MovedRows = append(s.MovedRows, MovedRow{Unit: a.UnitName, Key: i.Key, NameSV: i.Indicator.NameSV, NameEN: i.Indicator.NameEN,
-					BaselineYear: i.BaselineYear, Baseline: *i.Baseline, LatestYear: i.FollowUp.Latest.Year, Latest: *i.FollowUp.Latest.Value,
-					Verdict: v, TargetMet: i.FollowUp.TargetMet, DecidedOn: a.DialogueHeldOn, DecidedInTerm: inTerm})
+					BaselineYear: f.BaselineYear, Baseline: *f.Baseline.Value, LatestYear: f.Latest.Year, Latest: *f.Latest.Value,
+					Verdict: v, TargetMet: f.TargetMet, DecidedOn: a.DialogueHeldOn, DecidedInTerm: inTerm, Follow: i})
 			}
 		}
 	}

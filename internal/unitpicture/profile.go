@@ -92,9 +92,11 @@ type ProfileRow struct {
 	Series    []Point   `json:"series"` // ascending by year
 	Latest    Point     `json:"latest"` // the latest year (possibly missing or suppressed: never an older value in its place)
 	// OrganizerMedian is the median of the organizer's units in Latest's year.
-	OrganizerMedian *float64     `json:"organizer_median,omitempty"`
-	Change          Change       `json:"change"`
-	Expectation     *AdjustedRow `json:"expectation,omitempty"` // for DefaultOutcome when it can be computed
+	OrganizerMedian *float64 `json:"organizer_median,omitempty"`
+	// National is the national value in Latest's year (nil when unknown).
+	National    *National    `json:"national,omitempty"`
+	Change      Change       `json:"change"`
+	Expectation *AdjustedRow `json:"expectation,omitempty"` // for DefaultOutcome when it can be computed
 	// Score > 0 makes a strength, < 0 a challenge; Reasons say why.
 	Score   int      `json:"score"`
 	Reasons []string `json:"reasons"`
@@ -222,6 +224,13 @@ func UnitProfile(ctx context.Context, db store.Q, p *auth.Principal, unitID int6
 		if xs := med[iy{ind.ID, row.Latest.Year}]; len(xs) > 0 {
 			m := NewSpread(xs).Median
 			row.OrganizerMedian = &m
+		}
+		if ys, ok := YearStart(row.Latest.Year); ok {
+			nat, err := national(ctx, db, ind.ID, ys)
+			if err != nil {
+				return nil, err
+			}
+			row.National = nat
 		}
 		if base != nil && base.Year != row.Latest.Year {
 			row.Change = TestChange(ind, *base, row.Latest)

@@ -48,8 +48,9 @@ const (
 	// MinRegressionPupils excludes small units from Adjusted, as SALSA
 	// does (units with fewer than 15 pupils in year 9 are not reported).
 	MinRegressionPupils = 15
-	// NationalCode is the unit code of national reference values.
-	NationalCode = "riket"
+	// NationalCode is the unit code of national reference values (the
+	// statistics files' "Riket" rows, skolverket.NationalCode).
+	NationalCode = skolverket.NationalCode
 	// MinNationalUnits is how many units other than the organizer's must
 	// have values before their median stands in for the national value.
 	MinNationalUnits = 30

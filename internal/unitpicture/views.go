@@ -9,6 +9,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/store"
+	"github.com/styrkedjan/styrkedjan/internal/unitpicture/skolverket"
 )
 
 // Point is one value of one unit in one school year, as a view may show it.
@@ -293,4 +294,67 @@ func national(ctx context.Context, db store.Q, indicatorID int64, yearStart int)
 		return nil, nil
 	}
 	return &National{Value: NewSpread(xs).Median, Basis: "median", N: len(xs)}, nil
+}
+
+// OpeningIndicator returns the indicator a view opens on for p: the default
+// outcome (DefaultOutcome) when one of p's units has a value of it, else
+// the first active outcome indicator (not a background variable, in the
+// catalogue's order) that one of p's units has, so that a principal of
+// units without year 9 does not open on an empty page. DefaultOutcome when
+// none has values.
+func OpeningIndicator(ctx context.Context, db store.Q, p *auth.Principal) (string, error) {
+	if err := canRead(p); err != nil {
+		return "", err
+	}
+	cond, args := readScope(p).SQL("u.id")
+	rows, err := db.Query(ctx, `SELECT DISTINCT v.indicator_id FROM indicator_values v JOIN units u ON u.unit_code = v.unit_code
+		WHERE v.grp = 'all' AND v.value IS NOT NULL AND `+cond, args...)
+	if err != nil {
+		return "", err
+	}
+	has := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return "", err
+		}
+		has[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	inds, err := Indicators(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	byKey := map[string]Indicator{}
+	for _, i := range inds {
+		byKey[i.Key] = i
+	}
+	keys := []string{DefaultOutcome}
+	for _, c := range skolverket.Catalogue() {
+		keys = append(keys, c.Key)
+	}
+	for _, i := range inds {
+		keys = append(keys, i.Key)
+	}
+	for _, k := range keys {
+		if i, ok := byKey[k]; ok && i.Active && !i.Background && has[i.ID] {
+			return i.Key, nil
+		}
+	}
+	return DefaultOutcome, nil
+}
+
+// NationalValue returns the national reference value of an indicator in a
+// school year (nil when unknown): the "riket" value, else the median of
+// every unit's value when enough other units have one.
+func NationalValue(ctx context.Context, db store.Q, indicatorID int64, schoolYear string) (*National, error) {
+	ys, ok := YearStart(schoolYear)
+	if !ok {
+		return nil, nil
+	}
+	return national(ctx, db, indicatorID, ys)
 }

@@ -36,16 +36,18 @@ func TestBrowserQualityDialogue(t *testing.T) {
 	}
 	b.checkA11y("a planned dialogue")
 
-	// Preparing: strengths first, the spring action that moved, questions.
+	// Preparing: strengths first, the spring action judged on 2025/26
+	// against 2024/25 only (no clear change), questions from the figures.
 	b.click(`a[href="`+path+`/prep"]`, 200)
 	order := evalJS[[]string](b, `[...document.querySelectorAll("#unit-`+tallmo+` > section")].map(s => s.className)`)
 	if strings.Join(order, ",") != "strengths,challenges,complaints,earlier,questions" {
 		t.Errorf("pack order %v", order)
 	}
-	if got := b.text("#unit-" + tallmo + " .earlier"); !strings.Contains(got, "Fortsätt med studiero") || !strings.Contains(got, "Ja, till det bättre") {
+	if got := b.text("#unit-" + tallmo + " .earlier"); !strings.Contains(got, "Fortsätt med studiero") || !strings.Contains(got, "Ingen tydlig förändring") ||
+		!strings.Contains(got, "sedan åtgärden: utgångsläge 2024/25") || strings.Contains(got, "2021/22") {
 		t.Errorf("earlier actions: %q", got)
 	}
-	if got := b.text("#unit-" + tallmo + " .questions"); !strings.Contains(got, "har flyttat") {
+	if got := b.text("#unit-" + tallmo + " .questions"); !strings.Contains(got, "inte förändrats tydligt (2025/26)") || !strings.Contains(got, " % (2025/26)") {
 		t.Errorf("questions: %q", got)
 	}
 	b.checkA11y("the preparation pack")
@@ -82,10 +84,10 @@ func TestBrowserQualityDialogue(t *testing.T) {
 	b.checkA11y("a dialogue with an action error")
 	b.do("name the action", chromedp.SendKeys(chromedp.CSS("#f-action_title"), "Närvaroteam i årskurs 4–6"))
 	b.click(`#add-action button[type="submit"]`, 200)
-	if got := b.text("#actions article"); !strings.Contains(got, "Närvaroteam i årskurs 4–6") || !strings.Contains(got, "För lite underlag än") {
+	if got := b.text("#actions article"); !strings.Contains(got, "Närvaroteam i årskurs 4–6") || !strings.Contains(got, "Går inte att mäta än – nästa värde väntas 2027-10-01") {
 		t.Errorf("the new action: %q", got)
 	}
-	if got := b.text("#followup"); !strings.Contains(got, "Fortsätt med studiero") || !strings.Contains(got, "Ja, till det bättre") {
+	if got := b.text("#followup"); !strings.Contains(got, "Fortsätt med studiero") || !strings.Contains(got, "Ingen tydlig förändring") {
 		t.Errorf("follow-up of the spring action: %q", got)
 	}
 	b.checkA11y("a recorded dialogue")

@@ -101,10 +101,16 @@ type apiChange struct {
 }
 
 type apiFollowUp struct {
-	Verdict   string     `json:"verdict"`
-	Latest    *apiPoint  `json:"latest"` // null: no value after the baseline year yet
-	Change    *apiChange `json:"change"`
-	TargetMet bool       `json:"targetMet"`
+	Verdict string `json:"verdict"`
+	// Basis: "action" (the last value published before the action) or
+	// "older" (an older baseline chosen explicitly, not "since the action").
+	Basis string `json:"basis"`
+	// Years are the school years after the action the verdict rests on.
+	Years      []string   `json:"years"`
+	Latest     *apiPoint  `json:"latest"` // null: no value after the action yet
+	Change     *apiChange `json:"change"`
+	TargetMet  bool       `json:"targetMet"`
+	ExpectedOn string     `json:"expectedOn,omitempty"` // not_yet_measurable: when the next value is expected
 }
 
 type apiActionIndicator struct {
@@ -140,7 +146,8 @@ func toAPIAction(a dialogue.Action) apiAction {
 		FindingID: a.FindingID, InitiativeID: a.InitiativeID, DoneAt: a.DoneAt,
 		Indicators: []apiActionIndicator{}, Comments: []apiComment{}}
 	for _, i := range a.Indicators {
-		f := apiFollowUp{Verdict: i.FollowUp.Verdict, TargetMet: i.FollowUp.TargetMet}
+		f := apiFollowUp{Verdict: i.FollowUp.Verdict, Basis: i.FollowUp.Basis, Years: append([]string{}, i.FollowUp.Years...),
+			TargetMet: i.FollowUp.TargetMet, ExpectedOn: i.FollowUp.ExpectedOn}
 		if i.FollowUp.Latest.Year != "" {
 			p := toAPIPoint(i.FollowUp.Latest)
 			f.Latest = &p

@@ -25,7 +25,28 @@ import (
 // and rights are decided in package dialogue.
 
 // dialogueFmt formats values for the dialogue pages in the page's language.
-type dialogueFmt struct{ Lang string }
+type dialogueFmt struct {
+	Lang string
+	t    dialogue.Translate
+}
+
+func newDialogueFmt(l *i18n.Localizer) dialogueFmt { return dialogueFmt{Lang: l.Lang, t: l.T} }
+
+// Verdict is an action indicator's verdict in words (dialogue's one text).
+func (f dialogueFmt) Verdict(i dialogue.ActionIndicator) string { return i.VerdictText(f.t) }
+
+// Basis says what an action indicator's verdict compares.
+func (f dialogueFmt) Basis(i dialogue.ActionIndicator) string { return i.BasisText(f.t) }
+
+// Point writes a value of an indicator with its unit and school year.
+func (f dialogueFmt) Point(ind unitpicture.Indicator, p unitpicture.Point) string {
+	return dialogue.PointText(ind, p, f.Lang, f.t)
+}
+
+// Question writes a suggested question with its figures.
+func (f dialogueFmt) Question(q dialogue.Question) string {
+	return f.t(q.MsgID, q.Args(f.Lang, f.t)...)
+}
 
 // Num formats a number.
 func (f dialogueFmt) Num(x float64) string { return dialogue.FormatValue(x, f.Lang) }
@@ -66,7 +87,7 @@ func (s *Server) dialoguesList(w http.ResponseWriter, r *http.Request, fd formDa
 	if err != nil {
 		return err
 	}
-	page := dialoguesPage{dialogueFmt: dialogueFmt{s.pageLocalizer(r, "dialogues").Lang}, Dialogues: list, CanPlan: dialogue.MayPlan(p),
+	page := dialoguesPage{dialogueFmt: newDialogueFmt(s.pageLocalizer(r, "dialogues")), Dialogues: list, CanPlan: dialogue.MayPlan(p),
 		Organizer: dialogue.Organizer(p), CanReport: dialogue.MayReadSeries(p)}
 	if page.CanPlan {
 		types, err := dialogue.Types(ctx, s.db)
@@ -193,7 +214,7 @@ func (s *Server) renderDialogue(w http.ResponseWriter, r *http.Request, vals map
 	if err != nil {
 		return err
 	}
-	view := dialogueView{dialogueFmt: dialogueFmt{s.pageLocalizer(r, "dialogue").Lang}, Dialogue: d, Roles: dialogue.Roles, Statuses: dialogue.Statuses}
+	view := dialogueView{dialogueFmt: newDialogueFmt(s.pageLocalizer(r, "dialogue")), Dialogue: d, Roles: dialogue.Roles, Statuses: dialogue.Statuses}
 	if view.Earlier, err = dialogue.EarlierActions(ctx, s.db, d); err != nil {
 		return err
 	}
@@ -357,7 +378,7 @@ func (s *Server) dialoguePrep(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "dialogue_prep", formData{Extra: prepView{dialogueFmt{l.Lang}, pk}})
+	s.render(w, r, http.StatusOK, "dialogue_prep", formData{Extra: prepView{newDialogueFmt(l), pk}})
 	return nil
 }
 
@@ -503,7 +524,7 @@ func (s *Server) dialogueInitiative(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "dialogue_initiative", formData{Extra: effectView{dialogueFmt{s.pageLocalizer(r, "dialogue_initiative").Lang}, e}})
+	s.render(w, r, http.StatusOK, "dialogue_initiative", formData{Extra: effectView{newDialogueFmt(s.pageLocalizer(r, "dialogue_initiative")), e}})
 	return nil
 }
 
@@ -531,7 +552,7 @@ func (s *Server) renderFindings(w http.ResponseWriter, r *http.Request, fd formD
 	if err != nil {
 		return err
 	}
-	page := findingsPage{dialogueFmt: dialogueFmt{s.pageLocalizer(r, "dialogue_findings").Lang}, Findings: list,
+	page := findingsPage{dialogueFmt: newDialogueFmt(s.pageLocalizer(r, "dialogue_findings")), Findings: list,
 		Organizer: dialogue.Organizer(auth.FromContext(ctx))}
 	if page.Organizer {
 		units, err := org.ListUnits(ctx, s.db, auth.AllUnits())
@@ -690,7 +711,7 @@ func (s *Server) dialogueReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "dialogue_report", formData{Values: map[string]string{"term": rep.Term},
-		Extra: seriesView{dialogueFmt{s.pageLocalizer(r, "dialogue_report").Lang}, rep}})
+		Extra: seriesView{newDialogueFmt(s.pageLocalizer(r, "dialogue_report")), rep}})
 	return nil
 }
 
@@ -719,4 +740,26 @@ func (s *Server) dialogueReportXLSX(w http.ResponseWriter, r *http.Request) erro
 	}
 	return download(w, "kvalitetsdialoger-"+strings.ReplaceAll(rep.Term, " ", "-")+".xlsx",
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// Target writes an action indicator's target with its unit ("–" for none).
+func (f dialogueFmt) Target(i dialogue.ActionIndicator) string {
+	if i.Target == nil {
+		return "–"
+	}
+	return dialogue.IndicatorValue(i.Indicator, *i.Target, f.Lang, f.t)
+}
+
+// Value writes a value of an indicator with its unit; x is a float64 or a
+// *float64 ("–" when nil).
+func (f dialogueFmt) Value(ind unitpicture.Indicator, x any) string {
+	switch v := x.(type) {
+	case float64:
+		return dialogue.IndicatorValue(ind, v, f.Lang, f.t)
+	case *float64:
+		if v != nil {
+			return dialogue.IndicatorValue(ind, *v, f.Lang, f.t)
+		}
+	}
+	return "–"
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -254,11 +255,21 @@ func TestDialogueFilesHTTP(t *testing.T) {
 		if err != nil || len(rows) < 2 || rows[0][0] != "Enhet" {
 			t.Fatalf("moved sheet: %v %v", rows, err)
 		}
-		units := map[string]bool{}
+		// Only 2025/26 against 2024/25 counts for the spring's actions:
+		// Norrberg better, Södra worse, Tallmo's earlier rise not at all;
+		// the workbook says what the page says.
+		units := map[string]string{}
+		page := bd.get("/dialogues/report?term=HT+2026").body
 		for _, r := range rows[1:] {
-			units[r[0]] = true
+			units[r[0]] = r[7]
+			if !strings.Contains(r[8], "sedan åtgärden") || !strings.Contains(r[8], "2025/26") {
+				t.Errorf("%s: compared %q", r[0], r[8])
+			}
+			if !strings.Contains(page, template.HTMLEscapeString(r[7])) {
+				t.Errorf("%s: the page lacks the workbook's verdict %q", r[0], r[7])
+			}
 		}
-		if !units["Tallmoskolan"] || !units["Norrbergsskolan"] {
+		if len(units) != 2 || !strings.HasPrefix(units["Norrbergsskolan"], "Bättre") || !strings.HasPrefix(units["Södra skolan"], "Sämre") {
 			t.Errorf("moved units in the workbook: %v", units)
 		}
 		if r := bd.get("/dialogues/report?term=XT+1"); r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {

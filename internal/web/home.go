@@ -31,6 +31,7 @@ type toDo struct {
 	Meetings   []meeting.Summary
 	Dialogues  []dialogue.Summary
 	Categories []org.Category
+	Board      *boardStart // what the person steers by (home_board.go)
 }
 
 // toDoDays is how far ahead the start page lists meetings and dialogues.
@@ -73,6 +74,9 @@ func (s *Server) toDo(r *http.Request) (*toDo, error) {
 		return nil, err
 	}
 	if t.Dialogues, err = dialogue.Upcoming(ctx, s.db, t.Today, t.Until); err != nil {
+		return nil, err
+	}
+	if t.Board, err = s.boardStart(r); err != nil {
 		return nil, err
 	}
 	if len(t.Cases)+len(t.Replies) > 0 {

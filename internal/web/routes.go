@@ -183,6 +183,7 @@ func (s *Server) routes() []route {
 		{"POST /dialogues/{id}/action-comment", auth.HoldDialogues, page, s.dialogueAction("action_comment"), nil},
 		{"POST /dialogues/{id}/edit-action", auth.HoldDialogues, page, s.dialogueAction("edit_action"), nil},
 		{"POST /dialogues/{id}/remove-action", auth.HoldDialogues, page, s.dialogueAction("remove_action"), nil},
+		{"GET /dialogues/{id}/record", auth.ReadDialogueRecord, page, s.dialogueRecord, nil},
 		{"GET /dialogues/{id}/prep", auth.ReadDialogues, page, s.dialoguePrep, nil},
 		{"GET /dialogues/{id}/prep.pdf", auth.ReadDialogues, page, s.dialoguePrepPDF, nil},
 		{"GET /dialogues/types", auth.ManageDialogues, page, s.dialogueTypes, nil},

@@ -143,7 +143,9 @@ func (s *Server) upIndicatorPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	key := strings.TrimSpace(q.Get("indicator"))
 	if key == "" {
-		key = unitpicture.DefaultOutcome
+		if key, err = unitpicture.OpeningIndicator(ctx, s.db, p); err != nil {
+			return err
+		}
 	}
 	year := strings.TrimSpace(q.Get("year"))
 	page := upPage{Values: map[string]string{"indicator": key, "year": year}}

@@ -166,8 +166,8 @@ func profileTables(prof *unitpicture.Profile, l *i18n.Localizer) []export.Table 
 	years := profileYears(prof)
 	main := export.Table{ID: "profile", Title: l.T("upw.unit.t_profile", "Name", prof.Name),
 		Columns: []string{l.T("upw.col.indicator"), l.T("upw.col.kind"), l.T("upw.col.year"), l.T("upw.col.value"), l.T("upw.col.pupils"),
-			l.T("upw.col.median"), l.T("upw.col.baseline"), l.T("upw.col.change"), l.T("upw.col.verdict"), l.T("upw.col.why")},
-		Numeric: []bool{false, false, false, true, true, true, true, true, false, false}}
+			l.T("upw.col.median"), l.T("upw.col.national"), l.T("upw.col.baseline"), l.T("upw.col.change"), l.T("upw.col.verdict"), l.T("upw.col.why")},
+		Numeric: []bool{false, false, false, true, true, true, true, true, true, false, false}}
 	var sources []string
 	for _, row := range prof.Rows {
 		ind := row.Indicator
@@ -185,6 +185,10 @@ func profileTables(prof *unitpicture.Profile, l *i18n.Localizer) []export.Table 
 		if row.OrganizerMedian != nil {
 			med = numCell(*row.OrganizerMedian, dec, l)
 		}
+		nat := export.Cell{Text: "–", Mark: "muted"}
+		if row.National != nil {
+			nat = numCell(row.National.Value, dec, l)
+		}
 		base := export.Cell{Text: "–", Mark: "muted"}
 		if row.Change.From.Year != "" {
 			base = pointCell(row.Change.From, dec, l)
@@ -196,7 +200,7 @@ func profileTables(prof *unitpicture.Profile, l *i18n.Localizer) []export.Table 
 			chg = signedCell(*row.Change.To.Value-*row.Change.From.Value, dec, l)
 		}
 		main.Rows = append(main.Rows, []export.Cell{export.Text(ind.Name(l.Lang)), kind, export.Text(row.Latest.Year),
-			pointCell(row.Latest, dec, l), pupilsCell(row.Latest.Pupils, l), med, base, chg, moveText(row.Change.Move, l),
+			pointCell(row.Latest, dec, l), pupilsCell(row.Latest.Pupils, l), med, nat, base, chg, moveText(row.Change.Move, l),
 			export.Text(reasonsText(row.Reasons, l))})
 		for _, pt := range row.Series {
 			if pt.Source != "" && !slices.Contains(sources, pt.Source) {

@@ -269,7 +269,13 @@ func ParseCSV(r io.Reader, name string) (*Data, error) {
 				u.OrgNumber = v
 			}
 		}
-		if !unitCodeRe.MatchString(u.Code) {
+		if u.Code == "" && isNationalRow(u.Name) {
+			// Skolverket's reports may carry the national total as a row
+			// named "Riket" without a unit code: the national reference
+			// value (NationalCode).
+			u.Code = NationalCode
+		}
+		if !unitCodeRe.MatchString(u.Code) && u.Code != NationalCode {
 			d.Report.Problems = append(d.Report.Problems, Problem{Line: lineNo, Field: "Skol-enhetskod", Msg: fmt.Sprintf("malformed unit code %q (want 8 digits); row skipped", u.Code)})
 			continue
 		}
@@ -304,6 +310,10 @@ func ParseCSV(r io.Reader, name string) (*Data, error) {
 			}
 		}
 		d.Report.RowsRead++
+		if u.Code == NationalCode {
+			d.Values = append(d.Values, rowVals...)
+			continue
+		}
 		if !units[u.Code] {
 			units[u.Code] = true
 			d.Units = append(d.Units, u)
@@ -423,4 +433,15 @@ func parseNumber(s string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// NationalCode is the unit code given to a file's national total row
+// ("Riket"); internal/unitpicture stores it as the national reference value.
+const NationalCode = "riket"
+
+// isNationalRow reports whether a row without a unit code is the national
+// total ("Riket", "Riket totalt", "Samtliga skolenheter i riket").
+func isNationalRow(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	return n == "riket" || n == "riket totalt" || n == "totalt riket" || n == "samtliga skolenheter i riket" || n == "hela riket"
 }

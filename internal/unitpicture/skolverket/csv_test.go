@@ -315,3 +315,36 @@ func BenchmarkParseCSV(b *testing.B) {
 		}
 	}
 }
+
+// A national total row ("Riket", no unit code) becomes the national
+// reference value; it is not a unit.
+func TestParseCSVRiket(t *testing.T) {
+	raw := string(readFile(t, nationalCSV))
+	header := "Skola;Skol-enhetskod;Skolkommun;Kommun-kod;Typ av huvudman;Huvudman;Huvudman orgnr;Antal elever;"
+	i := strings.Index(raw, header)
+	nl := strings.Index(raw[i:], "\n")
+	withRiket := raw[:i+nl+1] + "Riket;;;;;;;105234;73,9;84,7;230,1\r\n" + raw[i+nl+1:]
+	d, err := ParseCSV(strings.NewReader(withRiket), "med-riket.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := ParseCSV(strings.NewReader(raw), nationalCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Units) != len(plain.Units) || len(d.Report.Problems) != len(plain.Report.Problems) {
+		t.Errorf("units %d (want %d), problems %v", len(d.Units), len(plain.Units), d.Report.Problems)
+	}
+	got := map[string]float64{}
+	for _, v := range d.Values {
+		if v.UnitCode == NationalCode && v.Value != nil {
+			got[v.Indicator] = *v.Value
+			if v.Indicator != "pupils_grade9" && (v.Pupils == nil || *v.Pupils != 105234) {
+				t.Errorf("riket %s: pupils %v", v.Indicator, v.Pupils)
+			}
+		}
+	}
+	if got["merit_value_9"] != 230.1 || got["pass_all_subjects_9"] != 73.9 || got["eligible_vocational_9"] != 84.7 {
+		t.Errorf("riket values %v", got)
+	}
+}
