@@ -197,6 +197,31 @@ func InTx(ctx context.Context, q Q, fn func(tx *Tx) error) error {
 	return Normalize(stx.Commit())
 }
 
+// InReadTx runs fn in a read-only transaction that sees one snapshot of
+// the database throughout: REPEATABLE READ on PostgreSQL, a deferred
+// transaction on SQLite (whose snapshot starts at the first read and which,
+// unlike InTx, takes no write lock). When q is already a transaction fn
+// joins it.
+func InReadTx(ctx context.Context, q Q, fn func(tx *Tx) error) error {
+	if tx, ok := q.(*Tx); ok {
+		return fn(tx)
+	}
+	db, ok := q.(*DB)
+	if !ok {
+		return fmt.Errorf("store: InReadTx on %T", q)
+	}
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	stx, err := db.sql.BeginTx(ctx, opts)
+	if err != nil {
+		return Normalize(err)
+	}
+	defer func() { _ = stx.Rollback() }()
+	return fn(&Tx{tx: stx, dialect: db.dialect})
+}
+
 // Row wraps *sql.Row so that Scan reports ErrNotFound and other normalised errors.
 type Row struct{ row *sql.Row }
 

@@ -54,7 +54,7 @@ func (s *Server) reportOptions(r *http.Request, vals map[string]string) (report.
 			vals[k] = v
 		}
 	}
-	o := report.Options{Now: now, L: s.pageLocalizer(r, "trends")}
+	o := report.Options{Now: now, L: s.pageLocalizer(r, "trends"), Cache: s.statsCache}
 	if !report.FullFigures(auth.FromContext(r.Context())) {
 		o.MinGroup = max(s.opts.MinGroup, privacy.DefaultMinGroup)
 	}

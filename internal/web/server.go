@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
+	"github.com/styrkedjan/styrkedjan/internal/complaint/report"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/metrics"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
@@ -91,6 +92,7 @@ type Server struct {
 
 	intakeBytes *semaphore.Weighted // JSON intake bodies being read and decoded at once
 	placement   PlacementRunner     // starts placement runs in the background
+	statsCache  *report.Cache       // the complaint statistics' counts while no case changes
 }
 
 // New builds the server and its routes. It starts no background work:
@@ -121,7 +123,7 @@ func New(db *store.DB, catalog *i18n.Catalog, log *slog.Logger, opts Options) (*
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = opts.SecureCookies
-	s := &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v,
+	s := &Server{db: db, catalog: catalog, sessions: sm, log: log, opts: opts, views: v, statsCache: report.NewCache(),
 		intakeBytes: semaphore.NewWeighted(intakeBytesInFlight), placement: opts.Placement}
 	sm.ErrorFunc = s.sessionError
 	return s, nil

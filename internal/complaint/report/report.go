@@ -59,6 +59,9 @@ type Options struct {
 	MinGroup int
 	Now      time.Time
 	L        *i18n.Localizer // required: names of kinds, categories, months and the rows that are not units
+	// Cache, when set, keeps the counts of the cases between reports
+	// while no case changes (see Cache); nil counts them every time.
+	Cache *Cache
 }
 
 // Row is one line of a table: a kind, a category, a unit or a month, or
@@ -187,6 +190,15 @@ func (t tallies) at(key string) *tally {
 	return x
 }
 
+// get returns the tally for key, or an empty one, without adding it: a
+// tallies collected once may be read by many reports at the same time.
+func (t tallies) get(key string) *tally {
+	if x := t[key]; x != nil {
+		return x
+	}
+	return &tally{}
+}
+
 type step struct {
 	days         []int
 	onTime, late int
@@ -221,12 +233,129 @@ func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
 		}
 	}
 
-	match := func(k complaint.Kind) bool { return o.Kind == "" || k == o.Kind }
+	var t *tallied
+	if o.Cache != nil {
+		t, err = o.Cache.get(ctx, q, o.Period, o.Kind, r.Today)
+	} else {
+		t, err = collect(ctx, q, o.Period, o.Kind, r.Today)
+	}
+	if err != nil {
+		return nil, err
+	}
+	total, kinds, byCat, byUnit, byMonth, ack, answer := t.total, t.kinds, t.byCat, t.byUnit, t.byMonth, t.ack, t.answer
+
+	l := o.L
+	// The rows of each table, in display order.
+	var catKeys, catLabels []string
+	for _, c := range cats {
+		if _, used := byCat[c.Code]; used || c.Active {
+			catKeys, catLabels = append(catKeys, c.Code), append(catLabels, c.Name(l.Lang))
+		}
+	}
+	var gone []string // codes of cases whose category is no longer in the list
+	for code := range byCat {
+		if !slices.Contains(catKeys, code) {
+			gone = append(gone, code)
+		}
+	}
+	slices.Sort(gone)
+	catKeys, catLabels = append(catKeys, gone...), append(catLabels, gone...)
+	var unitKeys, unitLabels []string
+	pupils := map[string]int{}
+	for _, u := range units {
+		key := strconv.FormatInt(u.id, 10)
+		if _, used := byUnit[key]; used || u.active {
+			unitKeys, unitLabels = append(unitKeys, key), append(unitLabels, u.name)
+			if u.pupils != nil {
+				pupils[key] = *u.pupils
+			}
+		}
+	}
+	unitKeys = append(unitKeys, KeyUnknown, KeyOrganization)
+	unitLabels = append(unitLabels, l.T("scope.unknown"), l.T("scope.organization"))
+
+	days, prevDays := float64(r.Period.Days()), float64(r.Previous.Days())
+	min := r.MinGroup
+	hideFig := func(n int) bool { return min > 0 && n < min }
+	build := func(keys, labels []string, ts tallies, flags bool) []Row {
+		list := make([]*tally, len(keys))
+		for i, k := range keys {
+			list[i] = ts.get(k)
+		}
+		col := func(f func(*tally) int) []bool {
+			ns := make([]int, len(list))
+			for i, t := range list {
+				ns[i] = f(t)
+			}
+			return hideColumn(ns, min)
+		}
+		hn, hp := col(func(t *tally) int { return t.n }), col(func(t *tally) int { return t.prev })
+		ho, hd := col(func(t *tally) int { return t.open }), col(func(t *tally) int { return t.overdue })
+		ha := col(func(t *tally) int { return len(t.answerDays) })
+		rows := make([]Row, len(keys))
+		for i, t := range list {
+			rows[i] = r.row(keys[i], labels[i], t, hn[i], hp[i], ho[i], hd[i], ha[i], days, prevDays, flags, hideFig)
+		}
+		return rows
+	}
+	r.Total = r.row("total", l.T("report.total"), total, hideFig(total.n) && total.n > 0, hideFig(total.prev) && total.prev > 0,
+		hideFig(total.open) && total.open > 0, hideFig(total.overdue) && total.overdue > 0,
+		hideFig(len(total.answerDays)) && len(total.answerDays) > 0, days, prevDays, true, hideFig)
+	r.Total.Rate = rate(total.n, r.Pupils, r.Total.Count.Suppressed())
+	var kindKeys, kindLabels []string
+	for _, k := range complaint.Kinds {
+		kindKeys, kindLabels = append(kindKeys, string(k)), append(kindLabels, l.T("kind."+string(k)))
+	}
+	r.Kinds = build(kindKeys, kindLabels, kinds, false)
+	r.Categories = build(catKeys, catLabels, byCat, true)
+	for i := range r.Categories {
+		r.Categories[i].Rate = rate(byCat.get(catKeys[i]).n, r.Pupils, r.Categories[i].Count.Suppressed())
+	}
+	r.Units = build(unitKeys, unitLabels, byUnit, true)
+	for i := range r.Units {
+		if p, ok := pupils[unitKeys[i]]; ok {
+			r.Units[i].Pupils = p
+			r.Units[i].Rate = rate(byUnit.get(unitKeys[i]).n, p, r.Units[i].Count.Suppressed())
+		}
+	}
+	var monthLabels []string
+	months := r.Period.months()
+	for _, m := range months {
+		month, _ := strconv.Atoi(m[5:])
+		monthLabels = append(monthLabels, l.T("report.month."+strconv.Itoa(month))+" "+m[:4])
+	}
+	r.Months = build(months, monthLabels, byMonth, false)
+
+	r.Ack = makeStep(r.AckDays, ack, min)
+	r.Answer = makeStep(r.AnswerDays, answer, min)
+	r.Outcomes, r.Closed = outcomes(catKeys, catLabels, byCat, total, l.T("report.total"), min)
+
+	r.Analysis, r.AnalysisUpdated, err = analysis(ctx, q, o.Period)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// tallied is what a report counts from the cases of its period, its
+// comparison period and the open cases: everything the report reads from
+// the complaints table. It depends on the period, the kind filter and
+// today's date only, and is never changed once collected (Build reads it
+// with tallies.get), so one value may serve many reports at once.
+type tallied struct {
+	total                         *tally
+	kinds, byCat, byUnit, byMonth tallies
+	ack, answer                   step
+}
+
+// collect counts the cases for a report of kind over p, with today as the
+// date open cases are overdue against.
+func collect(ctx context.Context, q store.Q, p Period, kind complaint.Kind, today string) (*tallied, error) {
+	match := func(k complaint.Kind) bool { return kind == "" || k == kind }
 	total, kinds, byCat, byUnit, byMonth := &tally{}, tallies{}, tallies{}, tallies{}, tallies{}
 	var ack, answer step
-	today := r.Today
 
-	err = eachCurrent(ctx, q, o.Period, func(c *caseRow) {
+	err := eachCurrent(ctx, q, p, func(c *caseRow) {
 		kinds.at(string(c.kind)).n++
 		if !match(c.kind) {
 			return
@@ -275,7 +404,7 @@ func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = eachPrevious(ctx, q, r.Previous, func(c *caseRow) {
+	err = eachPrevious(ctx, q, p.YearBefore(), func(c *caseRow) {
 		kinds.at(string(c.kind)).prev++
 		if !match(c.kind) {
 			return
@@ -303,7 +432,7 @@ func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = eachClosed(ctx, q, o.Period, func(c *caseRow) {
+	err = eachClosed(ctx, q, p, func(c *caseRow) {
 		if !match(c.kind) {
 			return
 		}
@@ -323,97 +452,27 @@ func Build(ctx context.Context, q store.Q, o Options) (*Report, error) {
 		return nil, err
 	}
 
-	l := o.L
-	// The rows of each table, in display order.
-	var catKeys, catLabels []string
-	for _, c := range cats {
-		if _, used := byCat[c.Code]; used || c.Active {
-			catKeys, catLabels = append(catKeys, c.Code), append(catLabels, c.Name(l.Lang))
+	// Sorted once here, so the medians are read, not sorted, per report.
+	for _, ts := range []tallies{kinds, byCat, byUnit, byMonth, {"": total}} {
+		for _, t := range ts {
+			slices.Sort(t.answerDays)
 		}
 	}
-	var gone []string // codes of cases whose category is no longer in the list
-	for code := range byCat {
-		if !slices.Contains(catKeys, code) {
-			gone = append(gone, code)
-		}
-	}
-	slices.Sort(gone)
-	catKeys, catLabels = append(catKeys, gone...), append(catLabels, gone...)
-	var unitKeys, unitLabels []string
-	pupils := map[string]int{}
-	for _, u := range units {
-		key := strconv.FormatInt(u.id, 10)
-		if _, used := byUnit[key]; used || u.active {
-			unitKeys, unitLabels = append(unitKeys, key), append(unitLabels, u.name)
-			if u.pupils != nil {
-				pupils[key] = *u.pupils
-			}
-		}
-	}
-	unitKeys = append(unitKeys, KeyUnknown, KeyOrganization)
-	unitLabels = append(unitLabels, l.T("scope.unknown"), l.T("scope.organization"))
+	slices.Sort(ack.days)
+	slices.Sort(answer.days)
+	return &tallied{total: total, kinds: kinds, byCat: byCat, byUnit: byUnit, byMonth: byMonth, ack: ack, answer: answer}, nil
+}
 
-	days, prevDays := float64(r.Period.Days()), float64(r.Previous.Days())
-	min := r.MinGroup
-	hideFig := func(n int) bool { return min > 0 && n < min }
-	build := func(keys, labels []string, ts tallies, flags bool) []Row {
-		list := make([]*tally, len(keys))
-		for i, k := range keys {
-			list[i] = ts.at(k)
-		}
-		col := func(f func(*tally) int) []bool {
-			ns := make([]int, len(list))
-			for i, t := range list {
-				ns[i] = f(t)
-			}
-			return hideColumn(ns, min)
-		}
-		hn, hp := col(func(t *tally) int { return t.n }), col(func(t *tally) int { return t.prev })
-		ho, hd := col(func(t *tally) int { return t.open }), col(func(t *tally) int { return t.overdue })
-		ha := col(func(t *tally) int { return len(t.answerDays) })
-		rows := make([]Row, len(keys))
-		for i, t := range list {
-			rows[i] = r.row(keys[i], labels[i], t, hn[i], hp[i], ho[i], hd[i], ha[i], days, prevDays, flags, hideFig)
-		}
-		return rows
+// sortedMedian is stats.Median of a sorted slice, without copying it.
+func sortedMedian(xs []int) (float64, bool) {
+	if len(xs) == 0 {
+		return 0, false
 	}
-	r.Total = r.row("total", l.T("report.total"), total, hideFig(total.n) && total.n > 0, hideFig(total.prev) && total.prev > 0,
-		hideFig(total.open) && total.open > 0, hideFig(total.overdue) && total.overdue > 0,
-		hideFig(len(total.answerDays)) && len(total.answerDays) > 0, days, prevDays, true, hideFig)
-	r.Total.Rate = rate(total.n, r.Pupils, r.Total.Count.Suppressed())
-	var kindKeys, kindLabels []string
-	for _, k := range complaint.Kinds {
-		kindKeys, kindLabels = append(kindKeys, string(k)), append(kindLabels, l.T("kind."+string(k)))
+	m := len(xs) / 2
+	if len(xs)%2 == 1 {
+		return float64(xs[m]), true
 	}
-	r.Kinds = build(kindKeys, kindLabels, kinds, false)
-	r.Categories = build(catKeys, catLabels, byCat, true)
-	for i := range r.Categories {
-		r.Categories[i].Rate = rate(byCat.at(catKeys[i]).n, r.Pupils, r.Categories[i].Count.Suppressed())
-	}
-	r.Units = build(unitKeys, unitLabels, byUnit, true)
-	for i := range r.Units {
-		if p, ok := pupils[unitKeys[i]]; ok {
-			r.Units[i].Pupils = p
-			r.Units[i].Rate = rate(byUnit.at(unitKeys[i]).n, p, r.Units[i].Count.Suppressed())
-		}
-	}
-	var monthLabels []string
-	months := r.Period.months()
-	for _, m := range months {
-		month, _ := strconv.Atoi(m[5:])
-		monthLabels = append(monthLabels, l.T("report.month."+strconv.Itoa(month))+" "+m[:4])
-	}
-	r.Months = build(months, monthLabels, byMonth, false)
-
-	r.Ack = makeStep(r.AckDays, ack, min)
-	r.Answer = makeStep(r.AnswerDays, answer, min)
-	r.Outcomes, r.Closed = outcomes(catKeys, catLabels, byCat, total, l.T("report.total"), min)
-
-	r.Analysis, r.AnalysisUpdated, err = analysis(ctx, q, o.Period)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+	return (float64(xs[m-1]) + float64(xs[m])) / 2, true
 }
 
 // row computes one table row from its tally and the hidden flags of its
@@ -434,7 +493,7 @@ func (r *Report) row(key, label string, t *tally, hn, hp, ho, hd, ha bool, days,
 			row.P = value(p, 3)
 		}
 	}
-	switch m, ok := stats.Median(t.answerDays); {
+	switch m, ok := sortedMedian(t.answerDays); {
 	case !ok:
 	case hideFig(len(t.answerDays)):
 		row.AnswerMedian = hiddenFigure
@@ -470,7 +529,7 @@ func makeStep(norm int, s step, min int) Step {
 	c := func(n int) Count { return count(n, hide(n) && n > 0) }
 	out := Step{Norm: norm, Done: c(len(s.days)), OnTime: c(s.onTime), Late: c(s.late),
 		Share: share(s.onTime, len(s.days)+s.late, hide)}
-	switch m, ok := stats.Median(s.days); {
+	switch m, ok := sortedMedian(s.days); {
 	case !ok:
 	case hide(len(s.days)):
 		out.Median = hiddenFigure
@@ -486,7 +545,7 @@ func outcomes(keys, labels []string, ts tallies, total *tally, totalLabel string
 	const cols = 4 // closed, measures, none, forwarded
 	ns := make([]int, 0, (len(keys)+1)*cols)
 	for _, k := range keys {
-		t := ts.at(k)
+		t := ts.get(k)
 		ns = append(ns, t.closed, t.measures, t.none, t.forwarded)
 	}
 	var groups [][]int
