@@ -1,0 +1,422 @@
+package walknet
+
+import (
+	"context"
+	"math"
+	"slices"
+)
+
+// A customizable contraction hierarchy (CCH) over the core graph, queried one
+// source at a time with PHAST.
+//
+// Order: nested dissection on the nodes' coordinates. The nodes are split at
+// the median of the longer side of their bounding box; the nodes of the
+// first half with a neighbour in the second are the separator, ranked above
+// both halves, which are ordered the same way recursively. Street networks
+// are nearly planar, so separators are small (about the square root of the
+// part) and the hierarchy stays small without any shortest-path search
+// (Dibbelt, Strasser, Wagner: "Customizable contraction hierarchies", 2016).
+//
+// Contraction is symbolic: eliminating the nodes from the lowest rank up, a
+// node's upper neighbours all become joined (the chordal completion, built
+// through the elimination tree: a node's upper neighbours are merged into
+// those of its lowest upper neighbour, its parent). No witness search decides
+// anything, so no shortcut can be missing. Customization then gives every arc
+// the length of the shortest path between its ends through lower-ranked
+// nodes: processing nodes from the lowest rank up, for every pair x, y of a
+// node v's upper neighbours, w(x,y) = min(w(x,y), w(v,x) + w(v,y)). After
+// that, for every pair of nodes a shortest path goes up, then down.
+//
+// A query from a source walks the elimination tree upward from the source's
+// two core nodes (every upward-reachable node is an ancestor, visited in
+// rank order, so one pass settles them; no priority queue), then sweeps all
+// nodes from the highest rank down: a node's distance is the minimum of its
+// upward distance and, over its upward arcs (u, w), d(u) + w (PHAST: Delling,
+// Goldberg, Nowatzyk, Werneck 2011). The sweep gives exact distances to every
+// node: sums of the same edge lengths as plain Dijkstra, added in another
+// order, equal to within rounding (far below 1e-6 m). Nodes are numbered by
+// position (0 = highest rank) so the sweep reads memory in order.
+
+// chGraph is a contraction hierarchy in position order.
+type chGraph struct {
+	pos []int32 // core node → position (0 = highest rank)
+	// Upward arcs of the node at position p: to[off[p]:off[p+1]], all < p,
+	// sorted ascending, with lengths w. The last is the elimination-tree
+	// parent.
+	off []int32
+	to  []int32
+	w   []float64
+}
+
+func (ch *chGraph) numNodes() int { return len(ch.pos) }
+
+// numArcs is the number of upward arcs (core edges plus shortcuts, each once).
+func (ch *chGraph) numArcs() int { return len(ch.to) }
+
+// bytes is the memory the hierarchy holds.
+func (ch *chGraph) bytes() int64 {
+	return int64(4*len(ch.pos) + 4*len(ch.off) + 4*len(ch.to) + 8*len(ch.w))
+}
+
+// parent is the elimination-tree parent of position p, -1 for a root.
+func (ch *chGraph) parent(p int32) int32 {
+	if ch.off[p] == ch.off[p+1] {
+		return -1
+	}
+	return ch.to[ch.off[p+1]-1]
+}
+
+// ndOrder returns the core nodes from the lowest rank to the highest
+// (nested dissection on coordinates x, y in metres).
+func ndOrder(ctx context.Context, c *csr, x, y []float64) ([]int32, error) {
+	n := c.numNodes()
+	order := make([]int32, 0, n)
+	part := make([]int32, n) // part id of each node in the current subproblem
+	nodes := make([]int32, n)
+	for i := range nodes {
+		nodes[i] = int32(i)
+	}
+	nextPart := int32(1)
+	// Iterative: a stack of subproblems; the separator of a part is
+	// appended after both halves, so keep (nodes, separator) frames.
+	type frame struct {
+		nodes []int32
+		sep   []int32 // nil on the way down; emitted when popped as done
+		done  bool
+	}
+	stack := []frame{{nodes: nodes}}
+	steps := 0
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if f.done {
+			order = append(order, f.sep...)
+			continue
+		}
+		if steps++; steps%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		ns := f.nodes
+		if len(ns) <= 2 {
+			order = append(order, ns...)
+			continue
+		}
+		minX, maxX, minY, maxY := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+		for _, v := range ns {
+			minX, maxX = min(minX, x[v]), max(maxX, x[v])
+			minY, maxY = min(minY, y[v]), max(maxY, y[v])
+		}
+		key := x
+		if maxY-minY > maxX-minX {
+			key = y
+		}
+		mid := len(ns) / 2
+		selectNth(ns, mid, key)
+		a, b := ns[:mid], ns[mid:]
+		pa, pb := nextPart, nextPart+1
+		nextPart += 2
+		for _, v := range a {
+			part[v] = pa
+		}
+		for _, v := range b {
+			part[v] = pb
+		}
+		// Separator: nodes of a with a neighbour in b.
+		var sep []int32
+		rest := a[:0:0]
+		for _, v := range a {
+			cut := false
+			for k := c.off[v]; k < c.off[v+1]; k++ {
+				if part[c.to[k]] == pb {
+					cut = true
+					break
+				}
+			}
+			if cut {
+				sep = append(sep, v)
+			} else {
+				rest = append(rest, v)
+			}
+		}
+		stack = append(stack, frame{sep: sep, done: true}, frame{nodes: slices.Clone(b)}, frame{nodes: rest})
+	}
+	return order, nil
+}
+
+// selectNth reorders ns so that ns[k] has the k-th smallest key, smaller or
+// equal keys before it, larger or equal after (quickselect; ties broken by
+// node id so the order is deterministic).
+func selectNth(ns []int32, k int, key []float64) {
+	less := func(a, b int32) bool { return key[a] < key[b] || key[a] == key[b] && a < b }
+	lo, hi := 0, len(ns)-1
+	for lo < hi {
+		// Median of three as pivot.
+		m := lo + (hi-lo)/2
+		if less(ns[m], ns[lo]) {
+			ns[m], ns[lo] = ns[lo], ns[m]
+		}
+		if less(ns[hi], ns[lo]) {
+			ns[hi], ns[lo] = ns[lo], ns[hi]
+		}
+		if less(ns[hi], ns[m]) {
+			ns[hi], ns[m] = ns[m], ns[hi]
+		}
+		pivot := ns[m]
+		i, j := lo, hi
+		for i <= j {
+			for less(ns[i], pivot) {
+				i++
+			}
+			for less(pivot, ns[j]) {
+				j--
+			}
+			if i <= j {
+				ns[i], ns[j] = ns[j], ns[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}
+
+// buildCH orders, contracts and customizes the core graph cg of g.
+// Self-loops are dropped and parallel edges merged (neither can be on a
+// shortest path).
+func buildCH(ctx context.Context, g *Graph, cg *coreGraph) (*chGraph, error) {
+	c := &cg.csr
+	n := c.numNodes()
+	x, y := make([]float64, n), make([]float64, n)
+	if n > 0 {
+		lat0 := g.lat[cg.node[0]] * math.Pi / 180
+		for i, v := range cg.node {
+			y[i] = g.lat[v] * earthRadius * math.Pi / 180
+			x[i] = g.lon[v] * earthRadius * math.Pi / 180 * math.Cos(lat0)
+		}
+	}
+	order, err := ndOrder(ctx, c, x, y)
+	if err != nil {
+		return nil, err
+	}
+	ch := &chGraph{pos: make([]int32, n), off: make([]int32, n+1)}
+	for r, v := range order {
+		ch.pos[v] = int32(n - 1 - r)
+	}
+	// Symbolic elimination, lowest rank (highest position) first: up[p]
+	// holds the upper neighbours of position p, sorted descending (the
+	// parent first).
+	up := make([][]int32, n)
+	for v := range n {
+		p := ch.pos[v]
+		for k := c.off[v]; k < c.off[v+1]; k++ {
+			if q := ch.pos[c.to[k]]; q < p {
+				up[p] = append(up[p], q)
+			}
+		}
+	}
+	var merged []int32
+	for p := n - 1; p >= 0; p-- {
+		if p%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		u := up[p]
+		slices.SortFunc(u, func(a, b int32) int { return int(b - a) })
+		u = slices.Compact(u)
+		up[p] = u
+		if len(u) < 2 {
+			continue
+		}
+		par := u[0]
+		merged = mergeDesc(merged[:0], up[par], u[1:])
+		up[par] = append(up[par][:0:0], merged...)
+	}
+	// The CSR, arcs ascending by position (the parent last).
+	for p := range n {
+		ch.off[p+1] = ch.off[p] + int32(len(up[p]))
+	}
+	ch.to = make([]int32, ch.off[n])
+	ch.w = make([]float64, ch.off[n])
+	for p := range n {
+		k := ch.off[p]
+		for i := len(up[p]) - 1; i >= 0; i-- {
+			ch.to[k], ch.w[k] = up[p][i], math.Inf(1)
+			k++
+		}
+		up[p] = nil
+	}
+	// Input lengths.
+	for v := range n {
+		p := ch.pos[v]
+		for k := c.off[v]; k < c.off[v+1]; k++ {
+			q := ch.pos[c.to[k]]
+			if q >= p {
+				continue
+			}
+			a := ch.arc(p, q)
+			ch.w[a] = min(ch.w[a], c.w[k])
+		}
+	}
+	// Customization: lower triangles, lowest rank first.
+	for p := int32(n - 1); p >= 0; p-- {
+		if p%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		lo, hi := ch.off[p], ch.off[p+1]
+		for j := lo; j < hi; j++ {
+			b, wb := ch.to[j], ch.w[j]
+			if math.IsInf(wb, 1) {
+				continue
+			}
+			// Arcs of b to every a = to[i] < b (i < j): b's list holds them all.
+			k, kEnd := ch.off[b], ch.off[b+1]
+			for i := lo; i < j; i++ {
+				a := ch.to[i]
+				for k < kEnd && ch.to[k] < a {
+					k++
+				}
+				if d := ch.w[i] + wb; d < ch.w[k] {
+					ch.w[k] = d
+				}
+			}
+		}
+	}
+	return ch, nil
+}
+
+// arc is the index of the arc from position p up to q (it must exist).
+func (ch *chGraph) arc(p, q int32) int32 {
+	lo, hi := ch.off[p], ch.off[p+1]
+	i, _ := slices.BinarySearch(ch.to[lo:hi], q)
+	return lo + int32(i)
+}
+
+// mergeDesc appends the union of two descending sorted lists to dst.
+func mergeDesc(dst, a, b []int32) []int32 {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] > b[j]:
+			dst = append(dst, a[i])
+			i++
+		case a[i] < b[j]:
+			dst = append(dst, b[j])
+			j++
+		default:
+			dst = append(dst, a[i])
+			i++
+			j++
+		}
+	}
+	dst = append(dst, a[i:]...)
+	return append(dst, b[j:]...)
+}
+
+// valid checks the structure (positions a permutation, arcs upward and
+// ascending, every node's upper neighbours also upper neighbours of its
+// parent, lengths non-negative and not NaN), so that a hierarchy read from
+// disk cannot make a query index out of range or loop.
+func (ch *chGraph) valid(n int) bool {
+	if len(ch.pos) != n || len(ch.off) != n+1 || ch.off[0] != 0 || int(ch.off[n]) != len(ch.to) || len(ch.to) != len(ch.w) {
+		return false
+	}
+	seen := make([]bool, n)
+	for _, p := range ch.pos {
+		if p < 0 || int(p) >= n || seen[p] {
+			return false
+		}
+		seen[p] = true
+	}
+	for p := range n {
+		if ch.off[p+1] < ch.off[p] {
+			return false
+		}
+		for k := ch.off[p]; k < ch.off[p+1]; k++ {
+			if ch.to[k] < 0 || ch.to[k] >= int32(p) || k > ch.off[p] && ch.to[k] <= ch.to[k-1] || !(ch.w[k] >= 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// phast is one worker's query state.
+type phast struct {
+	ch    *chGraph
+	dist  []float64 // by position, after a query
+	up    []float64 // upward distances (valid where stamp == gen)
+	stamp []uint32
+	gen   uint32
+}
+
+func newPHAST(ch *chGraph) *phast {
+	n := ch.numNodes()
+	return &phast{ch: ch, dist: make([]float64, n), up: make([]float64, n), stamp: make([]uint32, n)}
+}
+
+// run computes the distances from a point between core nodes a and b (at
+// distances da and db) to every core node.
+func (q *phast) run(a, b int32, da, db float64) {
+	ch := q.ch
+	q.gen++
+	if q.gen == 0 {
+		clear(q.stamp)
+		q.gen = 1
+	}
+	relax := func(p int32, d float64) {
+		if q.stamp[p] != q.gen || d < q.up[p] {
+			q.stamp[p], q.up[p] = q.gen, d
+		}
+	}
+	// Upward: the ancestors of both in rank order (descending position).
+	x, y := ch.pos[a], ch.pos[b]
+	relax(x, da)
+	relax(y, db)
+	for x >= 0 || y >= 0 {
+		cur := max(x, y)
+		if x == cur {
+			x = ch.parent(x)
+		}
+		if y == cur {
+			y = ch.parent(y)
+		}
+		d := q.up[cur]
+		for k := ch.off[cur]; k < ch.off[cur+1]; k++ {
+			relax(ch.to[k], d+ch.w[k])
+		}
+	}
+	// The downward sweep, highest rank first.
+	dist, off, to, w := q.dist, ch.off, ch.to, ch.w
+	inf := math.Inf(1)
+	for p := range dist {
+		d := inf
+		if q.stamp[p] == q.gen {
+			d = q.up[p]
+		}
+		for k := off[p]; k < off[p+1]; k++ {
+			if x := dist[to[k]] + w[k]; x < d {
+				d = x
+			}
+		}
+		dist[p] = d
+	}
+}
+
+// d is the distance of core node i after run.
+func (q *phast) d(i int32) float64 { return q.dist[q.ch.pos[i]] }
+
+// to is the network distance from the query's source src to t (see
+// [search.to]).
+func (q *phast) to(src, t located) float64 {
+	d := min(q.d(t.a)+t.pos, q.d(t.b)+t.l-t.pos)
+	if src.id == t.id {
+		d = min(d, math.Abs(src.pos-t.pos))
+	}
+	return d
+}
