@@ -46,6 +46,7 @@ type chGraph struct {
 	off []int32
 	to  []int32
 	w   []float64
+	par []int32 // elimination-tree parent of each position (-1: a root)
 }
 
 func (ch *chGraph) numNodes() int { return len(ch.pos) }
@@ -55,15 +56,7 @@ func (ch *chGraph) numArcs() int { return len(ch.to) }
 
 // bytes is the memory the hierarchy holds.
 func (ch *chGraph) bytes() int64 {
-	return int64(4*len(ch.pos) + 4*len(ch.off) + 4*len(ch.to) + 8*len(ch.w))
-}
-
-// parent is the elimination-tree parent of position p, -1 for a root.
-func (ch *chGraph) parent(p int32) int32 {
-	if ch.off[p] == ch.off[p+1] {
-		return -1
-	}
-	return ch.to[ch.off[p+1]-1]
+	return int64(4*len(ch.pos) + 4*len(ch.off) + 4*len(ch.to) + 8*len(ch.w) + 4*len(ch.par))
 }
 
 // ndOrder returns the core nodes from the lowest rank to the highest
@@ -263,6 +256,13 @@ func buildCH(ctx context.Context, g *Graph, cg *coreGraph) (*chGraph, error) {
 			ch.w[a] = min(ch.w[a], c.w[k])
 		}
 	}
+	ch.par = make([]int32, n)
+	for p := range int32(n) {
+		ch.par[p] = -1
+		if ch.off[p] < ch.off[p+1] {
+			ch.par[p] = ch.to[ch.off[p+1]-1]
+		}
+	}
 	// Customization: lower triangles, lowest rank first.
 	for p := int32(n - 1); p >= 0; p-- {
 		if p%4096 == 0 && ctx.Err() != nil {
@@ -287,7 +287,64 @@ func buildCH(ctx context.Context, g *Graph, cg *coreGraph) (*chGraph, error) {
 			}
 		}
 	}
-	return ch, nil
+	ch.prune(ctx)
+	return ch, ctx.Err()
+}
+
+// prune removes the arcs no shortest path needs. Perfect customization
+// (highest rank first) lowers every arc to the true distance between its
+// ends through upper triangles (x, y, z with z above both) and intermediate
+// ones (z between x and y); an arc whose length drops is not needed, as a
+// shortest path between its ends goes through higher-ranked nodes (CCH
+// paper, section 7). The query walks the elimination tree (kept in par), a
+// superset of what remains upward-reachable.
+func (ch *chGraph) prune(ctx context.Context) {
+	n := int32(len(ch.pos))
+	basic := slices.Clone(ch.w)
+	for p := range n {
+		if p%4096 == 0 && ctx.Err() != nil {
+			return
+		}
+		lo, hi := ch.off[p], ch.off[p+1]
+		for i := lo; i < hi; i++ {
+			a := ch.to[i]
+			best := ch.w[i]
+			// Upper triangles: z = to[j] < a, arc a→z in a's list (ascending).
+			k, kEnd := ch.off[a], ch.off[a+1]
+			for j := lo; j < i; j++ {
+				z := ch.to[j]
+				for k < kEnd && ch.to[k] < z {
+					k++
+				}
+				if d := ch.w[j] + ch.w[k]; d < best {
+					best = d
+				}
+			}
+			// Intermediate triangles: a < z = to[j] < p, arc z→a.
+			for j := i + 1; j < hi; j++ {
+				z := ch.to[j]
+				if d := ch.w[j] + ch.w[ch.arc(z, a)]; d < best {
+					best = d
+				}
+			}
+			ch.w[i] = best
+		}
+	}
+	// Keep the arcs whose length did not drop.
+	k := int32(0)
+	for p := range n {
+		lo, hi := ch.off[p], ch.off[p+1]
+		ch.off[p] = k
+		for i := lo; i < hi; i++ {
+			if ch.w[i] == basic[i] {
+				ch.to[k], ch.w[k] = ch.to[i], basic[i]
+				k++
+			}
+		}
+	}
+	ch.off[n] = k
+	ch.to = slices.Clip(ch.to[:k])
+	ch.w = slices.Clip(ch.w[:k])
 }
 
 // arc is the index of the arc from position p up to q (it must exist).
@@ -333,8 +390,11 @@ func (ch *chGraph) valid(n int) bool {
 		}
 		seen[p] = true
 	}
+	if len(ch.par) != n {
+		return false
+	}
 	for p := range n {
-		if ch.off[p+1] < ch.off[p] {
+		if ch.off[p+1] < ch.off[p] || ch.par[p] < -1 || ch.par[p] >= int32(p) {
 			return false
 		}
 		for k := ch.off[p]; k < ch.off[p+1]; k++ {
@@ -381,10 +441,13 @@ func (q *phast) run(a, b int32, da, db float64) {
 	for x >= 0 || y >= 0 {
 		cur := max(x, y)
 		if x == cur {
-			x = ch.parent(x)
+			x = ch.par[x]
 		}
 		if y == cur {
-			y = ch.parent(y)
+			y = ch.par[y]
+		}
+		if q.stamp[cur] != q.gen {
+			continue // not reached: its arc was pruned
 		}
 		d := q.up[cur]
 		for k := ch.off[cur]; k < ch.off[cur+1]; k++ {

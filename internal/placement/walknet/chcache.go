@@ -15,12 +15,12 @@ import (
 // The contraction hierarchy on disk: dir/HASH.ch, HASH the graph's content
 // hash. The file holds the magic (which names the format's version), the
 // graph hash again, the numbers of nodes and arcs (uint64 LE), the positions,
-// offsets and targets (int32 LE), the lengths (float64 LE), then the SHA-256
+// offsets, targets and elimination-tree parents (int32 LE), the lengths (float64 LE), then the SHA-256
 // of everything before it. A file that fails any check (magic, hash, sizes,
 // checksum, structure) is stale or corrupt: the hierarchy is built again and
 // the file replaced (atomically, via a temporary file and rename).
 
-var chMagic = []byte("WALKNET-CH-1\x00\x00\x00\x00")
+var chMagic = []byte("WALKNET-CH-2\x00\x00\x00\x00")
 
 func (g *Graph) chPath(dir string) string { return filepath.Join(dir, g.hash+".ch") }
 
@@ -91,7 +91,7 @@ func readCH(path, hash string, n int) (*chGraph, error) {
 	}
 	r := b[len(chMagic)+len(hash):]
 	fn, m := binary.LittleEndian.Uint64(r), binary.LittleEndian.Uint64(r[8:])
-	if fn != uint64(n) || m > uint64(len(b)) || uint64(len(body)) != uint64(head)+4*(2*fn+1+m)+8*m {
+	if fn != uint64(n) || m > uint64(len(b)) || uint64(len(body)) != uint64(head)+4*(3*fn+1+m)+8*m {
 		return nil, errors.New("hierarchy sizes mismatch")
 	}
 	r = r[16:]
@@ -103,7 +103,7 @@ func readCH(path, hash string, n int) (*chGraph, error) {
 		r = r[4*k:]
 		return out
 	}
-	ch := &chGraph{pos: i32(fn), off: i32(fn + 1), to: i32(m), w: make([]float64, m)}
+	ch := &chGraph{pos: i32(fn), off: i32(fn + 1), to: i32(m), par: i32(fn), w: make([]float64, m)}
 	for i := range ch.w {
 		ch.w[i] = math.Float64frombits(binary.LittleEndian.Uint64(r[8*i:]))
 	}
@@ -122,7 +122,7 @@ func writeCH(dir, path, hash string, ch *chGraph) error {
 	b = append(b, hash...)
 	b = binary.LittleEndian.AppendUint64(b, uint64(len(ch.pos)))
 	b = binary.LittleEndian.AppendUint64(b, uint64(len(ch.to)))
-	for _, s := range [][]int32{ch.pos, ch.off, ch.to} {
+	for _, s := range [][]int32{ch.pos, ch.off, ch.to, ch.par} {
 		for _, v := range s {
 			b = binary.LittleEndian.AppendUint32(b, uint32(v))
 		}
