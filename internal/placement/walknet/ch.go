@@ -406,10 +406,9 @@ func (ch *chGraph) valid(n int) bool {
 	return true
 }
 
-// phast is one worker's query state.
+// phast is one worker's upward-walk state.
 type phast struct {
 	ch    *chGraph
-	dist  []float64 // by position, after a query
 	up    []float64 // upward distances (valid where stamp == gen)
 	stamp []uint32
 	gen   uint32
@@ -417,67 +416,91 @@ type phast struct {
 
 func newPHAST(ch *chGraph) *phast {
 	n := ch.numNodes()
-	return &phast{ch: ch, dist: make([]float64, n), up: make([]float64, n), stamp: make([]uint32, n)}
+	return &phast{ch: ch, up: make([]float64, n), stamp: make([]uint32, n)}
 }
 
-// run computes the distances from a point between core nodes a and b (at
-// distances da and db) to every core node.
-func (q *phast) run(a, b int32, da, db float64) {
-	ch := q.ch
-	q.gen++
-	if q.gen == 0 {
-		clear(q.stamp)
-		q.gen = 1
-	}
-	relax := func(p int32, d float64) {
-		if q.stamp[p] != q.gen || d < q.up[p] {
-			q.stamp[p], q.up[p] = q.gen, d
-		}
-	}
-	// Upward: the ancestors of both in rank order (descending position).
-	x, y := ch.pos[a], ch.pos[b]
-	relax(x, da)
-	relax(y, db)
-	for x >= 0 || y >= 0 {
-		cur := max(x, y)
-		if x == cur {
-			x = ch.par[x]
-		}
-		if y == cur {
-			y = ch.par[y]
-		}
-		if q.stamp[cur] != q.gen {
-			continue // not reached: its arc was pruned
-		}
-		d := q.up[cur]
-		for k := ch.off[cur]; k < ch.off[cur+1]; k++ {
-			relax(ch.to[k], d+ch.w[k])
-		}
-	}
-	// The downward sweep, highest rank first.
-	dist, off, to, w := q.dist, ch.off, ch.to, ch.w
+// phastBatch sources are swept together: the sweep reads every arc once for
+// all of them, which is what bounds it (memory, not arithmetic).
+const phastBatch = 4
+
+// phast4 is one worker's state for batches of up to phastBatch sources.
+type phast4 struct {
+	q    *phast
+	dist [][phastBatch]float64 // by position
+	seen []int32               // positions the current upward walk reached
+}
+
+func newPHAST4(ch *chGraph) *phast4 {
+	return &phast4{q: newPHAST(ch), dist: make([][phastBatch]float64, ch.numNodes())}
+}
+
+// run computes the distances from up to phastBatch sources, source k
+// between core nodes a[k] and b[k] at distances da[k] and db[k]; unused
+// slots stay +Inf.
+func (r *phast4) run(a, b []int32, da, db []float64) {
+	q, ch := r.q, r.q.ch
 	inf := math.Inf(1)
-	for p := range dist {
-		d := inf
-		if q.stamp[p] == q.gen {
-			d = q.up[p]
+	for p := range r.dist {
+		r.dist[p] = [phastBatch]float64{inf, inf, inf, inf}
+	}
+	for s := range a {
+		q.gen++
+		if q.gen == 0 {
+			clear(q.stamp)
+			q.gen = 1
 		}
-		for k := off[p]; k < off[p+1]; k++ {
-			if x := dist[to[k]] + w[k]; x < d {
-				d = x
+		r.seen = r.seen[:0]
+		relax := func(p int32, d float64) {
+			if q.stamp[p] != q.gen {
+				q.stamp[p], q.up[p] = q.gen, d
+				r.seen = append(r.seen, p)
+			} else if d < q.up[p] {
+				q.up[p] = d
 			}
+		}
+		x, y := ch.pos[a[s]], ch.pos[b[s]]
+		relax(x, da[s])
+		relax(y, db[s])
+		for x >= 0 || y >= 0 {
+			cur := max(x, y)
+			if x == cur {
+				x = ch.par[x]
+			}
+			if y == cur {
+				y = ch.par[y]
+			}
+			if q.stamp[cur] != q.gen {
+				continue
+			}
+			d := q.up[cur]
+			for k := ch.off[cur]; k < ch.off[cur+1]; k++ {
+				relax(ch.to[k], d+ch.w[k])
+			}
+		}
+		for _, p := range r.seen {
+			r.dist[p][s] = q.up[p]
+		}
+	}
+	dist, off, to, w := r.dist, ch.off, ch.to, ch.w
+	for p := range dist {
+		d := dist[p]
+		for k := off[p]; k < off[p+1]; k++ {
+			u, wk := &dist[to[k]], w[k]
+			d[0] = min(d[0], u[0]+wk)
+			d[1] = min(d[1], u[1]+wk)
+			d[2] = min(d[2], u[2]+wk)
+			d[3] = min(d[3], u[3]+wk)
 		}
 		dist[p] = d
 	}
 }
 
-// d is the distance of core node i after run.
-func (q *phast) d(i int32) float64 { return q.dist[q.ch.pos[i]] }
+// d is the distance of core node i from source s after run.
+func (r *phast4) d(s int, i int32) float64 { return r.dist[r.q.ch.pos[i]][s] }
 
-// to is the network distance from the query's source src to t (see
-// [search.to]).
-func (q *phast) to(src, t located) float64 {
-	d := min(q.d(t.a)+t.pos, q.d(t.b)+t.l-t.pos)
+// to is the network distance from source s (at src) to t (see [search.to]).
+func (r *phast4) to(s int, src, t located) float64 {
+	d := min(r.d(s, t.a)+t.pos, r.d(s, t.b)+t.l-t.pos)
 	if src.id == t.id {
 		d = min(d, math.Abs(src.pos-t.pos))
 	}

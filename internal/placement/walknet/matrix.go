@@ -252,24 +252,34 @@ func (g *Graph) matrixOpt(ctx context.Context, from, to []Snapped, workers int, 
 		lsrc, ldst := g.locateAll(src, false), g.locateAll(dst, false)
 		var next atomic.Int64
 		var wg sync.WaitGroup
-		for range workers {
+		batches := (len(src) + phastBatch - 1) / phastBatch
+		for range min(workers, batches) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				q := newPHAST(ch)
+				q := newPHAST4(ch)
+				var a, b [phastBatch]int32
+				var da, db [phastBatch]float64
 				for ctx.Err() == nil {
-					i := int(next.Add(1) - 1)
-					if i >= len(src) {
+					first := int(next.Add(1)-1) * phastBatch
+					if first >= len(src) {
 						return
 					}
-					si := lsrc[i]
-					q.run(si.a, si.b, si.pos, si.l-si.pos)
-					for j, t := range ldst {
-						d := si.snap + q.to(si, t) + t.snap
-						if transpose {
-							out[j][i] = d
-						} else {
-							out[i][j] = d
+					k := min(phastBatch, len(src)-first)
+					for s := range k {
+						si := lsrc[first+s]
+						a[s], b[s], da[s], db[s] = si.a, si.b, si.pos, si.l-si.pos
+					}
+					q.run(a[:k], b[:k], da[:k], db[:k])
+					for s := range k {
+						i, si := first+s, lsrc[first+s]
+						for j, t := range ldst {
+							d := si.snap + q.to(s, si, t) + t.snap
+							if transpose {
+								out[j][i] = d
+							} else {
+								out[i][j] = d
+							}
 						}
 					}
 				}
