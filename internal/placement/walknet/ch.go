@@ -306,10 +306,11 @@ func (ch *chGraph) prune(ctx context.Context) {
 			return
 		}
 		lo, hi := ch.off[p], ch.off[p+1]
+		// Upper triangles: arc p→a (i) through z = to[j] < a (j < i), arc
+		// a→z in a's list (ascending, holds every such z).
 		for i := lo; i < hi; i++ {
 			a := ch.to[i]
 			best := ch.w[i]
-			// Upper triangles: z = to[j] < a, arc a→z in a's list (ascending).
 			k, kEnd := ch.off[a], ch.off[a+1]
 			for j := lo; j < i; j++ {
 				z := ch.to[j]
@@ -320,14 +321,22 @@ func (ch *chGraph) prune(ctx context.Context) {
 					best = d
 				}
 			}
-			// Intermediate triangles: a < z = to[j] < p, arc z→a.
-			for j := i + 1; j < hi; j++ {
-				z := ch.to[j]
-				if d := ch.w[j] + ch.w[ch.arc(z, a)]; d < best {
-					best = d
+			ch.w[i] = best
+		}
+		// Intermediate triangles: arc p→a (i) through z = to[j] > a (j > i),
+		// arc z→a in z's list.
+		for j := lo; j < hi; j++ {
+			z, wz := ch.to[j], ch.w[j]
+			k, kEnd := ch.off[z], ch.off[z+1]
+			for i := lo; i < j; i++ {
+				a := ch.to[i]
+				for k < kEnd && ch.to[k] < a {
+					k++
+				}
+				if d := wz + ch.w[k]; d < ch.w[i] {
+					ch.w[i] = d
 				}
 			}
-			ch.w[i] = best
 		}
 	}
 	// Keep the arcs whose length did not drop.
