@@ -430,7 +430,7 @@ func newPHAST(ch *chGraph) *phast {
 
 // phastBatch sources are swept together: the sweep reads every arc once for
 // all of them, which is what bounds it (memory, not arithmetic).
-const phastBatch = 4
+const phastBatch = 8
 
 // phast4 is one worker's state for batches of up to phastBatch sources.
 type phast4 struct {
@@ -450,7 +450,7 @@ func (r *phast4) run(a, b []int32, da, db []float64) {
 	q, ch := r.q, r.q.ch
 	inf := math.Inf(1)
 	for p := range r.dist {
-		r.dist[p] = [phastBatch]float64{inf, inf, inf, inf}
+		r.dist[p] = [phastBatch]float64{inf, inf, inf, inf, inf, inf, inf, inf}
 	}
 	for s := range a {
 		q.gen++
@@ -499,6 +499,10 @@ func (r *phast4) run(a, b []int32, da, db []float64) {
 			d[1] = min(d[1], u[1]+wk)
 			d[2] = min(d[2], u[2]+wk)
 			d[3] = min(d[3], u[3]+wk)
+			d[4] = min(d[4], u[4]+wk)
+			d[5] = min(d[5], u[5]+wk)
+			d[6] = min(d[6], u[6]+wk)
+			d[7] = min(d[7], u[7]+wk)
 		}
 		dist[p] = d
 	}
