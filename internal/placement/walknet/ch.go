@@ -432,21 +432,21 @@ func newPHAST(ch *chGraph) *phast {
 // all of them, which is what bounds it (memory, not arithmetic).
 const phastBatch = 8
 
-// phast4 is one worker's state for batches of up to phastBatch sources.
-type phast4 struct {
+// phastN is one worker's state for batches of up to phastBatch sources.
+type phastN struct {
 	q    *phast
 	dist [][phastBatch]float64 // by position
 	seen []int32               // positions the current upward walk reached
 }
 
-func newPHAST4(ch *chGraph) *phast4 {
-	return &phast4{q: newPHAST(ch), dist: make([][phastBatch]float64, ch.numNodes())}
+func newPHASTN(ch *chGraph) *phastN {
+	return &phastN{q: newPHAST(ch), dist: make([][phastBatch]float64, ch.numNodes())}
 }
 
 // run computes the distances from up to phastBatch sources, source k
 // between core nodes a[k] and b[k] at distances da[k] and db[k]; unused
 // slots stay +Inf.
-func (r *phast4) run(a, b []int32, da, db []float64) {
+func (r *phastN) run(a, b []int32, da, db []float64) {
 	q, ch := r.q, r.q.ch
 	inf := math.Inf(1)
 	for p := range r.dist {
@@ -509,10 +509,10 @@ func (r *phast4) run(a, b []int32, da, db []float64) {
 }
 
 // d is the distance of core node i from source s after run.
-func (r *phast4) d(s int, i int32) float64 { return r.dist[r.q.ch.pos[i]][s] }
+func (r *phastN) d(s int, i int32) float64 { return r.dist[r.q.ch.pos[i]][s] }
 
 // to is the network distance from source s (at src) to t (see [search.to]).
-func (r *phast4) to(s int, src, t located) float64 {
+func (r *phastN) to(s int, src, t located) float64 {
 	d := min(r.d(s, t.a)+t.pos, r.d(s, t.b)+t.l-t.pos)
 	if src.id == t.id {
 		d = min(d, math.Abs(src.pos-t.pos))

@@ -257,7 +257,7 @@ func (g *Graph) matrixOpt(ctx context.Context, from, to []Snapped, workers int, 
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				q := newPHAST4(ch)
+				q := newPHASTN(ch)
 				var a, b [phastBatch]int32
 				var da, db [phastBatch]float64
 				for ctx.Err() == nil {
