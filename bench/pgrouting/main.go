@@ -22,7 +22,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,20 +43,31 @@ func main() {
 		applicants = flag.Int("applicants", 10000, "number of applicant nodes (targets)")
 		subset     = flag.Int("subset", 100, "applicants added to the schools for pgr_dijkstraCostMatrix")
 		skipMany   = flag.Bool("skip-many", false, "skip the full pgr_dijkstraCost many-to-many run")
+		dense      = flag.Bool("dense", false, "a dense city (walknet.CityOptions.Dense: nearly every node an intersection, long avenues; -subdivide ignored); try -rows 548 -cols 548 -bridges 8")
+		bridges    = flag.Int("bridges", 4, "bridges over the river")
+		skipMatrix = flag.Bool("skip-matrix", false, "skip the pgr_dijkstraCostMatrix comparison")
 	)
 	flag.Parse()
-	if err := run(*dsn, *rows, *cols, *subdivide, *seed, *schools, *applicants, *subset, *skipMany); err != nil {
+	if err := run(*dsn, walknet.CityOptions{Seed: *seed, Rows: *rows, Cols: *cols, Subdivide: *subdivide, Bridges: *bridges, Dense: *dense}, *schools, *applicants, *subset, *skipMany, *skipMatrix); err != nil {
 		fmt.Fprintln(os.Stderr, "pgrouting:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dsn string, rows, cols, subdivide int, seed int64, nSchools, nApps, subset int, skipMany bool) error {
+func run(dsn string, co walknet.CityOptions, nSchools, nApps, subset int, skipMany, skipMatrix bool) error {
 	ctx := context.Background()
+	seed := co.Seed
 	t0 := time.Now()
-	city := walknet.GenerateCity(walknet.CityOptions{Seed: seed, Rows: rows, Cols: cols, Subdivide: subdivide, Bridges: 4})
+	city := walknet.GenerateCity(co)
 	g := city.Graph
 	fmt.Printf("city: %d nodes, %d edges, generated in %v (GOMAXPROCS %d)\n", g.NumNodes(), g.NumEdges(), time.Since(t0).Round(time.Millisecond), runtime.GOMAXPROCS(0))
+	// The preprocessing (contraction hierarchy), timed apart: cached on
+	// disk in real use (MatrixCached), so a run after the first pays none.
+	t0 = time.Now()
+	if err := g.Prepare(ctx, ""); err != nil {
+		return err
+	}
+	fmt.Printf("walknet preprocessing (hierarchy): %v\n", time.Since(t0).Round(time.Millisecond))
 
 	// Random distinct graph nodes as schools and applicants; snapped onto
 	// themselves (snap distance 0), so walknet answers node-to-node distances
@@ -132,15 +145,25 @@ func run(dsn string, rows, cols, subdivide int, seed int64, nSchools, nApps, sub
 		return out
 	}
 
+	// CPU times: this process's (all walknet's threads) and the PostgreSQL
+	// backend's (from /proc; the server must run on this machine, else
+	// they are not shown). On a shared machine they move far less than
+	// wall times with the other load.
+	var backend int
+	if err := conn.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&backend); err != nil {
+		return err
+	}
+
 	// 1. Many-to-many: schools → applicants.
-	t0 = time.Now()
+	t0, c0 := time.Now(), selfCPU()
 	ours, err := g.Matrix(ctx, src, dst, 0)
 	if err != nil {
 		return err
 	}
-	oursT := time.Since(t0)
-	fmt.Printf("walknet Matrix %d × %d: %v\n", len(src), len(dst), oursT.Round(time.Millisecond))
+	oursT, oursC := time.Since(t0), selfCPU()-c0
+	fmt.Printf("walknet Matrix %d × %d: %v (CPU %v)\n", len(src), len(dst), oursT.Round(time.Millisecond), oursC.Round(time.Millisecond))
 	if !skipMany {
+		pc0, pcOK := procCPU(backend)
 		t0 = time.Now()
 		pg, err := query(ctx, conn, `SELECT start_vid, end_vid, agg_cost FROM pgr_dijkstraCost($1, $2::bigint[], $3::bigint[], directed => false)`,
 			edgesSQL, ids(srcNodes), ids(dstNodes))
@@ -148,11 +171,18 @@ func run(dsn string, rows, cols, subdivide int, seed int64, nSchools, nApps, sub
 			return fmt.Errorf("pgr_dijkstraCost: %w", err)
 		}
 		pgT := time.Since(t0)
+		pc1, pcOK1 := procCPU(backend)
 		fmt.Printf("pgr_dijkstraCost %d × %d: %v (%d rows)\n", len(src), len(dst), pgT.Round(time.Millisecond), len(pg))
 		if err := compare(ours, srcNodes, dstNodes, pg); err != nil {
 			return err
 		}
 		fmt.Printf("ratio pgRouting / walknet (many-to-many): %.1f×\n", pgT.Seconds()/oursT.Seconds())
+		if pcOK && pcOK1 {
+			fmt.Printf("CPU: pgRouting backend %v, walknet %v; ratio %.1f×\n", (pc1 - pc0).Round(time.Millisecond), oursC.Round(time.Millisecond), (pc1-pc0).Seconds()/oursC.Seconds())
+		}
+	}
+	if skipMatrix {
+		return nil
 	}
 
 	// 2. Cost matrix on a subset: schools + subset applicants, all pairs.
@@ -232,4 +262,35 @@ func compare(ours [][]float64, from, to []int, pg map[pair]float64) error {
 		return fmt.Errorf("%d distances disagree, e.g. %s", len(bad), strings.Join(bad[:min(5, len(bad))], "; "))
 	}
 	return nil
+}
+
+// selfCPU is this process's user+system CPU time.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// procCPU is the user+system CPU time of process pid from /proc (clock
+// ticks of 1/100 s); false when it cannot be read.
+func procCPU(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(u+st) * 10 * time.Millisecond, true
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,4 +79,42 @@ func BenchmarkRun(b *testing.B) {
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "MiB_sys")
 	b.ReportMetric(float64(nodes), "nodes")
+}
+
+// BenchmarkWhatIf is a what-if after a first run (issue 18: under 1 s on the
+// 300,000-node city): one school's capacity changed, the first run's
+// distances reused, so the network is not read again and its size does not
+// matter; 150 schools and 10,000 applicants as there. It reports the CPU
+// time too (steadier than wall time on a shared machine).
+//
+//	go test -run '^$' -bench WhatIf -benchtime 5x ./internal/placement/batch/
+func BenchmarkWhatIf(b *testing.B) {
+	city, schools, apps := GenerateInputs(GenOptions{
+		City:       walknet.CityOptions{Seed: 1, Rows: 120, Cols: 120, Bridges: 4, Dense: true, Schools: 150},
+		Applicants: 10000, Seed: 1,
+	})
+	rules := placement.DefaultRules()
+	rules.NearHome = []placement.NearHomeLimit{{From: 0, To: 3, Meters: 2000}}
+	first, err := Run(context.Background(), Input{Graph: city.Graph, Schools: schools, Applicants: apps, Rules: rules}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	changed := append([]School(nil), schools...)
+	changed[0].Capacity = map[int]int{}
+	for y, c := range schools[0].Capacity {
+		changed[0].Capacity[y] = c + 10
+	}
+	c0 := cpuTime()
+	for b.Loop() {
+		if _, err := Run(context.Background(), Input{Schools: changed, Applicants: apps, Rules: rules, Distances: first.Distances}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuTime()-c0).Seconds()/float64(b.N), "cpu-s/op")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

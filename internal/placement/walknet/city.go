@@ -28,6 +28,14 @@ type CityOptions struct {
 	ParkShare float64
 	// Schools is the number of amenity=school nodes placed in the city.
 	Schools int
+	// Dense makes a city core where nearly every node is an intersection:
+	// no intermediate nodes (Subdivide is ignored) and Avenues long diagonal
+	// avenues through the intersections of each bank (default 4).
+	Dense bool
+	// Avenues is the number of long diagonal avenues (default 0; 4 when
+	// Dense). Each runs north-east through the intersections of one bank,
+	// from the southern or western edge to the river or the city's edge.
+	Avenues int
 }
 
 // City is a generated test city: a jittered street grid with a river running
@@ -84,6 +92,12 @@ func GenerateCity(o CityOptions) *City {
 	o.JitterFraction = min(max(o.JitterFraction, 0), 0.3)
 	if o.ParkShare == 0 {
 		o.ParkShare = 0.1
+	}
+	if o.Dense {
+		o.Subdivide = 0
+		if o.Avenues == 0 {
+			o.Avenues = 4
+		}
 	}
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed))
 	c := &City{Options: o}
@@ -205,6 +219,22 @@ func GenerateCity(o CityOptions) *City {
 			case u < o.ParkShare+0.05:
 				addWay([]int64{inter[r][col], inter[r+1][col+1]}, [2]string{"highway", "service"}, [2]string{"access", "private"})
 			}
+		}
+	}
+	// Long avenues: diagonals through the intersections of one bank, spread
+	// over the banks and starting rows.
+	for k := range max(o.Avenues, 0) {
+		lo, hi := 0, riverCol-1 // west bank columns
+		if k%2 == 1 {
+			lo, hi = riverCol, o.Cols-1
+		}
+		r0 := (k / 2) * o.Rows / (max(o.Avenues, 2) / 2 * 2) // spread the starts south to north
+		var refs []int64
+		for r, col := r0, lo; r < o.Rows && col <= hi; r, col = r+1, col+1 {
+			refs = append(refs, inter[r][col])
+		}
+		if len(refs) >= 2 {
+			addWay(refs, [2]string{"highway", "primary"}, [2]string{"name", "Avenyn " + strconv.Itoa(k+1)})
 		}
 	}
 	// A motorway across the river along the southern edge, joined to the

@@ -25,6 +25,7 @@ type coreGraph struct {
 	chainOf  []int32   // per segment: its chain
 	chainPos []float64 // per segment: metres from the chain's start to the segment's start along the chain
 	chainFwd []bool    // per segment: true when the chain runs eu → ev
+	node     []int32   // per core node: the graph node it is
 }
 
 func buildCore(g *Graph) *coreGraph {
@@ -45,6 +46,7 @@ func buildCore(g *Graph) *coreGraph {
 	mark := func(i int32) {
 		if coreID[i] < 0 {
 			coreID[i] = numCore
+			cg.node = append(cg.node, i)
 			numCore++
 		}
 	}

@@ -78,6 +78,9 @@ type Graph struct {
 
 	core *coreGraph // chain-contracted search graph (see core.go)
 
+	chMu sync.Mutex
+	ch   *chGraph // the core graph's contraction hierarchy, once built or read (see ch.go)
+
 	schools  []POI
 	hash     string
 	grid     *segGrid // every edge

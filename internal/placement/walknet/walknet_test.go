@@ -282,7 +282,7 @@ func checkMatrix(t *testing.T, name string, g *Graph, sn []Snapped, want [][]flo
 	k := min(5, len(sn))
 	// Rectangular: from the first k to all, and all to the first k.
 	for _, split := range [][2][]Snapped{{sn[:k], sn}, {sn, sn[:k]}} {
-		for _, opt := range []matrixOptions{{}, {fullGraph: true}, {fromLarger: true}} {
+		for _, opt := range []matrixOptions{{}, {fullGraph: true}, {fromLarger: true}, {method: methodDijkstra}, {method: methodCH}, {method: methodCH, fromLarger: true}} {
 			got, err := g.matrixOpt(context.Background(), split[0], split[1], 2, opt)
 			if err != nil {
 				t.Fatal(err)

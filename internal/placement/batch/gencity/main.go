@@ -31,13 +31,14 @@ func main() {
 	apps := flag.Int("applicants", 10000, "applicants")
 	bridges := flag.Int("bridges", 4, "bridges over the river")
 	seed := flag.Int64("seed", 1, "seed")
+	dense := flag.Bool("dense", false, "a dense city core: nearly every node an intersection, long avenues (-subdivide ignored); -rows 548 -cols 548 -bridges 8 makes the 300,000-node city of issue 18")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "gencity: give -out DIR")
 		os.Exit(2)
 	}
 	if err := gen(*out, batch.GenOptions{City: walknet.CityOptions{Seed: *seed, Rows: *rows, Cols: *cols, Subdivide: *sub,
-		Bridges: *bridges, Schools: *schools}, Applicants: *apps, Seed: *seed}); err != nil {
+		Bridges: *bridges, Schools: *schools, Dense: *dense}, Applicants: *apps, Seed: *seed}); err != nil {
 		fmt.Fprintln(os.Stderr, "gencity:", err)
 		os.Exit(1)
 	}
