@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,10 +10,12 @@ import (
 	"os/exec"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"golang.org/x/sync/singleflight"
 )
 
 // Printing with headless Chromium. Chromium is a runtime dependency of the
@@ -126,8 +129,74 @@ func (p *printer) release(failed bool) {
 	}
 }
 
-// print renders the HTML document as a tagged PDF.
+// print renders the HTML document as a tagged PDF. The same document
+// again — a board of fifteen opening one report during a meeting — is
+// answered from the last PDFs printed, and simultaneous requests for one
+// document wait for a single print.
 func (p *printer) print(path, doc string, o PDFOptions) ([]byte, error) {
+	sum := sha256.Sum256([]byte(path + "\x00" + footer(o) + "\x00" + doc))
+	key := string(sum[:])
+	if b, ok := printed.get(key); ok {
+		return slices.Clip(b), nil // callers append (identify): never into the cached array
+	}
+	v, err, _ := printing.Do(key, func() (any, error) {
+		b, err := p.printNow(path, doc, o)
+		if err == nil {
+			printed.put(key, b)
+		}
+		return b, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clip(v.([]byte)), nil
+}
+
+// printed holds the last printed PDFs by a digest of what was printed;
+// printing joins simultaneous prints of one document.
+var (
+	printed  = &pdfCache{max: 32}
+	printing singleflight.Group
+)
+
+// pdfCache is a small cache of printed PDFs, the oldest dropped first.
+type pdfCache struct {
+	mu    sync.Mutex
+	max   int
+	keys  []string
+	items map[string][]byte
+}
+
+func (c *pdfCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.items[key]
+	return b, ok
+}
+
+func (c *pdfCache) put(key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.items == nil {
+		c.items = map[string][]byte{}
+	}
+	if _, ok := c.items[key]; ok {
+		return
+	}
+	if len(c.keys) == c.max {
+		delete(c.items, c.keys[0])
+		c.keys = c.keys[1:]
+	}
+	c.keys = append(c.keys, key)
+	c.items[key] = b
+}
+
+// prints counts the documents Chromium printed (for tests).
+var prints atomic.Int64
+
+// printNow prints the document in the shared browser.
+func (p *printer) printNow(path, doc string, o PDFOptions) ([]byte, error) {
+	prints.Add(1)
 	p.slots <- struct{}{}
 	defer func() { <-p.slots }()
 	bctx, err := p.browser(path)

@@ -286,3 +286,40 @@ func BenchmarkPDFTagged(b *testing.B) {
 		}
 	}
 }
+
+// The same document twice is printed once: the second comes from the
+// cache of printed PDFs, and is as tagged as the first; the cache drops
+// its oldest entry when full.
+func TestPrintedOnce(t *testing.T) {
+	if !Tagged() {
+		t.Skip("no Chromium: PDFs are drawn untagged")
+	}
+	makePDF := func() []byte {
+		d := NewPDF(PDFOptions{Title: "Rapport", Lang: "sv", Created: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)})
+		d.Title("Rapport till nämnden")
+		d.Para("Samma innehåll två gånger.", 10, "")
+		b, err := d.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	before := prints.Load()
+	a, b := makePDF(), makePDF()
+	if n := prints.Load() - before; n != 1 {
+		t.Errorf("printed %d times, want once", n)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("the second copy differs from the first")
+	}
+	c := &pdfCache{max: 2}
+	c.put("a", []byte("1"))
+	c.put("b", []byte("2"))
+	c.put("c", []byte("3"))
+	if _, ok := c.get("a"); ok {
+		t.Error("the oldest entry stayed")
+	}
+	if v, ok := c.get("c"); !ok || string(v) != "3" {
+		t.Error("the newest entry is missing")
+	}
+}
