@@ -312,7 +312,7 @@ func AdjustedChart(a Adjusted) ([]byte, error) {
 	p.Y.Label.Text = wrapAll(a.YLabel, 40) // a long title runs past a phone's short axis
 	lo, hi := math.Inf(1), math.Inf(-1)
 	groups := map[string]plotter.XYs{}
-	labels := plotter.XYLabels{}
+	var named []XY
 	for _, r := range a.Rows {
 		iv, err := plotter.NewLine(plotter.XYs{{X: r.Expected, Y: r.Lower}, {X: r.Expected, Y: r.Upper}})
 		if err != nil {
@@ -321,8 +321,7 @@ func AdjustedChart(a Adjusted) ([]byte, error) {
 		iv.Color, iv.Width = grey, vg.Points(1)
 		p.Add(iv)
 		groups[r.Verdict] = append(groups[r.Verdict], plotter.XY{X: r.Expected, Y: r.Actual})
-		labels.XYs = append(labels.XYs, plotter.XY{X: r.Expected, Y: r.Actual})
-		labels.Labels = append(labels.Labels, shorten(r.Name, 24))
+		named = append(named, XY{X: r.Expected, Y: r.Actual, Label: shorten(r.Name, 24)})
 		for _, v := range []float64{r.Expected, r.Actual, r.Lower, r.Upper} {
 			if !math.IsNaN(v) && !math.IsInf(v, 0) {
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
@@ -356,19 +355,14 @@ func AdjustedChart(a Adjusted) ([]byte, error) {
 		p.Add(sc)
 		p.Legend.Add(g.label, sc)
 	}
-	lb, err := plotter.NewLabels(labels)
-	if err != nil {
-		return nil, err
-	}
-	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font.Variant, lb.TextStyle[i].Font.Size, lb.TextStyle[i].Color = sans, 7, muted
-	}
-	lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(2)}
-	p.Add(lb)
 	p.Add(plotter.NewGrid())
 	pad := (hi - lo) * 0.05
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo-pad, hi+pad*4, lo-pad, hi+pad
-	return svgOf(a.Doc, []*plot.Plot{p}, 1, vg.Centimeter*18, vg.Centimeter*13)
+	// Names go where they overlap no other name or dot (placeLabels), as
+	// on the compensatory check: close units' names must not collide.
+	return svgWith(a.Doc, []*plot.Plot{p}, 1, vg.Centimeter*18, vg.Centimeter*13, func(_ int, p *plot.Plot, c draw.Canvas) {
+		placeLabels(p, c, named)
+	})
 }
 
 // Scatters is a row of scatter plots side by side (the compensatory
