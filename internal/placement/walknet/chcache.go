@@ -130,24 +130,5 @@ func writeCH(dir, path, hash string, ch *chGraph) error {
 	for _, v := range ch.w {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	}
-	sum := sha256.Sum256(b)
-	b = append(b, sum[:]...)
-	f, err := os.CreateTemp(dir, ".ch-*.tmp")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
+	return writeChecksummed(dir, ".ch-*.tmp", path, b)
 }

@@ -434,9 +434,17 @@ func writeMatrix(dir, path string, m [][]float64, cols int) error {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(d))
 		}
 	}
+	return writeChecksummed(dir, ".matrix-*.tmp", path, b)
+}
+
+// writeChecksummed appends b's SHA-256 to it and writes it to path
+// atomically: a temporary file (named by pattern) in dir, renamed over
+// path, so a reader sees the whole old file or the whole new one. The
+// matrix and hierarchy caches both write this way.
+func writeChecksummed(dir, pattern, path string, b []byte) error {
 	sum := sha256.Sum256(b)
 	b = append(b, sum[:]...)
-	f, err := os.CreateTemp(dir, ".matrix-*.tmp")
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return err
 	}
