@@ -193,11 +193,11 @@ func holdMeeting(ctx context.Context, db *store.DB, day, now time.Time, rng *ran
 func unitNote(c meeting.Counts) string {
 	switch {
 	case c.Overdue > 0:
-		return fmt.Sprintf("%s. Rektorn återkommer till nästa möte.", capitalize(plural(c.Overdue, "försenat ärende", "försenade ärenden")))
+		return fmt.Sprintf("%s. Rektorn återkommer till nästa möte.", plural(c.Overdue, "försenat ärende", "försenade ärenden"))
 	case c.New == 0 && c.Open == 0:
 		return "Inga nya eller öppna ärenden."
 	case c.New > 0:
-		return fmt.Sprintf("%s, %s.", capitalize(plural(c.New, "nytt ärende", "nya ärenden")), plural(c.Closed, "avslutat", "avslutade"))
+		return fmt.Sprintf("%s, %s.", plural(c.New, "nytt ärende", "nya ärenden"), plural(c.Closed, "avslutat", "avslutade"))
 	}
 	return ""
 }
@@ -207,13 +207,6 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // unitPrincipals maps each unit to the name of its principal.

@@ -11,11 +11,13 @@ import (
 )
 
 // TestBrowserOrganizerAndClients checks with axe, wide and at a phone's
-// width: the organizer form with its logo field, the API clients page
+// width: the guardian's easy-to-read way in and "Mina ärenden" in Swedish
+// and Arabic at a phone's width; the organizer form with its logo field, the API clients page
 // with a new token shown once, and the easy-to-read way into the form,
 // which the form then carries.
 func TestBrowserOrganizerAndClients(t *testing.T) {
-	e := start(t, demoSQLite(t), web.Options{})
+	// With an e-identification broker, so that "Mina ärenden" is offered.
+	e := ssoEnv(t, demoSQLite(t), startIdP(t), startIdP(t), web.Options{})
 	b := newBrowser(t, e.srv.URL, 5*time.Minute)
 
 	b.open("/complaints/easy", 200)
@@ -27,6 +29,21 @@ func TestBrowserOrganizerAndClients(t *testing.T) {
 	if src := evalJS[string](b, `document.querySelector(".brand img") ? document.querySelector(".brand img").naturalWidth + "" : ""`); src == "" || src == "0" {
 		t.Errorf("the organizer's logo does not load: %q", src)
 	}
+
+	// The guardian's pages at a phone's width, in Swedish and Arabic:
+	// the easy-to-read way in and "Mina ärenden" (the sign-in offer).
+	b.phone()
+	for _, path := range []string{"/complaints/easy", "/complaints/new?easy=1", "/my-cases"} {
+		b.open(path, 200)
+		b.checkPhone(path + " in Swedish")
+	}
+	b.click(`.lang-switch button[value="ar"]`, 200)
+	if dir := evalJS[string](b, `document.documentElement.dir`); dir != "rtl" {
+		t.Fatalf("/my-cases after choosing Arabic: dir=%q", dir)
+	}
+	b.checkPhone("/my-cases in Arabic")
+	b.click(`.lang-switch button[value="sv"]`, 200)
+	b.wide()
 
 	b.login(admin)
 	b.open("/admin/organizer", 200)
