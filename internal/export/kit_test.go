@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -229,6 +230,16 @@ func TestPDFTagged(t *testing.T) {
 	tree := pdftest.Tagged(t, b, Tagged(), "Document", "H1", "H2", "L", "LI", "Figure", "Table", "TR", "TH", "TD")
 	if tree == "" {
 		return
+	}
+	// identify finds the catalog of Chromium's output through its
+	// cross-reference table, not by searching the file.
+	raw, err := shared.print(ChromiumPath(), d.h.page(d.o), d.o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := reRoot.FindSubmatch(raw[bytes.LastIndex(raw, []byte("trailer")):])
+	if n, _ := strconv.Atoi(string(root[1])); xrefOffset(raw, n) < 0 {
+		t.Error("the catalog of Chromium's PDF is not in its cross-reference table")
 	}
 	info, _ := pdftest.Info(t, b)
 	for _, want := range []string{"Title:           Klagomål – rapport", "Author:          Exempelby kommun", "Subject:         HT 2026"} {

@@ -29,7 +29,7 @@ var (
 )
 
 func identify(pdf []byte, o PDFOptions) ([]byte, error) {
-	m := reStartXref.FindSubmatch(pdf)
+	m := reStartXref.FindSubmatch(pdf[max(0, len(pdf)-1024):]) // the file's last lines
 	if m == nil {
 		return nil, errors.New("pdf/ua: no startxref")
 	}
@@ -99,14 +99,91 @@ func sortedKeys(m map[int]int) []int {
 	return slices.Sorted(maps.Keys(m))
 }
 
-// objectDict returns the dictionary of object n (the last definition).
-func objectDict(pdf []byte, n int) ([]byte, error) {
+// objectStart returns where the body of object n's last definition starts,
+// or -1. A file with one classic cross-reference table (what Chromium
+// writes) says where: its entry for n is read directly. Otherwise the file
+// is searched with a regular expression — a search that cost the board
+// report most of its time when it always ran.
+func objectStart(pdf []byte, n int) int {
+	if off := xrefOffset(pdf, n); off >= 0 {
+		head := []byte(strconv.Itoa(n) + " 0 obj")
+		if bytes.HasPrefix(pdf[off:], head) {
+			j := off + len(head)
+			for j < len(pdf) && isPDFSpace(pdf[j]) {
+				j++
+			}
+			return j
+		}
+	}
 	re := regexp.MustCompile(`(?:^|[\r\n])` + strconv.Itoa(n) + `\s+0\s+obj\s*`)
 	locs := re.FindAllIndex(pdf, -1)
 	if locs == nil {
+		return -1
+	}
+	return locs[len(locs)-1][1]
+}
+
+// xrefOffset returns the byte offset of object n from the file's last
+// cross-reference table, or -1 when the table is not a classic one or an
+// earlier update defines n (its trailer has /Prev).
+func xrefOffset(pdf []byte, n int) int {
+	m := reStartXref.FindSubmatch(pdf[max(0, len(pdf)-1024):])
+	if m == nil {
+		return -1
+	}
+	at, err := strconv.Atoi(string(m[1]))
+	if err != nil || at < 0 || at >= len(pdf) || !bytes.HasPrefix(pdf[at:], []byte("xref")) {
+		return -1
+	}
+	if tr := bytes.LastIndex(pdf, []byte("trailer")); tr < at || bytes.Contains(pdf[tr:], []byte("/Prev")) {
+		return -1
+	}
+	rest := pdf[at+len("xref"):]
+	for {
+		rest = bytes.TrimLeft(rest, "\r\n \t")
+		line, after, ok := bytes.Cut(rest, []byte("\n"))
+		if !ok {
+			return -1
+		}
+		f := bytes.Fields(line)
+		if len(f) != 2 {
+			return -1 // "trailer": n is not in the table
+		}
+		first, err1 := strconv.Atoi(string(f[0]))
+		count, err2 := strconv.Atoi(string(f[1]))
+		if err1 != nil || err2 != nil || count < 0 || len(after) < 20*count {
+			return -1
+		}
+		if n >= first && n < first+count {
+			e := after[20*(n-first) : 20*(n-first)+20]
+			if e[17] != 'n' {
+				return -1
+			}
+			off, err := strconv.Atoi(string(e[:10]))
+			if err != nil || off >= len(pdf) {
+				return -1
+			}
+			return off
+		}
+		rest = after[20*count:]
+	}
+}
+
+// isPDFSpace reports PDF white space (ISO 32000-1, 7.2.2).
+func isPDFSpace(c byte) bool {
+	switch c {
+	case 0, '\t', '\n', '\f', '\r', ' ':
+		return true
+	}
+	return false
+}
+
+// objectDict returns the dictionary of object n (the last definition).
+func objectDict(pdf []byte, n int) ([]byte, error) {
+	start := objectStart(pdf, n)
+	if start < 0 {
 		return nil, fmt.Errorf("pdf/ua: object %d not found", n)
 	}
-	start := locs[len(locs)-1][1]
 	if !bytes.HasPrefix(pdf[start:], []byte("<<")) {
 		return nil, fmt.Errorf("pdf/ua: object %d is not a dictionary", n)
 	}
