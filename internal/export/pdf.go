@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -75,6 +76,13 @@ type Doc struct {
 var pdfReplacer = strings.NewReplacer("\u2212", "-", "\u202f", "\u00a0", "\u2009", "\u00a0", "→", "->", "←", "<-",
 	"≤", "<=", "≥", ">=", "\t", " ", "\r\n", "\n", "\r", "\n")
 
+// cp1252 translates UTF-8 to the core fonts' code page. Building it parses
+// fpdf's code page table, which cost every document more than drawing its
+// text did, so it is built once; the translator only reads its map.
+var cp1252 = sync.OnceValue(func() func(string) string {
+	return fpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor("")
+})
+
 // NewPDF starts a document with its first page.
 func NewPDF(o PDFOptions) *Doc {
 	orientation, width := "P", 210.0
@@ -82,7 +90,7 @@ func NewPDF(o PDFOptions) *Doc {
 		orientation, width = "L", 297.0
 	}
 	f := fpdf.New(orientation, "mm", "A4", "")
-	d := &Doc{o: o, f: f, tr: f.UnicodeTranslatorFromDescriptor(""), width: width - 2*pdfMargin}
+	d := &Doc{o: o, f: f, tr: cp1252(), width: width - 2*pdfMargin}
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(true, pdfMargin+pdfFooterRoom)
 	f.SetTitle(o.Title, true)
