@@ -331,7 +331,7 @@ func serve(ctx context.Context, e env, cfg config.Config, db *store.DB, log *slo
 	// placement runs a crash or kill left running are marked failed here.
 	mx := metrics.New(db)
 	bgJobs, err := jobs.New(ctx, jobs.Config{DB: db, Catalog: catalog, Log: log, Mail: cfg.Mail, PublicURL: publicURL, Metrics: mx,
-		RunLease: cfg.RunLease, WatchdogEvery: cfg.RunLease / 2})
+		RunLease: cfg.RunLease, WatchdogEvery: cfg.RunLease / 2, PlacementCache: cfg.PlacementCache})
 	if err != nil {
 		ln.Close()
 		return err

@@ -35,6 +35,7 @@ type Config struct {
 	IntakePerMinute int            // public submissions a minute per address (0 = no limit)
 	TrustedProxies  []netip.Prefix // reverse proxies whose X-Forwarded-For is believed
 	RunLease        time.Duration  // a placement run's lease; a dead process's runs fail after it
+	PlacementCache  string         // where placement runs keep walking-distance matrices and hierarchies ("" = nowhere)
 	Metrics         bool           // serve GET /metrics (Prometheus text format)
 	MetricsAllow    []netip.Prefix // addresses that may read /metrics
 	Mail            mail.Config
@@ -117,6 +118,7 @@ func (c *Config) Flags(fs *flag.FlagSet, getenv func(string) string) {
 		c.TrustedProxies, _ = parsePrefixes(v) // a bad value is reported by Validate
 		c.trustedProxiesEnv = v
 	}
+	fs.StringVar(&c.PlacementCache, "placement-cache", env("PLACEMENT_CACHE", c.PlacementCache), "directory where placement runs keep walking-distance matrices and contraction hierarchies between runs and restarts; empty keeps them in memory only (env STYRKEDJAN_PLACEMENT_CACHE)")
 	fs.DurationVar(&c.RunLease, "run-lease", envDur(getenv, "RUN_LEASE", c.RunLease), "lease of a placement run: another server fails the runs of one that died once their lease runs out (env STYRKEDJAN_RUN_LEASE)")
 	fs.BoolVar(&c.Metrics, "metrics", env("METRICS", strconv.FormatBool(c.Metrics)) == "true", "serve GET /metrics in the Prometheus text format to --metrics-allow (env STYRKEDJAN_METRICS)")
 	fs.Func("metrics-allow", "comma-separated addresses or CIDR ranges that may read /metrics; default the loopback addresses (env STYRKEDJAN_METRICS_ALLOW)", func(v string) error {
@@ -234,6 +236,7 @@ func (c *Config) Print(w io.Writer) {
 		{"intake-rate", strconv.Itoa(c.IntakePerMinute)},
 		{"trusted-proxies", fmt.Sprint(c.TrustedProxies)},
 		{"run-lease", c.RunLease.String()},
+		{"placement-cache", c.PlacementCache},
 		{"metrics", strconv.FormatBool(c.Metrics)},
 		{"metrics-allow", fmt.Sprint(c.MetricsAllow)},
 		{"smtp-host", c.Mail.Host},

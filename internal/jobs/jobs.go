@@ -63,6 +63,9 @@ type Config struct {
 	// RunLease is the lease of the placement runs this process executes
 	// (0: round.DefaultLeaseTTL).
 	RunLease time.Duration
+	// PlacementCache is where placement runs keep walking-distance
+	// matrices and hierarchies on disk ("" = in memory only).
+	PlacementCache string
 }
 
 // Jobs is the background work of one process.
@@ -98,6 +101,7 @@ func New(ctx context.Context, cfg Config) (*Jobs, error) {
 	if cfg.RunLease > 0 {
 		placement.LeaseTTL = cfg.RunLease
 	}
+	placement.CacheDir = cfg.PlacementCache
 	return &Jobs{cfg: cfg, holder: placement.Instance(), sender: mail.NewSender(cfg.DB, cfg.Mail, cfg.Log), placement: placement}, nil
 }
 
