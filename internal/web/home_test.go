@@ -66,6 +66,14 @@ func TestStartPageShowsWhatIsTheirsToDo(t *testing.T) {
 		if r := b.get("/"); strings.Contains(r.body, `Rektorsmöten <span class="count">`) {
 			t.Error("B's navigation counts A's meeting")
 		}
+		// The start page counts its own lists; every other page asks the
+		// database: both say the same.
+		if r := a.get("/account"); !strings.Contains(r.body, `Rektorsmöten <span class="count">(1)</span>`) {
+			t.Error("A's navigation on another page does not count the coming meeting")
+		}
+		if r := b.get("/account"); own != nil && !strings.Contains(r.body, own[0]) {
+			t.Errorf("B's navigation on another page does not say %q", own[0])
+		}
 		// The filer replies: the case is A's to read until A acts on it.
 		if rr := guardian.postMultipart(link+"/reply", map[string]string{"body": "Det har hänt igen."}); rr.status != http.StatusSeeOther {
 			t.Fatalf("reply: %d", rr.status)

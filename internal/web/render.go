@@ -229,6 +229,17 @@ func (s *Server) flash(r *http.Request, msgID string) { s.sessions.Put(r.Context
 // actions; a failing count leaves the page without it.
 func (s *Server) navCounts(r *http.Request, p *Page) {
 	ctx := r.Context()
+	if home, ok := p.Data.(homePage); ok && home.ToDo != nil {
+		// The start page has just listed both for the same window: count
+		// its lists instead of asking the database again.
+		if p.User.Can(auth.HoldMeetings) {
+			p.MeetingCount = len(home.ToDo.Meetings)
+		}
+		if p.User.Can(auth.ReadDialogues) {
+			p.ActionCount = len(home.ToDo.Actions)
+		}
+		return
+	}
 	if p.User.Can(auth.HoldMeetings) {
 		today := civil.Today(time.Now())
 		until, err := civil.AddDays(today, toDoDays)
