@@ -1,0 +1,81 @@
+package walknet
+
+import (
+	"os"
+	"testing"
+)
+
+func TestSplitAddress(t *testing.T) {
+	for _, c := range []struct{ in, street, number string }{
+		{"Storgatan 12", "Storgatan", "12"},
+		{"Storgatan 12 B", "Storgatan", "12 B"},
+		{"Storgatan 12B lgh 1102", "Storgatan", "12B"},
+		{"Övre Husargatan 3, 2 tr", "Övre Husargatan", "3"},
+		{"Quai Antoine 1er 6", "Quai Antoine 1er", "6"},
+		{"Rue de la Colle 4bis", "Rue de la Colle", "4bis"},
+		{"Avenue Albert II 4-6", "Avenue Albert II", "4-6"},
+	} {
+		s, n, ok := SplitAddress(c.in)
+		if !ok || s != c.street || n != c.number {
+			t.Errorf("SplitAddress(%q) = %q, %q, %v", c.in, s, n, ok)
+		}
+	}
+	if _, _, ok := SplitAddress("Storgatan"); ok {
+		t.Error("an address without a number split")
+	}
+}
+
+// Geocoding on the real Monaco extract: its addr:* tags find homes, two
+// features of one address metres apart are one place, and what matches
+// nothing is said so, not guessed.
+func TestGeocodeMonaco(t *testing.T) {
+	f, err := os.Open("testdata/monaco.osm.pbf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	as, err := ReadAddresses(t.Context(), f, FormatPBF, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) < 50 {
+		t.Fatalf("only %d addresses", len(as))
+	}
+	g := NewGazetteer(as)
+	st, p, _ := g.Geocode("Quai Antoine 1er 6", "98000", "Monaco")
+	if st != Found || StraightLine(p, Point{43.7329221, 7.4257905}) > 1 {
+		t.Errorf("Quai Antoine 1er 6: %s at %v", st, p)
+	}
+	// Spelled in other case and spacing, and without postal code.
+	if st, _, _ := g.Geocode("quai  antoine 1er 6", "", ""); st != Found {
+		t.Errorf("folded spelling: %s", st)
+	}
+	// Two nodes about ten metres apart carry Rue du Gabian 11: one place.
+	st, _, m := g.Geocode("Rue du Gabian 11", "", "")
+	if st != Found || len(m) != 2 {
+		t.Errorf("Rue du Gabian 11: %s, %d matches", st, len(m))
+	}
+	// A postal code the data contradicts rules a match out.
+	if st, _, _ := g.Geocode("Quai Antoine 1er 6", "06360", ""); st != NoMatch {
+		t.Errorf("wrong postal code: %s", st)
+	}
+	if st, _, _ := g.Geocode("Storgatan 1", "", ""); st != NoMatch {
+		t.Errorf("unknown street: %s", st)
+	}
+	if st, _, _ := g.Geocode("Rue du Gabian", "", ""); st != NoNumber {
+		t.Errorf("no number: %s", st)
+	}
+}
+
+func TestGeocodeSeveral(t *testing.T) {
+	g := NewGazetteer([]Address{
+		{Street: "Skolvägen", HouseNumber: "1", City: "Norrby", Point: Point{59.0, 18.0}, OSM: "node/1"},
+		{Street: "Skolvägen", HouseNumber: "1", City: "Söderby", Point: Point{59.1, 18.0}, OSM: "node/2"},
+	})
+	if st, _, m := g.Geocode("Skolvägen 1", "", ""); st != Several || len(m) != 2 {
+		t.Errorf("two villages' Skolvägen 1: %s, %d", st, len(m))
+	}
+	if st, p, _ := g.Geocode("Skolvägen 1", "", "SÖDERBY"); st != Found || p.Lat != 59.1 {
+		t.Errorf("narrowed by city: %s %v", st, p)
+	}
+}
