@@ -348,7 +348,7 @@ func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err erro
 	if err != nil {
 		return err
 	}
-	schools, apps, rules, err := r.Inputs()
+	schools, apps, rules, err := r.runInputs(ctx, q)
 	if err != nil {
 		return err
 	}

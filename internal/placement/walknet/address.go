@@ -25,10 +25,17 @@ type Address struct {
 }
 
 // ReadAddresses reads the addressed nodes and ways (addr:street or
-// addr:place, and addr:housenumber) of an OSM file, for geocoding homes.
-// It is a pass of its own, so reading a graph pays nothing for it; the
-// bounds of o apply as to ReadWith.
-func ReadAddresses(ctx context.Context, r io.Reader, f Format, o ReadOptions) ([]Address, error) {
+// addr:place, and addr:housenumber) of an OSM file, for geocoding homes,
+// and the bounds of all its nodes (the area the file covers). It is a pass
+// of its own, so reading a graph pays nothing for it; the bounds of o apply
+// as to ReadWith.
+func ReadAddresses(ctx context.Context, r io.Reader, f Format, o ReadOptions) (as []Address, min, max Point, err error) {
+	as, min, max, err = readAddresses(ctx, r, f, o)
+	return
+}
+
+func readAddresses(ctx context.Context, r io.Reader, f Format, o ReadOptions) ([]Address, Point, Point, error) {
+	var none Point
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -52,7 +59,7 @@ func ReadAddresses(ctx context.Context, r io.Reader, f Format, o ReadOptions) ([
 	case FormatXMLGz:
 		zr, err := gzip.NewReader(r)
 		if err != nil {
-			return nil, fmt.Errorf("not a gzip file: %w", err)
+			return nil, none, none, fmt.Errorf("not a gzip file: %w", err)
 		}
 		defer zr.Close()
 		limit := o.MaxInflated
@@ -62,7 +69,7 @@ func ReadAddresses(ctx context.Context, r io.Reader, f Format, o ReadOptions) ([
 		inflated = &capReader{r: zr, max: limit, left: limit}
 		sc = osmxml.New(ctx, inflated)
 	default:
-		return nil, fmt.Errorf("unknown format %v", f)
+		return nil, none, none, fmt.Errorf("unknown format %v", f)
 	}
 	defer sc.Close()
 
@@ -93,18 +100,18 @@ func ReadAddresses(ctx context.Context, r io.Reader, f Format, o ReadOptions) ([
 		}
 	}
 	if inflated != nil && inflated.err != nil {
-		return nil, inflated.err
+		return nil, none, none, inflated.err
 	}
 	if guard != nil {
 		if err := guard.Err(); err != nil && err != io.EOF {
-			return nil, err
+			return nil, none, none, err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading OSM data: %w", err)
+		return nil, none, none, fmt.Errorf("reading OSM data: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, none, none, err
 	}
 	ix := newNodeIndex(raw)
 	for _, w := range ways {
@@ -113,7 +120,9 @@ func ReadAddresses(ctx context.Context, r io.Reader, f Format, o ReadOptions) ([
 			out = append(out, w.a)
 		}
 	}
-	return out, nil
+	g := &Graph{lat: raw.nodeLat, lon: raw.nodeLon}
+	g.computeBounds()
+	return out, g.minP, g.maxP, nil
 }
 
 func addressOf(t osm.Tags) (Address, bool) {

@@ -34,9 +34,12 @@ func TestGeocodeMonaco(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	as, err := ReadAddresses(t.Context(), f, FormatPBF, ReadOptions{})
+	as, lo, hi, err := ReadAddresses(t.Context(), f, FormatPBF, ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !(lo.Lat > 43.6 && hi.Lat < 43.8 && lo.Lon > 7.3 && hi.Lon < 7.6) {
+		t.Errorf("bounds %v–%v are not Monaco's", lo, hi)
 	}
 	if len(as) < 50 {
 		t.Fatalf("only %d addresses", len(as))
