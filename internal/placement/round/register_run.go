@@ -243,3 +243,43 @@ func RegisterApplicants(ctx context.Context, q store.Q, r *Round, schools []batc
 	}
 	return out, nil
 }
+
+// recordAccess keeps, for the register's children, how far a home lies
+// from the nearest walkable way when the run counted that stretch
+// (batch.Output.Access), flagged FlagFarFromWay for an officer; the others
+// lose the flag.
+func recordAccess(ctx context.Context, tx *store.Tx, roundID int64, access map[string]float64) error {
+	rows, err := tx.Query(ctx, "SELECT id, child_key, flags FROM placement_children WHERE round_id = ?", roundID)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id         int64
+		key, flags string
+	}
+	var rs []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.key, &r.flags); err != nil {
+			rows.Close()
+			return store.Normalize(err)
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return store.Normalize(err)
+	}
+	for _, r := range rs {
+		m, far := access[r.key]
+		var am *float64
+		flags := withoutFlag(r.flags, FlagFarFromWay)
+		if far {
+			am, flags = &m, withFlag(r.flags, FlagFarFromWay)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE placement_children SET access_m = ?, flags = ? WHERE id = ?", am, flags, r.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

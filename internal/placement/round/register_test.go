@@ -140,7 +140,8 @@ func TestImportRegisterMonaco(t *testing.T) {
 		if err := round.SetHome(ctx, db, id, by["Ella Berg"].ID, 59.3293, 18.0686); err == nil {
 			t.Error("a home outside the area set by hand")
 		}
-		if err := round.SetHome(ctx, db, id, by["Liam Ek"].ID, 43.7310, 7.4200); err != nil {
+		// Liam's home by hand, out in the harbour's water: far from any way.
+		if err := round.SetHome(ctx, db, id, by["Liam Ek"].ID, 43.7270, 7.4330); err != nil {
 			t.Fatal(err)
 		}
 		if err := round.SetHome(ctx, db, id, by["Ella Berg"].ID, 43.7320, 7.4210); err != nil {
@@ -188,6 +189,18 @@ func TestImportRegisterMonaco(t *testing.T) {
 		slices.Sort(want)
 		if !slices.Equal(ids, want) {
 			t.Errorf("run placed %v, want %v", ids, want)
+		}
+		// The far home is placed, its access counted and flagged.
+		var access float64
+		var flags string
+		if err := db.QueryRow(context.Background(), "SELECT access_m, flags FROM placement_children WHERE child_key = 'k-nowhere'").Scan(&access, &flags); err != nil {
+			t.Fatal(err)
+		}
+		if access < 500 || !strings.Contains(flags, round.FlagFarFromWay) {
+			t.Errorf("far home: access %v, flags %q", access, flags)
+		}
+		if n := count(t, db, "SELECT COUNT(*) FROM placement_children WHERE access_m IS NOT NULL"); n != 1 {
+			t.Errorf("%d homes with access", n)
 		}
 
 		// Importing the same extract again: nothing new, the officer's
