@@ -169,6 +169,9 @@ func (s *Server) routes() []route {
 		{"GET /placement/rounds/{id}/decisions/{applicant}", auth.RunPlacement, page, s.placementDecision, nil},
 		{"POST /placement/rounds/{id}/publish", auth.RunPlacement, page, s.publishPlacement, nil},
 		{"POST /placement/rounds/{id}/revoke", auth.RunPlacement, page, s.revokePlacementLink, nil},
+		{"GET /placement/rounds/{id}/register", auth.RunPlacement, page, s.placementRegister, nil},
+		{"POST /placement/rounds/{id}/register", auth.RunPlacement, page, s.importPlacementRegister, nil},
+		{"POST /placement/rounds/{id}/register/children/{child}/home", auth.RunPlacement, page, s.setPlacementHome, nil},
 		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
 		// Quality dialogues (issue 6). Package dialogue decides the scope
 		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
@@ -284,20 +287,21 @@ type bodyRule struct {
 func bodies() map[string]bodyRule {
 	submission := bodyRule{maxSubmissionBytes, true}
 	return map[string]bodyRule{
-		"POST /complaints":                 submission,
-		"POST /cases/new":                  submission,
-		"POST /f/{token}/reply":            submission,
-		"POST /cases/{id}/answered":        submission,
-		"POST /cases/{id}/message":         submission,
-		"POST /api/v1/complaints":          {maxAPISubmissionBytes, false}, // JSON, files in base64
-		"POST /unitpicture/import/preview": {upImportMaxBytes + 64<<10, true},
-		"POST /unitpicture/import/commit":  {upImportMaxBytes * 2, false}, // the file again, base64 in a field
-		"POST /admin/import/preview":       {importMaxBytes + 64<<10, true},
-		"POST /admin/import/commit":        {importMaxBytes + 64<<10, true},
-		"POST /dialogues/examples/import":  {dialogue.MaxExampleFile + 64<<10, true},
-		"POST /placement/networks":         {round.MaxNetworkBytes + 1<<20, true},
-		"POST /placement/rounds":           {2*round.MaxCSVBytes + round.MaxRulesBytes + 1<<20, true},
-		"POST /admin/organizer":            {maxLogoUpload + 64<<10, true},
+		"POST /complaints":                     submission,
+		"POST /cases/new":                      submission,
+		"POST /f/{token}/reply":                submission,
+		"POST /cases/{id}/answered":            submission,
+		"POST /cases/{id}/message":             submission,
+		"POST /api/v1/complaints":              {maxAPISubmissionBytes, false}, // JSON, files in base64
+		"POST /unitpicture/import/preview":     {upImportMaxBytes + 64<<10, true},
+		"POST /unitpicture/import/commit":      {upImportMaxBytes * 2, false}, // the file again, base64 in a field
+		"POST /admin/import/preview":           {importMaxBytes + 64<<10, true},
+		"POST /admin/import/commit":            {importMaxBytes + 64<<10, true},
+		"POST /dialogues/examples/import":      {dialogue.MaxExampleFile + 64<<10, true},
+		"POST /placement/networks":             {round.MaxNetworkBytes + 1<<20, true},
+		"POST /placement/rounds":               {2*round.MaxCSVBytes + round.MaxRulesBytes + 1<<20, true},
+		"POST /placement/rounds/{id}/register": {round.MaxCSVBytes + 1<<20, true},
+		"POST /admin/organizer":                {maxLogoUpload + 64<<10, true},
 	}
 }
 
