@@ -16,6 +16,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/explain"
+	"github.com/styrkedjan/styrkedjan/internal/placement/geo"
 	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
 )
 
@@ -234,6 +235,30 @@ func TestPlacementMonaco(t *testing.T) {
 		y, _ := strconv.ParseFloat(d[[2]string{r[1], r[0]}], 64)
 		if x-y > 0.15 || y-x > 0.15 {
 			t.Errorf("%s→%s %v but back %v", r[0], r[1], x, y)
+		}
+	}
+	// The same points as SWEREF 99 TM northing and easting give the same
+	// distances (issue 15).
+	var ne strings.Builder
+	ne.WriteString("id,n,e\n")
+	for i, p := range pois {
+		n, e := geo.ToSweref(p.Point.Lat, p.Point.Lon)
+		fmt.Fprintf(&ne, "%s,%.4f,%.4f\n", ids[i], n, e)
+	}
+	np := writeFile(t, dir, "points_ne.csv", ne.String())
+	neCode, neOut, neErr := runCmd(t, "", "placement", "distances", "--network", monacoPBF, "--from", np, "--to", np)
+	if neCode != 0 {
+		t.Fatal(neErr)
+	}
+	neRows, err := csv.NewReader(strings.NewReader(neOut)).ReadAll()
+	if err != nil || len(neRows) != len(rows) {
+		t.Fatalf("distances from n,e: %v, %d rows", err, len(neRows))
+	}
+	for _, r := range neRows[1:] {
+		x, _ := strconv.ParseFloat(r[2], 64)
+		y, _ := strconv.ParseFloat(d[[2]string{r[0], r[1]}], 64)
+		if math.Abs(x-y) > 0.15 {
+			t.Errorf("%s→%s: %v from n,e, %v from lat,lon", r[0], r[1], x, y)
 		}
 	}
 	outFile := filepath.Join(dir, "d.csv")
