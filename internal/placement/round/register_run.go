@@ -189,13 +189,7 @@ func RegisterApplicants(ctx context.Context, q store.Q, r *Round, schools []batc
 		}
 		if !c.Located() {
 			if bad < batch.MaxErrors {
-				problem := c.LocateProblem
-				if problem == "" {
-					problem = "not_located"
-				}
-				addLineError(&v, "register", &batch.LineError{File: RegisterFile, Field: c.Key,
-					Msg: fmt.Sprintf("%s: the home is not located (%s)", c.Name, problem),
-					ID:  "placement.register.not_located", Args: map[string]any{"Name": c.Name, "Problem": problem}})
+				addLineError(&v, "register", notLocated(c))
 			}
 			bad++
 			continue
@@ -282,4 +276,22 @@ func recordAccess(ctx context.Context, tx *store.Tx, roundID int64, access map[s
 		}
 	}
 	return nil
+}
+
+// notLocated says why a child's home cannot be used, for the officer.
+func notLocated(c *RegisterChild) *batch.LineError {
+	le := &batch.LineError{File: RegisterFile, Field: c.Key, Args: map[string]any{"Name": c.Name}}
+	switch c.LocateProblem {
+	case walknet.NoMatch:
+		le.ID, le.Msg = "placement.register.home_no_match", fmt.Sprintf("%s: the address matches no place in the map data; set the home by hand", c.Name)
+	case walknet.Several:
+		le.ID, le.Msg = "placement.register.home_several", fmt.Sprintf("%s: the address matches several places in the map data; set the home by hand", c.Name)
+	case walknet.NoNumber:
+		le.ID, le.Msg = "placement.register.home_no_number", fmt.Sprintf("%s: the address has no house number; set the home by hand", c.Name)
+	case ProblemOutsideArea:
+		le.ID, le.Msg = "placement.register.home_outside_area", fmt.Sprintf("%s: the home lies outside the round's area; correct it", c.Name)
+	default:
+		le.ID, le.Msg = "placement.register.home_not_located", fmt.Sprintf("%s: the home has no position; set it by hand", c.Name)
+	}
+	return le
 }

@@ -2,12 +2,15 @@ package round_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement"
 	"github.com/styrkedjan/styrkedjan/internal/placement/geo"
 	"github.com/styrkedjan/styrkedjan/internal/placement/register"
@@ -134,8 +137,29 @@ func TestImportRegisterMonaco(t *testing.T) {
 
 		// Not located homes stop the run's applicants, naming the children.
 		_, err = round.RegisterApplicants(ctx, db, r, schools, rules)
-		if err == nil || !strings.Contains(fmt.Sprint(err), "invalid") {
+		var ae *app.Error
+		if !errors.As(err, &ae) {
 			t.Fatalf("unlocated homes: %v", err)
+		}
+		cat, err := i18n.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range ae.Fields {
+			id, _ := f.Data["MsgID"].(string)
+			args, _ := f.Data["MsgArgs"].(map[string]any)
+			got = append(got, id)
+			if en := cat.For("en").T(id, args); en != f.Data["Msg"] {
+				t.Errorf("%s in English: %q, the code says %q", id, en, f.Data["Msg"])
+			}
+			if sv := cat.For("sv").T(id, args); !strings.Contains(sv, args["Name"].(string)) || sv == f.Data["Msg"] {
+				t.Errorf("%s in Swedish: %q", id, sv)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, []string{"placement.register.home_no_match", "placement.register.home_outside_area"}) {
+			t.Errorf("problems %v", got)
 		}
 		if err := round.SetHome(ctx, db, id, by["Ella Berg"].ID, 59.3293, 18.0686); err == nil {
 			t.Error("a home outside the area set by hand")
