@@ -323,6 +323,24 @@ func TestPlacementBadInput(t *testing.T) {
 			}
 		})
 	}
+	// A home 700 m west of the westmost way stops a run, unless --far-homes
+	// places it with the access counted; a home far beyond is refused still.
+	farApps := goodApps + fmt.Sprintf("p3,1,%.6f,%.6f,A,\n", lat, min.Lon-0.012)
+	d := t.TempDir()
+	farArgs := []string{"placement", "run", "--network", network, "--schools", writeFile(t, d, "schools.csv", goodSchools),
+		"--applicants", writeFile(t, d, "applicants.csv", farApps), "--out", filepath.Join(d, "out")}
+	if code, _, stderr := runCmd(t, "", farArgs...); code != 1 || !strings.Contains(stderr, "outside the network") {
+		t.Errorf("far home without --far-homes: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "", append(farArgs, "--far-homes")...); code != 0 {
+		t.Errorf("far home with --far-homes: exit %d, %s", code, stderr)
+	} else if b, _ := os.ReadFile(filepath.Join(d, "out", batch.ExplanationsFile)); !strings.Contains(string(b), `"access_m"`) {
+		t.Error("explanations lack the far home's access")
+	}
+	writeFile(t, d, "applicants.csv", farApps+fmt.Sprintf("p4,1,%.6f,%.6f,A,\n", lat+1, lon))
+	if code, _, stderr := runCmd(t, "", append(farArgs, "--far-homes", "--out", filepath.Join(d, "out2"))...); code != 1 || !strings.Contains(stderr, "outside the area") {
+		t.Errorf("a home far beyond with --far-homes: exit %d, %s", code, stderr)
+	}
 	// distances: a point outside the network names its line; --out is not written.
 	pts := writeFile(t, dir, "a.csv", fmt.Sprintf("id,lat,lon\nx,%.6f,%.6f\ny,%.6f,%.6f\n", lat, lon, lat+1, lon))
 	dout := filepath.Join(dir, "d.csv")
