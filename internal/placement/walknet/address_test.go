@@ -1,8 +1,12 @@
 package walknet
 
 import (
+	"bytes"
 	"os"
+	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 func TestSplitAddress(t *testing.T) {
@@ -80,5 +84,58 @@ func TestGeocodeSeveral(t *testing.T) {
 	}
 	if st, p, _ := g.Geocode("Skolvägen 1", "", "SÖDERBY"); st != Found || p.Lat != 59.1 {
 		t.Errorf("narrowed by city: %s %v", st, p)
+	}
+}
+
+// Any street name and house number written as a register writes them
+// split back into the same two.
+func TestSplitAddressProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		words := rapid.SliceOfN(rapid.StringMatching(`[A-ZÅÄÖa-zåäöé]{2,10}`), 1, 4).Draw(t, "words")
+		street := strings.Join(words, " ")
+		number := rapid.StringMatching(`[1-9][0-9]{0,2}( ?[A-Da-d])?`).Draw(t, "number")
+		suffix := rapid.SampledFrom([]string{"", " lgh 1102", ", 2 tr", " 3 tr"}).Draw(t, "suffix")
+		s, n, ok := SplitAddress(street + " " + number + suffix)
+		if !ok || s != street || n != number {
+			t.Fatalf("SplitAddress(%q) = %q, %q, %v", street+" "+number+suffix, s, n, ok)
+		}
+	})
+}
+
+// Every address in the Monaco extract geocodes to a place (never "no
+// match"), and one found lies within SamePlace of a feature carrying it.
+func TestGeocodeEveryMonacoAddress(t *testing.T) {
+	f, err := os.Open("testdata/monaco.osm.pbf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	as, _, _, err := ReadAddresses(t.Context(), f, FormatPBF, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := NewGazetteer(as)
+	for _, a := range as {
+		st, p, _ := g.Geocode(a.Street+" "+a.HouseNumber, a.Postcode, a.City)
+		switch st {
+		case NoMatch:
+			t.Errorf("%s %s (%s): no match", a.Street, a.HouseNumber, a.OSM)
+		case Found:
+			if d := StraightLine(p, a.Point); d > SamePlace {
+				t.Errorf("%s %s found %v m from %s", a.Street, a.HouseNumber, d, a.OSM)
+			}
+		}
+	}
+}
+
+func BenchmarkReadAddressesMonaco(b *testing.B) {
+	data, err := os.ReadFile("testdata/monaco.osm.pbf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, _, err := ReadAddresses(b.Context(), bytes.NewReader(data), FormatPBF, ReadOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
