@@ -287,21 +287,23 @@ type bodyRule struct {
 func bodies() map[string]bodyRule {
 	submission := bodyRule{maxSubmissionBytes, true}
 	return map[string]bodyRule{
-		"POST /complaints":                     submission,
-		"POST /cases/new":                      submission,
-		"POST /f/{token}/reply":                submission,
-		"POST /cases/{id}/answered":            submission,
-		"POST /cases/{id}/message":             submission,
-		"POST /api/v1/complaints":              {maxAPISubmissionBytes, false}, // JSON, files in base64
-		"POST /unitpicture/import/preview":     {upImportMaxBytes + 64<<10, true},
-		"POST /unitpicture/import/commit":      {upImportMaxBytes * 2, false}, // the file again, base64 in a field
-		"POST /admin/import/preview":           {importMaxBytes + 64<<10, true},
-		"POST /admin/import/commit":            {importMaxBytes + 64<<10, true},
-		"POST /dialogues/examples/import":      {dialogue.MaxExampleFile + 64<<10, true},
-		"POST /placement/networks":             {round.MaxNetworkBytes + 1<<20, true},
-		"POST /placement/rounds":               {2*round.MaxCSVBytes + round.MaxRulesBytes + 1<<20, true},
+		"POST /complaints":                 submission,
+		"POST /cases/new":                  submission,
+		"POST /f/{token}/reply":            submission,
+		"POST /cases/{id}/answered":        submission,
+		"POST /cases/{id}/message":         submission,
+		"POST /api/v1/complaints":          {maxAPISubmissionBytes, false}, // JSON, files in base64
+		"POST /unitpicture/import/preview": {upImportMaxBytes + 64<<10, true},
+		"POST /unitpicture/import/commit":  {upImportMaxBytes * 2, false}, // the file again, base64 in a field
+		"POST /admin/import/preview":       {importMaxBytes + 64<<10, true},
+		"POST /admin/import/commit":        {importMaxBytes + 64<<10, true},
+		"POST /dialogues/examples/import":  {dialogue.MaxExampleFile + 64<<10, true},
+		"POST /placement/networks":         {round.MaxNetworkBytes + 1<<20, true},
+		"POST /placement/rounds":           {2*round.MaxCSVBytes + round.MaxRulesBytes + 1<<20, true},
+		"POST /admin/organizer":            {maxLogoUpload + 64<<10, true},
+
+		// The register extract of a round (issue 15).
 		"POST /placement/rounds/{id}/register": {round.MaxCSVBytes + 1<<20, true},
-		"POST /admin/organizer":                {maxLogoUpload + 64<<10, true},
 	}
 }
 
