@@ -18,7 +18,8 @@ import (
 const placementUsage = `usage:
   styrkedjan placement distances --network FILE --from A.csv --to B.csv [--out FILE] [--cache DIR]
   styrkedjan placement run --network FILE --schools schools.csv --applicants applicants.csv
-                           [--rules rules.toml] --out DIR [--straight] [--cache DIR]`
+                           [--rules rules.toml] --out DIR [--straight] [--cache DIR] [--far-homes]
+Every input file may give n,e (SWEREF 99 TM northing and easting in metres) in place of lat,lon.`
 
 // runPlacement runs "placement distances|run" (issue 7).
 func runPlacement(ctx context.Context, e env, args []string) error {
@@ -176,6 +177,7 @@ func runPlacementRun(ctx context.Context, e env, args []string) error {
 	straight := fs.Bool("straight", false, "use straight-line distances instead of walking distances (for comparison only)")
 	cache := fs.String("cache", "", "a directory to cache distance matrices in")
 	maxSnap := fs.Float64("max-snap", batch.DefaultMaxSnapMeters, "how far in metres a home or school may lie from the nearest walkable way")
+	farHomes := fs.Bool("far-homes", false, "place homes beyond --max-snap with the straight line to the nearest way counted (refusing only homes more than 5 km beyond the network)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -203,7 +205,7 @@ func runPlacementRun(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	in := batch.Input{Network: *network, Schools: schools, Applicants: applicants, Rules: rules,
-		Straight: *straight, CacheDir: *cache, MaxSnapMeters: *maxSnap}
+		Straight: *straight, CacheDir: *cache, MaxSnapMeters: *maxSnap, FarHomes: *farHomes}
 	if *straight {
 		in.Network = ""
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/explain"
+	"github.com/styrkedjan/styrkedjan/internal/placement/geo"
 	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
 )
 
@@ -236,6 +237,30 @@ func TestPlacementMonaco(t *testing.T) {
 			t.Errorf("%s→%s %v but back %v", r[0], r[1], x, y)
 		}
 	}
+	// The same points as SWEREF 99 TM northing and easting give the same
+	// distances (issue 15).
+	var ne strings.Builder
+	ne.WriteString("id,n,e\n")
+	for i, p := range pois {
+		n, e := geo.ToSweref(p.Point.Lat, p.Point.Lon)
+		fmt.Fprintf(&ne, "%s,%.4f,%.4f\n", ids[i], n, e)
+	}
+	np := writeFile(t, dir, "points_ne.csv", ne.String())
+	neCode, neOut, neErr := runCmd(t, "", "placement", "distances", "--network", monacoPBF, "--from", np, "--to", np)
+	if neCode != 0 {
+		t.Fatal(neErr)
+	}
+	neRows, err := csv.NewReader(strings.NewReader(neOut)).ReadAll()
+	if err != nil || len(neRows) != len(rows) {
+		t.Fatalf("distances from n,e: %v, %d rows", err, len(neRows))
+	}
+	for _, r := range neRows[1:] {
+		x, _ := strconv.ParseFloat(r[2], 64)
+		y, _ := strconv.ParseFloat(d[[2]string{r[0], r[1]}], 64)
+		if math.Abs(x-y) > 0.15 {
+			t.Errorf("%s→%s: %v from n,e, %v from lat,lon", r[0], r[1], x, y)
+		}
+	}
 	outFile := filepath.Join(dir, "d.csv")
 	if code, _, stderr := runCmd(t, "", "placement", "distances", "--network", monacoPBF, "--from", pp, "--to", pp, "--out", outFile); code != 0 {
 		t.Fatal(stderr)
@@ -297,6 +322,24 @@ func TestPlacementBadInput(t *testing.T) {
 				t.Fatalf("--out was written: %v", err)
 			}
 		})
+	}
+	// A home 700 m west of the westmost way stops a run, unless --far-homes
+	// places it with the access counted; a home far beyond is refused still.
+	farApps := goodApps + fmt.Sprintf("p3,1,%.6f,%.6f,A,\n", lat, min.Lon-0.012)
+	d := t.TempDir()
+	farArgs := []string{"placement", "run", "--network", network, "--schools", writeFile(t, d, "schools.csv", goodSchools),
+		"--applicants", writeFile(t, d, "applicants.csv", farApps), "--out", filepath.Join(d, "out")}
+	if code, _, stderr := runCmd(t, "", farArgs...); code != 1 || !strings.Contains(stderr, "outside the network") {
+		t.Errorf("far home without --far-homes: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "", append(farArgs, "--far-homes")...); code != 0 {
+		t.Errorf("far home with --far-homes: exit %d, %s", code, stderr)
+	} else if b, _ := os.ReadFile(filepath.Join(d, "out", batch.ExplanationsFile)); !strings.Contains(string(b), `"access_m"`) {
+		t.Error("explanations lack the far home's access")
+	}
+	writeFile(t, d, "applicants.csv", farApps+fmt.Sprintf("p4,1,%.6f,%.6f,A,\n", lat+1, lon))
+	if code, _, stderr := runCmd(t, "", append(farArgs, "--far-homes", "--out", filepath.Join(d, "out2"))...); code != 1 || !strings.Contains(stderr, "outside the area") {
+		t.Errorf("a home far beyond with --far-homes: exit %d, %s", code, stderr)
 	}
 	// distances: a point outside the network names its line; --out is not written.
 	pts := writeFile(t, dir, "a.csv", fmt.Sprintf("id,lat,lon\nx,%.6f,%.6f\ny,%.6f,%.6f\n", lat, lon, lat+1, lon))

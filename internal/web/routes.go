@@ -169,6 +169,9 @@ func (s *Server) routes() []route {
 		{"GET /placement/rounds/{id}/decisions/{applicant}", auth.RunPlacement, page, s.placementDecision, nil},
 		{"POST /placement/rounds/{id}/publish", auth.RunPlacement, page, s.publishPlacement, nil},
 		{"POST /placement/rounds/{id}/revoke", auth.RunPlacement, page, s.revokePlacementLink, nil},
+		{"GET /placement/rounds/{id}/register", auth.RunPlacement, page, s.placementRegister, nil},
+		{"POST /placement/rounds/{id}/register", auth.RunPlacement, page, s.importPlacementRegister, nil},
+		{"POST /placement/rounds/{id}/register/children/{child}/home", auth.RunPlacement, page, s.setPlacementHome, nil},
 		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
 		// Quality dialogues (issue 6). Package dialogue decides the scope
 		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
@@ -298,6 +301,9 @@ func bodies() map[string]bodyRule {
 		"POST /placement/networks":         {round.MaxNetworkBytes + 1<<20, true},
 		"POST /placement/rounds":           {2*round.MaxCSVBytes + round.MaxRulesBytes + 1<<20, true},
 		"POST /admin/organizer":            {maxLogoUpload + 64<<10, true},
+
+		// The register extract of a round (issue 15).
+		"POST /placement/rounds/{id}/register": {round.MaxCSVBytes + 1<<20, true},
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/styrkedjan/styrkedjan/internal/placement/geo"
 )
 
 // MaxErrors is how many line errors a file reports at once.
@@ -133,6 +135,7 @@ type table struct {
 	header []string
 	r      *csv.Reader
 	errs   *Errors
+	sweref bool // the file gives n,e (SWEREF 99 TM) in place of lat,lon
 }
 
 func newTable(r io.Reader, name string, header []string, errs *Errors) (*table, error) {
@@ -155,6 +158,10 @@ func newTable(r io.Reader, name string, header []string, errs *Errors) (*table, 
 	}
 	for i := range got {
 		got[i] = strings.ToLower(strings.TrimSpace(got[i]))
+	}
+	if alt := swerefHeader(header); alt != nil && slices.Equal(got, alt) {
+		t.header, t.sweref = alt, true
+		return t, nil
 	}
 	if !slices.Equal(got, header) {
 		le := &LineError{File: name, Line: 1, Msg: fmt.Sprintf("wrong header %q: want %s", strings.Join(got, ","), want),
@@ -278,6 +285,59 @@ func (r *row) coord(i int, limit float64) (float64, bool) {
 	return f, true
 }
 
+// position reads the coordinates in fields i and i+1: lat,lon in WGS84
+// degrees, or n,e in SWEREF 99 TM metres converted to WGS84.
+func (r *row) position(i int) (lat, lon float64, ok bool) {
+	if !r.t.sweref {
+		lat, ok1 := r.coord(i, 90)
+		lon, ok2 := r.coord(i+1, 180)
+		return lat, lon, ok1 && ok2
+	}
+	n, ok1 := r.metres(i)
+	e, ok2 := r.metres(i + 1)
+	if !ok1 || !ok2 {
+		return 0, 0, false
+	}
+	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+	switch {
+	case n > 0 && n < e:
+		r.fail(i, "placement.input.sweref_swapped", map[string]any{"N": num(n), "E": num(e)},
+			"northing %s is less than easting %s: are n and e swapped?", num(n), num(e))
+		return 0, 0, false
+	case n < geo.MinNorthing || n > geo.MaxNorthing:
+		r.fail(i, "placement.input.sweref_range", map[string]any{"Value": num(n)},
+			"%s is not a SWEREF 99 TM coordinate in metres", num(n))
+		return 0, 0, false
+	case e < geo.MinEasting || e > geo.MaxEasting:
+		r.fail(i+1, "placement.input.sweref_range", map[string]any{"Value": num(e)},
+			"%s is not a SWEREF 99 TM coordinate in metres", num(e))
+		return 0, 0, false
+	}
+	lat, lon = geo.ToWGS84(n, e)
+	return lat, lon, true
+}
+
+func (r *row) metres(i int) (float64, bool) {
+	f, err := strconv.ParseFloat(r.fields[i], 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		r.fail(i, "placement.input.not_number", map[string]any{"Value": strconv.Quote(r.fields[i])}, "%q is not a number (use a decimal point)", r.fields[i])
+		return 0, false
+	}
+	return f, true
+}
+
+// swerefHeader is header with n,e in place of lat,lon, or nil when it has
+// no lat,lon.
+func swerefHeader(header []string) []string {
+	i := slices.Index(header, "lat")
+	if i < 0 || i+1 >= len(header) || header[i+1] != "lon" {
+		return nil
+	}
+	alt := slices.Clone(header)
+	alt[i], alt[i+1] = "n", "e"
+	return alt
+}
+
 func (r *row) ids(i int) []string {
 	if r.fields[i] == "" {
 		return nil
@@ -295,6 +355,10 @@ var (
 	pointsHeader     = []string{"id", "lat", "lon"}
 )
 
+// Every file may give n,e (SWEREF 99 TM northing and easting in metres,
+// EPSG:3006) in place of lat,lon (WGS84 degrees); they are converted to
+// WGS84 as they are read.
+
 // ReadSchools reads schools.csv: school_id,name,lat,lon,year,capacity, one
 // row per school and year group. Rows of the same school must agree on its
 // name and coordinates. name is the file's name for messages. The schools
@@ -310,8 +374,8 @@ func ReadSchools(r io.Reader, name string) ([]School, error) {
 	for rw := t.next(); rw != nil; rw = t.next() {
 		id, ok1 := rw.str(0)
 		nm, ok2 := rw.str(1)
-		lat, ok3 := rw.coord(2, 90)
-		lon, ok4 := rw.coord(3, 180)
+		lat, lon, ok3 := rw.position(2)
+		ok4 := true
 		year, ok5 := rw.int(4, 0, MaxYear)
 		capacity, ok6 := rw.int(5, 0, math.MaxInt32)
 		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
@@ -366,8 +430,8 @@ func ReadApplicants(r io.Reader, name string, schools []School) ([]Applicant, er
 	for rw := t.next(); rw != nil; rw = t.next() {
 		id, ok1 := rw.str(0)
 		year, ok2 := rw.int(1, 0, MaxYear)
-		lat, ok3 := rw.coord(2, 90)
-		lon, ok4 := rw.coord(3, 180)
+		lat, lon, ok3 := rw.position(2)
+		ok4 := true
 		ok := ok1 && ok2 && ok3 && ok4
 		if ok1 {
 			if l, dup := lines[id]; dup {
@@ -418,8 +482,8 @@ func ReadPoints(r io.Reader, name string) ([]Point, error) {
 	lines := map[string]int{}
 	for rw := t.next(); rw != nil; rw = t.next() {
 		id, ok1 := rw.str(0)
-		lat, ok2 := rw.coord(1, 90)
-		lon, ok3 := rw.coord(2, 180)
+		lat, lon, ok2 := rw.position(1)
+		ok3 := true
 		if ok1 {
 			if l, dup := lines[id]; dup {
 				rw.fail(0, "placement.input.duplicate_id", map[string]any{"Value": strconv.Quote(id), "Line": l}, "duplicate id %q (first on line %d)", id, l)

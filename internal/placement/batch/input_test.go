@@ -3,8 +3,10 @@ package batch
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -243,7 +245,7 @@ func TestLineErrorMessages(t *testing.T) {
 		_, err := ReadRules(strings.NewReader(in), "rules.toml")
 		errs = append(errs, err)
 	}
-	for _, in := range []string{"id,lat,lon\n", "id,lat,lon\np,1,2\np,1,2\n"} {
+	for _, in := range []string{"id,lat,lon\n", "id,lat,lon\np,1,2\np,1,2\n", "id,n,e\np,674571,6580743\nq,59.3,18.1\n"} {
 		_, err := ReadPoints(strings.NewReader(in), "points.csv")
 		errs = append(errs, err)
 	}
@@ -299,5 +301,51 @@ func TestLineErrorMessages(t *testing.T) {
 	t.Logf("%d message IDs reached", len(seen))
 	if len(seen) < 25 {
 		t.Errorf("the inputs above reach only %d message IDs: %v", len(seen), seen)
+	}
+}
+
+// Every input file takes n,e (SWEREF 99 TM metres) in place of lat,lon,
+// converted to the same WGS84 positions; mistakes are reported by line.
+func TestSwerefColumns(t *testing.T) {
+	const latLon = "school_id,name,lat,lon,year,capacity\nA,Centralskolan,59.3293,18.0686,0,10\n"
+	const ne = "school_id,name,n,e,year,capacity\nA,Centralskolan,6580743.0083,674571.8664,0,10\n"
+	want, err := ReadSchools(strings.NewReader(latLon), "schools.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadSchools(strings.NewReader(ne), "schools.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got[0].Lat-want[0].Lat) > 1e-8 || math.Abs(got[0].Lon-want[0].Lon) > 1e-8 {
+		t.Errorf("n,e read as %v,%v; want %v,%v", got[0].Lat, got[0].Lon, want[0].Lat, want[0].Lon)
+	}
+	as, err := ReadApplicants(strings.NewReader("applicant_id,year,n,e,choices,siblings\np1,0,6580743.0083,674571.8664,A,\n"), "applicants.csv", got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(as[0].Lat-59.3293) > 1e-8 || math.Abs(as[0].Lon-18.0686) > 1e-8 {
+		t.Errorf("applicant at %v,%v", as[0].Lat, as[0].Lon)
+	}
+	ps, err := ReadPoints(strings.NewReader("id,n,e\nx,6580743.0083,674571.8664\n"), "points.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(ps[0].Lat-59.3293) > 1e-8 {
+		t.Errorf("point at %v,%v", ps[0].Lat, ps[0].Lon)
+	}
+	_, err = ReadPoints(strings.NewReader("id,n,e\nswapped,674571,6580743\ndegrees,59.3,18.1\nfar,6580743,-2000000\nword,north,1\n"), "points.csv")
+	var msgs []string
+	for _, le := range lineErrors(t, err) {
+		msgs = append(msgs, le.Error())
+	}
+	wantMsgs := []string{
+		"points.csv:2:9: n: northing 674571 is less than easting 6580743: are n and e swapped?",
+		"points.csv:3:9: n: 59.3 is not a SWEREF 99 TM coordinate in metres",
+		"points.csv:4:13: e: -2000000 is not a SWEREF 99 TM coordinate in metres",
+		"points.csv:5:6: n: \"north\" is not a number (use a decimal point)",
+	}
+	if !slices.Equal(msgs, wantMsgs) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(wantMsgs, "\n"))
 	}
 }

@@ -27,6 +27,17 @@ var loadCatalog = sync.OnceValues(i18n.Load)
 // OpenStreetMap data; it goes wherever results are shipped or shown.
 const Attribution = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
 
+// AreaMargin is how far beyond the network's bounding box a home may lie
+// with Input.FarHomes before it is refused as outside the organizer's area.
+const AreaMargin = 5000.0
+
+// outsideArea reports whether p lies beyond lo–hi widened by AreaMargin.
+func outsideArea(p, lo, hi walknet.Point) bool {
+	dLat := AreaMargin / 111320
+	dLon := AreaMargin / (111320 * math.Cos(p.Lat*math.Pi/180))
+	return p.Lat < lo.Lat-dLat || p.Lat > hi.Lat+dLat || p.Lon < lo.Lon-dLon || p.Lon > hi.Lon+dLon
+}
+
 // DefaultMaxSnapMeters is how far a home or school may lie from the
 // nearest walkable way.
 const DefaultMaxSnapMeters = 500
@@ -54,6 +65,12 @@ type Input struct {
 	// MaxSnapMeters: homes and schools farther than this from a walkable
 	// way are errors ("outside the network"); 0 means DefaultMaxSnapMeters.
 	MaxSnapMeters float64
+	// FarHomes places homes farther than MaxSnapMeters from any walkable
+	// way (a long private drive) instead of refusing them: the straight
+	// line to the nearest way is counted in every distance, and the
+	// explanation and Output.Access show it. Only a home beyond the
+	// network's bounding box plus AreaMargin is refused, as clearly wrong.
+	FarHomes bool
 
 	// Distances, when set, are reused instead of computed (a what-if
 	// rerun with other capacities or rules: the same schools and
@@ -137,6 +154,9 @@ type Output struct {
 	Explanations []explain.Explanation // one per applicant, in Result.Placements order
 	Cutoffs      []Cutoff
 	Summary      Summary
+	// Access: with Input.FarHomes, applicant ID → metres from the home to
+	// the nearest walkable way, for homes farther than MaxSnapMeters.
+	Access map[string]float64
 }
 
 // Run snaps schools and homes onto the walking network, computes walking
@@ -193,6 +213,21 @@ func Run(ctx context.Context, in Input, progress func(Progress)) (*Output, error
 	out.Input.Distances = nil
 	ex := explain.New(catalog, names, in.Rules)
 	ex.Straight, ex.Generated = in.Straight, in.Generated
+	if in.FarHomes && !in.Straight {
+		maxSnap := in.MaxSnapMeters
+		if maxSnap <= 0 {
+			maxSnap = DefaultMaxSnapMeters
+		}
+		for i, m := range d.HomeSnap {
+			if m > maxSnap {
+				if out.Access == nil {
+					out.Access = map[string]float64{}
+				}
+				out.Access[d.Applicants[i]] = m
+			}
+		}
+		ex.Access = out.Access
+	}
 	if !in.Straight && !in.Generated {
 		ex.Source = Attribution
 	}
@@ -315,8 +350,8 @@ func distances(ctx context.Context, in Input, report func(Stage, int, int)) (*Di
 	total := len(in.Schools) + len(in.Applicants)
 	report(StageSnapping, 0, total)
 	errs := &Errors{}
-	snap := func(ps []walknet.Point, file func(int) (string, int)) []walknet.Snapped {
-		sn, es := g.SnapAllConnected(ps, maxSnap)
+	snap := func(ps []walknet.Point, file func(int) (string, int), limit float64) []walknet.Snapped {
+		sn, es := g.SnapAllConnected(ps, limit)
 		for i, e := range es {
 			if e == nil {
 				continue
@@ -340,8 +375,24 @@ func distances(ctx context.Context, in Input, report func(Stage, int, int)) (*Di
 	for i, a := range in.Applicants {
 		hp[i] = walknet.Point{Lat: a.Lat, Lon: a.Lon}
 	}
-	ss := snap(sp, func(i int) (string, int) { return in.Schools[i].File, in.Schools[i].Line })
-	hs := snap(hp, func(i int) (string, int) { return in.Applicants[i].File, in.Applicants[i].Line })
+	ss := snap(sp, func(i int) (string, int) { return in.Schools[i].File, in.Schools[i].Line }, maxSnap)
+	homeLimit := maxSnap
+	if in.FarHomes {
+		homeLimit = 0 // any distance within the area
+		lo, hi := g.Bounds()
+		for i, p := range hp {
+			if outsideArea(p, lo, hi) {
+				a := in.Applicants[i]
+				lat, lon, m := fmt.Sprintf("%.6f", p.Lat), fmt.Sprintf("%.6f", p.Lon), fmt.Sprintf("%g", AreaMargin)
+				errs.add(&LineError{File: a.File, Line: a.Line, Msg: fmt.Sprintf("(%s, %s) is outside the area: more than %s m beyond the network", lat, lon, m),
+					ID: "placement.input.outside_area", Args: map[string]any{"Lat": lat, "Lon": lon, "Max": m}})
+			}
+		}
+		if err := errs.err(); err != nil {
+			return nil, err
+		}
+	}
+	hs := snap(hp, func(i int) (string, int) { return in.Applicants[i].File, in.Applicants[i].Line }, homeLimit)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}

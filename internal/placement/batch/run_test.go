@@ -410,3 +410,49 @@ func checkProgress(t *testing.T, seen []Progress, want []Stage) {
 		t.Errorf("last progress %+v", last)
 	}
 }
+
+// A home far from any walkable way (a long private drive) stops a run by
+// default; with FarHomes the pupil is placed with the straight line to the
+// nearest way counted and shown, and only a home beyond the area is
+// refused.
+func TestFarHomes(t *testing.T) {
+	city, ss, as := riverCity(t)
+	o := city.Options.Origin
+	kx := 6371008.8 * math.Pi / 180 * math.Cos(o.Lat*math.Pi/180)
+	as[3].Lon = o.Lon - 900/kx // 900 m west of the city's westmost street
+	far := as[3].ID
+	in := Input{Graph: city.Graph, Schools: ss, Applicants: as, Rules: placement.DefaultRules()}
+	if _, err := Run(t.Context(), in, nil); err == nil || !strings.Contains(err.Error(), "outside the network") {
+		t.Fatalf("without FarHomes: %v", err)
+	}
+	in.FarHomes = true
+	out, err := Run(t.Context(), in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Access) != 1 || out.Access[far] < 850 || out.Access[far] > 950 {
+		t.Fatalf("access %v", out.Access)
+	}
+	for i, p := range out.Result.Placements {
+		e := out.Explanations[i]
+		if p.ApplicantID != far {
+			if e.AccessMeters != 0 {
+				t.Errorf("%s has access %v", p.ApplicantID, e.AccessMeters)
+			}
+			continue
+		}
+		if e.AccessMeters != out.Access[far] || p.Meters < e.AccessMeters {
+			t.Errorf("far home placed %v m away with access %v", p.Meters, e.AccessMeters)
+		}
+		if !strings.Contains(e.Text.EN, "from the nearest walkable way on the map") || !strings.Contains(e.Text.SV, "fågelvägen") ||
+			!strings.Contains(e.Text.SVEasy, "närmaste väg eller stig") {
+			t.Errorf("the explanation does not show the access:\n%s", e.Text.EN)
+		}
+	}
+	as[5].Lat += 0.2 // 22 km away: clearly wrong
+	_, err = Run(t.Context(), in, nil)
+	les := lineErrors(t, err)
+	if len(les) != 1 || les[0].ID != "placement.input.outside_area" || les[0].Line != as[5].Line {
+		t.Errorf("outside the area: %v", err)
+	}
+}

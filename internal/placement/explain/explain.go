@@ -136,9 +136,12 @@ type Explanation struct {
 	// explanations from before the resolution (Engine 0 or 1).
 	ResolutionMeters float64 `json:"resolution_m,omitempty"`
 	// Engine is placement.Engine of the run that decided.
-	Engine int    `json:"engine,omitempty"`
-	Appeal Appeal `json:"appeal"`
-	Text   Texts  `json:"text"`
+	Engine int `json:"engine,omitempty"`
+	// AccessMeters: the home lies this far (straight line) from the nearest
+	// walkable way on the map, counted in every distance; 0 when near one.
+	AccessMeters float64 `json:"access_m,omitempty"`
+	Appeal       Appeal  `json:"appeal"`
+	Text         Texts   `json:"text"`
 }
 
 // An Explainer explains the placements of one run.
@@ -149,6 +152,9 @@ type Explainer struct {
 	Straight  bool   // the run used straight-line distances
 	Generated bool   // the network is a made-up example, not map data
 	Source    string // the map data's attribution, shown with walking distances
+	// Access: applicant ID → metres from a home far from any walkable way
+	// to the nearest one (batch.Input.FarHomes).
+	Access map[string]float64
 }
 
 // New returns an explainer for a run under rules; names maps school IDs
@@ -162,7 +168,7 @@ func (x *Explainer) Explain(p placement.Placement) Explanation {
 	e := Explanation{ApplicantID: p.ApplicantID, Year: p.Year, SchoolID: p.SchoolID, SchoolName: x.names[p.SchoolID],
 		ChoiceRank: p.ChoiceRank, Meters: p.Meters, Straight: x.Straight, Generated: x.Generated, Source: x.Source, Fallback: p.Fallback,
 		Unplaced: p.SchoolID == "", Seed: x.rules.Seed, Declined: []Declined{}, Lottery: p.Lottery, Choices: []Choice{},
-		ResolutionMeters: x.rules.DistanceResolution(), Engine: placement.Engine}
+		ResolutionMeters: x.rules.DistanceResolution(), Engine: placement.Engine, AccessMeters: x.Access[p.ApplicantID]}
 	for _, c := range p.Choices {
 		e.Choices = append(e.Choices, Choice{SchoolID: c.SchoolID, SchoolName: x.names[c.SchoolID], Rank: c.Rank, Offered: c.Offered,
 			Priority: FromPriority(c.Priority, x.names)})
@@ -297,6 +303,9 @@ func (r *renderer) text() string {
 		}
 		r.para(r.t(id, "YearLabel", year, "Limit", r.meters(n.LimitMeters)))
 	}
+	if e.AccessMeters > 0 {
+		r.para(r.t("placement.explain.access", "Dist", r.meters(e.AccessMeters)))
+	}
 	switch {
 	case e.Generated:
 		r.para(r.t("placement.explain.source_generated"))
@@ -361,6 +370,9 @@ func (r *renderer) easyText(year string) {
 			id = "placement.easy.near_home_not_met"
 		}
 		r.para(r.t(id, "Limit", r.meters(n.LimitMeters)))
+	}
+	if e.AccessMeters > 0 {
+		r.para(r.t("placement.easy.access", "Dist", r.meters(e.AccessMeters)))
 	}
 	if !e.Unplaced {
 		r.para(r.t("placement.easy.appeal_legality"))

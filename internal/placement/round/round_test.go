@@ -289,7 +289,8 @@ func TestFailedRunKeepsNoResults(t *testing.T) {
 		f := newFixture(t, db)
 		ctx := system()
 		d := f.draft()
-		// A home far outside the network: the run fails at snapping.
+		// A home far outside the network (beyond its area, so no long
+		// private drive either): the run fails at snapping.
 		d.ApplicantsCSV = strings.TrimRight(d.ApplicantsCSV, "\n") + "\nFAR,0,10.0,10.0," + f.schools[0].ID + ",\n"
 		id, err := round.Create(ctx, db, d)
 		if err != nil {
@@ -300,7 +301,7 @@ func TestFailedRunKeepsNoResults(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 		runs, _ := round.Runs(ctx, db, id)
-		if runs[0].Status != round.StatusFailed || !strings.Contains(runs[0].Error, "outside the network") {
+		if runs[0].Status != round.StatusFailed || !strings.Contains(runs[0].Error, "outside the area") {
 			t.Fatalf("run: %+v", runs[0])
 		}
 		if n := count(t, db, "SELECT COUNT(*) FROM placement_results"); n != 0 {

@@ -348,7 +348,7 @@ func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err erro
 	if err != nil {
 		return err
 	}
-	schools, apps, rules, err := r.Inputs()
+	schools, apps, rules, err := r.runInputs(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -371,7 +371,7 @@ func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err erro
 	s.mu.Lock()
 	known := s.dists[roundID]
 	s.mu.Unlock()
-	out, err := batch.Run(ctx, batch.Input{Graph: g, Generated: generated, Schools: schools, Applicants: apps, Rules: rules, CacheDir: s.CacheDir, Distances: known}, progress)
+	out, err := batch.Run(ctx, batch.Input{Graph: g, Generated: generated, Schools: schools, Applicants: apps, Rules: rules, CacheDir: s.CacheDir, Distances: known, FarHomes: true}, progress)
 	if err != nil {
 		return err
 	}
@@ -384,6 +384,11 @@ func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err erro
 	return store.InTx(ctx, q, func(tx *store.Tx) error {
 		if err := saveResults(ctx, tx, runID, out); err != nil {
 			return err
+		}
+		if kind == KindMain {
+			if err := recordAccess(ctx, tx, roundID, out.Access); err != nil {
+				return err
+			}
 		}
 		if kind == KindMain {
 			if _, err := tx.Exec(ctx, "UPDATE placement_rounds SET result_run_id = ?, updated_at = ? WHERE id = ? AND published_at IS NULL",
