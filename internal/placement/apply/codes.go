@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,105 +44,126 @@ func newCode() (string, error) {
 // NormalizeEmail is the form addresses are compared in.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// codeGuardian returns the guardian row a code for email goes to: the
-// first row with that address whose child is in a round with an
-// application window. 0 when there is none.
-func codeGuardian(ctx context.Context, q store.Q, email string) (int64, error) {
-	var id int64
-	err := q.QueryRow(ctx, `SELECT g.id FROM placement_guardians g JOIN placement_children c ON c.id = g.child_id
+// codeGuardians returns the guardian rows a code for email goes to: for
+// each person (by name) with that address whose child is in a round with
+// an application window, their first row. Parents sharing an address are
+// two people with a code each.
+func codeGuardians(ctx context.Context, q store.Q, email string) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT g.id, g.name FROM placement_guardians g JOIN placement_children c ON c.id = g.child_id
 		JOIN placement_rounds r ON r.id = c.round_id
-		WHERE LOWER(g.email) = ? AND r.apply_opens <> '' ORDER BY g.id LIMIT 1`, email).Scan(&id)
-	if store.IsNotFound(err) {
-		return 0, nil
+		WHERE LOWER(g.email) = ? AND r.apply_opens <> '' ORDER BY g.id`, email)
+	if err != nil {
+		return nil, err
 	}
-	return id, err
+	defer rows.Close()
+	var out []int64
+	var names []string
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, store.Normalize(err)
+		}
+		if !slices.ContainsFunc(names, func(n string) bool { return sameName(n, name) }) {
+			names = append(names, name)
+			out = append(out, id)
+		}
+	}
+	return out, store.Normalize(rows.Err())
 }
 
-// RequestCode mails a sign-in code to email when it is a guardian's
-// address on file, in the guardian's language, and does nothing
-// otherwise: the caller answers the same either way.
+// RequestCode mails a sign-in code to email for each person whose address
+// on file it is, in their language, and does nothing otherwise: the caller
+// answers the same either way.
 func RequestCode(ctx context.Context, q store.Q, m Mailer, email string, now time.Time) error {
 	email = NormalizeEmail(email)
 	if email == "" || len(email) > 254 {
 		return nil
 	}
 	return store.InTx(ctx, q, func(tx *store.Tx) error {
-		gid, err := codeGuardian(ctx, tx, email)
-		if err != nil || gid == 0 {
-			return err
-		}
-		code, err := newCode()
+		gids, err := codeGuardians(ctx, tx, email)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM placement_codes WHERE guardian_id = ?", gid); err != nil {
-			return err
+		for _, gid := range gids {
+			code, err := newCode()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM placement_codes WHERE guardian_id = ?", gid); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO placement_codes (code_hash, guardian_id, created_at, expires_at, tries) VALUES (?, ?, ?, ?, 0)",
+				codeDigest(gid, code), gid, now.UTC(), now.Add(CodeLifetime).UTC()); err != nil {
+				return err
+			}
+			var name, lang string
+			if err := tx.QueryRow(ctx, "SELECT name, language FROM placement_guardians WHERE id = ?", gid).Scan(&name, &lang); err != nil {
+				return err
+			}
+			if err := m.code(ctx, tx, email, lang, name, code); err != nil {
+				return err
+			}
+			if err := audit.Log(ctx, tx, audit.Create, "placement_code", itoa(gid), "sign-in code mailed"); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO placement_codes (code_hash, guardian_id, created_at, expires_at, tries) VALUES (?, ?, ?, ?, 0)",
-			codeDigest(gid, code), gid, now.UTC(), now.Add(CodeLifetime).UTC()); err != nil {
-			return err
-		}
-		var name, lang string
-		if err := tx.QueryRow(ctx, "SELECT name, language FROM placement_guardians WHERE id = ?", gid).Scan(&name, &lang); err != nil {
-			return err
-		}
-		if err := m.code(ctx, tx, email, lang, code); err != nil {
-			return err
-		}
-		return audit.Log(ctx, tx, audit.Create, "placement_code", itoa(gid), "sign-in code mailed")
+		return nil
 	})
 }
 
 // VerifyCode checks a code for email. Right: the code is used up and the
-// rows it opens are returned with the guardian row the session keeps
-// (ForCode). Wrong, run out, used or too many tries: an app.EINVALID on
-// the field "code", the same whatever the reason; each wrong try counts.
+// guardian row it was sent for is returned (the session keeps it; ForCode
+// gives the rows it opens). Wrong, run out, used or too many tries: an
+// app.EINVALID on the field "code", the same whatever the reason; each
+// wrong try counts against every live code of the address.
 func VerifyCode(ctx context.Context, q store.Q, email, code string, now time.Time) (int64, error) {
 	email = NormalizeEmail(email)
 	code = strings.Join(strings.Fields(code), "")
-	wrong := func() error {
-		var v app.Validation
-		v.Add("code", "apply.err.code")
-		return v.Err()
-	}
-	var gid int64
+	var found int64
 	err := store.InTx(ctx, q, func(tx *store.Tx) error {
-		var err error
-		if gid, err = codeGuardian(ctx, tx, email); err != nil {
+		gids, err := codeGuardians(ctx, tx, email)
+		if err != nil {
 			return err
 		}
-		if gid == 0 {
-			return nil
-		}
-		var hash string
-		var expires time.Time
-		var used *time.Time
-		var tries int
-		err = tx.QueryRow(ctx, "SELECT code_hash, expires_at, used_at, tries FROM placement_codes WHERE guardian_id = ?", gid).Scan(&hash, &expires, &used, &tries)
-		if store.IsNotFound(err) {
-			gid = 0
-			return nil
-		} else if err != nil {
-			return err
-		}
-		ok := subtle.ConstantTimeCompare([]byte(hash), []byte(codeDigest(gid, code))) == 1
-		if !ok || used != nil || !now.Before(expires) || tries >= MaxTries {
-			if _, err := tx.Exec(ctx, "UPDATE placement_codes SET tries = tries + 1 WHERE code_hash = ?", hash); err != nil {
+		var hashes []string
+		for _, gid := range gids {
+			var hash string
+			var expires time.Time
+			var used *time.Time
+			var tries int
+			err = tx.QueryRow(ctx, "SELECT code_hash, expires_at, used_at, tries FROM placement_codes WHERE guardian_id = ?", gid).Scan(&hash, &expires, &used, &tries)
+			if store.IsNotFound(err) {
+				continue
+			} else if err != nil {
 				return err
 			}
-			gid = 0
+			hashes = append(hashes, hash)
+			ok := subtle.ConstantTimeCompare([]byte(hash), []byte(codeDigest(gid, code))) == 1
+			if ok && used == nil && now.Before(expires) && tries < MaxTries {
+				found = gid
+			}
+		}
+		if found == 0 {
+			for _, h := range hashes {
+				if _, err := tx.Exec(ctx, "UPDATE placement_codes SET tries = tries + 1 WHERE code_hash = ?", h); err != nil {
+					return err
+				}
+			}
 			return nil
 		}
-		if _, err := tx.Exec(ctx, "UPDATE placement_codes SET used_at = ? WHERE code_hash = ?", now.UTC(), hash); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE placement_codes SET used_at = ? WHERE guardian_id = ?", now.UTC(), found); err != nil {
 			return err
 		}
-		return audit.Log(ctx, tx, audit.Login, "placement_guardian", itoa(gid), "signed in with a mailed code")
+		return audit.Log(ctx, tx, audit.Login, "placement_guardian", itoa(found), "signed in with a mailed code")
 	})
 	if err != nil {
 		return 0, err
 	}
-	if gid == 0 {
-		return 0, wrong()
+	if found == 0 {
+		var v app.Validation
+		v.Add("code", "apply.err.code")
+		return 0, v.Err()
 	}
-	return gid, nil
+	return found, nil
 }

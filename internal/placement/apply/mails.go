@@ -32,8 +32,8 @@ func (m Mailer) send(ctx context.Context, q store.Q, to, lang, id string, data m
 	return err
 }
 
-func (m Mailer) code(ctx context.Context, q store.Q, to, lang, code string) error {
-	return m.send(ctx, q, to, lang, "apply.mail.code", map[string]any{"Code": code, "Minutes": int(CodeLifetime.Minutes())})
+func (m Mailer) code(ctx context.Context, q store.Q, to, lang, name, code string) error {
+	return m.send(ctx, q, to, lang, "apply.mail.code", map[string]any{"Code": code, "Name": name, "Minutes": int(CodeLifetime.Minutes())})
 }
 
 // choiceLines lists the ranked schools, one a line, in lang.
