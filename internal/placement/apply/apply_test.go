@@ -81,7 +81,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 
 type guardian struct {
 	name, email, lang, pin string
-	custody              bool
+	custody                bool
 }
 
 // child inserts a child of the round with its guardians; it returns the
