@@ -21,7 +21,7 @@ import (
 // applyGuardian is a guardian as the register import stores one.
 type applyGuardian struct {
 	name, email, lang, pin string
-	custody              bool
+	custody                bool
 }
 
 // openApplications opens the demo round's application window around
