@@ -24,11 +24,10 @@ import (
 
 const applyGuardianKey = "apply_guardian"
 
-// Limits on code requests: per client network and per address.
-const (
-	applyCodesPerMinute        = 5
-	applyCodesPerAddressMinute = 2
-)
+// applyCodesPerAddressMinute limits code requests per e-mail address; per
+// client network they count against the public intake's limit
+// (Options.IntakePerMinute).
+const applyCodesPerAddressMinute = 2
 
 // applicant guards the guardians' application pages: a guardian signed in
 // with e-identification or with a mailed code. Staff get 403; anyone else
@@ -102,7 +101,7 @@ func (s *Server) applyCode(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := time.Now()
 	sum := sha256.Sum256([]byte(apply.NormalizeEmail(email)))
-	ok, err := cluster.Allow(ctx, s.db, "apply-code:"+clientNetwork(r), applyCodesPerMinute, now)
+	ok, err := cluster.Allow(ctx, s.db, "apply-code:"+clientNetwork(r), s.opts.IntakePerMinute, now)
 	if err == nil && ok {
 		ok, err = cluster.Allow(ctx, s.db, "apply-code-to:"+hex.EncodeToString(sum[:8]), applyCodesPerAddressMinute, now)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
@@ -160,6 +162,10 @@ func TestApplyWithCode(t *testing.T) {
 		if n := e.count("SELECT COUNT(*) FROM placement_applications WHERE child_id = ? AND status = 'disputed'", alva); n != 1 {
 			t.Error("the application is not disputed")
 		}
+		// A third code for the same address within the minute is refused.
+		if r := e.client().post("/login/apply/code", url.Values{"email": {"anna.ek@example.se"}}); r.status != http.StatusTooManyRequests {
+			t.Errorf("third code request a minute: %d", r.status)
+		}
 		// Staff are not guardians here.
 		if r := e.login("klagomal@exempelby.example").get("/apply"); r.status != http.StatusForbidden {
 			t.Errorf("officer on /apply: %d", r.status)
@@ -256,4 +262,55 @@ func TestSchoolTexts(t *testing.T) {
 			t.Errorf("%d audited text changes", n)
 		}
 	})
+}
+
+// TestApplyPagesTranslated: the application pages and the guardians'
+// mails exist in every guardian language and in easy-to-read Swedish.
+func TestApplyPagesTranslated(t *testing.T) {
+	t.Parallel()
+	db := demoSQLite(t)
+	roundID := openApplications(t, db, false)
+	alva := addApplicant(t, db, roundID, "W1", "Alva Ek",
+		applyGuardian{"Anna Ek", "anna.ek@example.se", "sv", "", true}, applyGuardian{"Karim Ek", "karim.ek@example.se", "sv", "", true})
+	e := start(t, db, web.Options{})
+	e.catalog.RecordMissing()
+	for _, l := range i18n.Languages {
+		for _, name := range []string{"anna", "karim"} { // a new address each time, under the per-address limit
+			if _, err := db.Exec(context.Background(), "UPDATE placement_guardians SET language = ?, email = ? WHERE email LIKE ?",
+				l.Code, name+"."+l.Code+"@example.se", name+".%"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, missing := e.client().crawl(l.Code, "/login/apply")
+		a := e.client()
+		a.crawl(l.Code)
+		e.codeSignIn(a, "anna."+l.Code+"@example.se")
+		if r := a.post("/apply/children/"+itoa(alva), url.Values{"choice1": {"92000201"}, "choice2": {"92000202"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("%s: apply: %d", l.Code, r.status)
+		}
+		if r := a.post("/apply/children/"+itoa(alva), url.Values{"choice1": {"92000201"}, "choice2": {"92000201"}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: the same school twice: %d", l.Code, r.status)
+		}
+		if m := e.catalog.Missing(); len(m) > 0 {
+			t.Errorf("%s: applying (pages and mails) lacks %v", l.Code, m)
+		}
+		k := e.client()
+		k.crawl(l.Code)
+		e.codeSignIn(k, "karim."+l.Code+"@example.se")
+		seeds := []string{"/apply", "/apply/children/" + itoa(alva)}
+		if l.Code == "sv" {
+			seeds = append(seeds, "/apply/children/"+itoa(alva)+"?easy=1")
+		}
+		_, more := k.crawl(l.Code, seeds...)
+		missing = append(missing, more...)
+		if r := k.post("/apply/children/"+itoa(alva)+"/answer", url.Values{"answer": {"agree"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("%s: answer: %d", l.Code, r.status)
+		}
+		if m := e.catalog.Missing(); len(m) > 0 {
+			missing = append(missing, fmt.Sprintf("answering lacks %v", m))
+		}
+		for _, m := range missing {
+			t.Errorf("%s: %s", l.Code, m)
+		}
+	}
 }
