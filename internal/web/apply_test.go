@@ -314,3 +314,51 @@ func TestApplyPagesTranslated(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoApplications: the demo's applications for a round's register
+// children: most agreed, one disputed, some waiting, a few without; a
+// second load changes nothing.
+func TestDemoApplications(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		roundID := openApplications(t, db, false)
+		for i := range 30 {
+			gs := []applyGuardian{{fmt.Sprintf("Förälder A%d", i), fmt.Sprintf("a%d@example.se", i), "sv", "", true}}
+			if i%4 != 0 {
+				gs = append(gs, applyGuardian{fmt.Sprintf("Förälder B%d", i), fmt.Sprintf("b%d@example.se", i), "ar", "", true})
+			}
+			addApplicant(t, db, roundID, fmt.Sprintf("K%02d", i), fmt.Sprintf("Barn %d", i), gs...)
+		}
+		if err := demo.LoadApplications(ctx, db, roundID); err != nil {
+			t.Fatal(err)
+		}
+		counts := func() map[string]int {
+			out := map[string]int{}
+			for _, st := range []string{"agreed", "waiting", "disputed"} {
+				var n int
+				if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM placement_applications WHERE status = ?", st).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				out[st] = n
+			}
+			return out
+		}
+		got := counts()
+		if got["disputed"] != 1 || got["waiting"] < 1 || got["agreed"] < 20 || got["agreed"]+got["waiting"]+got["disputed"] >= 30 {
+			t.Errorf("demo applications: %v of 30 children", got)
+		}
+		var updated, again time.Time
+		if err := db.QueryRow(ctx, "SELECT updated_at FROM placement_applications ORDER BY updated_at DESC LIMIT 1").Scan(&updated); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadApplications(ctx, db, roundID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, "SELECT updated_at FROM placement_applications ORDER BY updated_at DESC LIMIT 1").Scan(&again); err != nil {
+			t.Fatal(err)
+		}
+		if again2 := counts(); fmt.Sprint(again2) != fmt.Sprint(got) || !again.Equal(updated) {
+			t.Errorf("a second load changed %v → %v (%s → %s)", got, again2, updated, again)
+		}
+	})
+}

@@ -35,6 +35,9 @@ func offered(ctx context.Context, q store.Q, c *Child) ([]Offered, error) {
 	return out, nil
 }
 
+// Offers returns the schools that offer the child's year group (no facts).
+func Offers(ctx context.Context, q store.Q, c *Child) ([]Offered, error) { return offered(ctx, q, c) }
+
 func offeredIDs(ctx context.Context, q store.Q, c *Child) ([]string, error) {
 	os, err := offered(ctx, q, c)
 	var out []string
