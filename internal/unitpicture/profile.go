@@ -159,11 +159,6 @@ func UnitProfile(ctx context.Context, db store.Q, p *auth.Principal, unitID int6
 	if !MayReadUnit(p, unitID) {
 		return nil, app.NotFound()
 	}
-	return unitProfile(ctx, db, unitID, baselineYear)
-}
-
-// unitProfile is UnitProfile without the access check.
-func unitProfile(ctx context.Context, db store.Q, unitID int64, baselineYear string) (*Profile, error) {
 	pr := &Profile{UnitID: unitID, Baseline: baselineYear}
 	err := db.QueryRow(ctx, "SELECT unit_code, name FROM units WHERE id = ?", unitID).Scan(&pr.Code, &pr.Name)
 	if store.IsNotFound(err) {

@@ -3,7 +3,6 @@ package unitpicture
 import (
 	"context"
 
-	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -22,16 +21,25 @@ type PublicResult struct {
 // so no permission is asked; suppression applies as in every view. An
 // unknown unit has no results.
 func PublicResults(ctx context.Context, db store.Q, unitID int64, keys []string) ([]PublicResult, error) {
-	pr, err := unitProfile(ctx, db, unitID, "")
-	if app.Code(err) == app.ENOTFOUND {
-		return nil, nil
-	} else if err != nil {
+	inds, err := Indicators(ctx, db)
+	if err != nil {
 		return nil, err
+	}
+	vals, err := loadValues(ctx, db, `JOIN units u ON u.unit_code = v.unit_code WHERE v.grp = 'all' AND u.id = ? ORDER BY v.year_start`, unitID)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[int64]Point{} // by indicator: the latest year, whatever it holds
+	for _, v := range vals {
+		latest[v.indicatorID] = v.point()
 	}
 	var out []PublicResult
 	for _, k := range keys {
-		if row, ok := pr.Row(k); ok && (row.Latest.Has() || row.Latest.Suppressed) {
-			out = append(out, PublicResult{Indicator: row.Indicator, Latest: row.Latest})
+		for _, ind := range inds {
+			pt, ok := latest[ind.ID]
+			if ind.Key == k && ind.Active && ok && (pt.Has() || pt.Suppressed) {
+				out = append(out, PublicResult{Indicator: ind, Latest: pt})
+			}
 		}
 	}
 	return out, nil
