@@ -108,7 +108,7 @@ func TestStaffCatalogsAgree(t *testing.T) {
 				t.Errorf("%s.%s.toml: %q is not in Languages", area, lang, lang)
 			}
 		}
-		if area == "public" || area == "easy" {
+		if guardianAreas[area] || area == "easy" {
 			continue
 		}
 		sv := langs["sv"]
@@ -143,27 +143,37 @@ func TestStaffCatalogsAgree(t *testing.T) {
 // Swedish IDs, so a typo cannot hide a gap.
 func TestPublicCatalogInEveryLanguage(t *testing.T) {
 	files := catalogFiles(t)
-	public := files["public"]
-	sv := public["sv"]
 	allSwedish := map[string]message{}
 	for _, langs := range files {
 		maps.Copy(allSwedish, langs["sv"])
 	}
+	for area := range guardianAreas {
+		checkGuardianArea(t, area, files[area], allSwedish)
+	}
+}
+
+// guardianAreas are the catalogs of pages guardians and pupils see, in
+// every language: the public pages and the school application (apply).
+var guardianAreas = map[string]bool{"public": true, "apply": true}
+
+func checkGuardianArea(t *testing.T, area string, public map[string]map[string]message, allSwedish map[string]message) {
+	t.Helper()
+	sv := public["sv"]
 	for _, l := range Languages {
 		cat, ok := public[l.Code]
 		if !ok {
-			t.Errorf("public.%s.toml is missing", l.Code)
+			t.Errorf("%s.%s.toml is missing", area, l.Code)
 			continue
 		}
 		if ids := diff(sv, cat); len(ids) > 0 {
-			t.Errorf("public.%s.toml lacks %v", l.Code, ids)
+			t.Errorf("%s.%s.toml lacks %v", area, l.Code, ids)
 		}
 		extra := diff(cat, sv)
 		if l.Staff && len(extra) > 0 {
-			t.Errorf("public.%s.toml has IDs public.sv.toml lacks: %v", l.Code, extra)
+			t.Errorf("%s.%s.toml has IDs %s.sv.toml lacks: %v", area, l.Code, area, extra)
 		}
 		if unknown := diff(pick(cat, extra), allSwedish); len(unknown) > 0 {
-			t.Errorf("public.%s.toml has IDs no Swedish catalog has: %v", l.Code, unknown)
+			t.Errorf("%s.%s.toml has IDs no Swedish catalog has: %v", area, l.Code, unknown)
 		}
 	}
 }

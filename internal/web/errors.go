@@ -89,6 +89,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		if strings.HasPrefix(r.URL.Path, "/my-cases/") {
 			login = "/login/e-id" // a guardian's page: e-identification again
 		}
+		if r.URL.Path == "/apply" || strings.HasPrefix(r.URL.Path, "/apply/") {
+			login = "/login/apply" // applying for a school: e-identification or a mailed code
+		}
 		http.Redirect(w, r, login+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}

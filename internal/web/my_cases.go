@@ -3,10 +3,12 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/placement/apply"
 )
 
 // "Mina ärenden": the cases a guardian filed while signed in with
@@ -14,6 +16,9 @@ import (
 type myCasesPage struct {
 	SignedIn bool
 	Cases    []*complaint.Case
+	// Applications: the children the guardian applies for a school for
+	// (issue 15), with their applications' state.
+	Applications []*apply.Child
 }
 
 func (s *Server) myCases(w http.ResponseWriter, r *http.Request) error {
@@ -24,6 +29,13 @@ func (s *Server) myCases(w http.ResponseWriter, r *http.Request) error {
 	if page.SignedIn {
 		var err error
 		if page.Cases, err = complaint.GuardianCases(r.Context(), s.db); err != nil {
+			return err
+		}
+		g, err := apply.ForEID(r.Context(), s.db, auth.FromContext(r.Context()).GuardianID)
+		if err != nil {
+			return err
+		}
+		if page.Applications, err = apply.Children(r.Context(), s.db, g, time.Now()); err != nil {
 			return err
 		}
 	}

@@ -19,6 +19,7 @@ const (
 	SignedIn    auth.Permission = "signed-in"    // any signed-in person, whatever the role
 	PrivateLink auth.Permission = "private-link" // anyone holding the private link in the path
 	Guardian    auth.Permission = "guardian"     // a guardian signed in with e-identification (no staff role)
+	Applicant   auth.Permission = "applicant"    // a guardian signed in to apply for a school: e-identification or a mailed code (apply_signin.go)
 	// MetricsAddress: no one signed in or not, only callers from the
 	// addresses of Options.MetricsAllow (monitoring), and only when
 	// metrics are enabled; everyone else gets 403.
@@ -173,6 +174,18 @@ func (s *Server) routes() []route {
 		{"POST /placement/rounds/{id}/register", auth.RunPlacement, page, s.importPlacementRegister, nil},
 		{"POST /placement/rounds/{id}/register/children/{child}/home", auth.RunPlacement, page, s.setPlacementHome, nil},
 		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
+		{"GET /placement/rounds/{id}/applications", auth.RunPlacement, page, s.placementApplications, nil},
+		{"GET /placement/school-texts", auth.WriteSchoolText, page, s.schoolTexts, nil},
+		{"POST /placement/school-texts/{unit}", auth.WriteSchoolText, page, s.saveSchoolText, nil},
+		// Guardians apply for a school (issue 15): sign-in, then their children.
+		{"GET /login/apply", Public, page, s.applySignIn, nil},
+		{"POST /login/apply/code", Public, page, s.applyCode, nil}, // the same answer whether the address is known or not
+		{"POST /login/apply/verify", Public, page, s.applyVerify, nil},
+		{"POST /logout/apply", Public, page, s.applyLogout, nil},
+		{"GET /apply", Applicant, page, s.applyHome, nil},
+		{"GET /apply/children/{id}", Applicant, page, s.applyChild, nil},
+		{"POST /apply/children/{id}", Applicant, page, s.applySubmit, nil},
+		{"POST /apply/children/{id}/answer", Applicant, page, s.applyAnswer, nil},
 		// Quality dialogues (issue 6). Package dialogue decides the scope
 		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
 		{"GET /dialogues", auth.ReadDialogues, page, s.dialogues, nil},
@@ -375,6 +388,8 @@ func (s *Server) guardPeople(rt route) handlerFunc {
 		return s.signedIn(rt.handle)
 	case rt.Permission == Guardian:
 		return s.guardian(rt.handle)
+	case rt.Permission == Applicant:
+		return s.applicant(rt.handle)
 	case rt.Permission == MetricsAddress:
 		return s.fromMetricsAddress(rt.handle)
 	case slices.Contains(auth.Permissions, rt.Permission):

@@ -220,6 +220,14 @@ func (s *Service) graph(ctx context.Context, q store.Q, id int64) (*walknet.Grap
 	return g, generated, nil
 }
 
+// Graph returns a stored network's walking graph from the service's
+// memory (read on first use, the last two kept) and whether it is a
+// made-up example network. The guardians' application pages use it for
+// walking distances, so they share the runs' cached graph.
+func (s *Service) Graph(ctx context.Context, q store.Q, networkID int64) (*walknet.Graph, bool, error) {
+	return s.graph(ctx, q, networkID)
+}
+
 // loadedGraph is a network read into memory.
 type loadedGraph struct {
 	g         *walknet.Graph
