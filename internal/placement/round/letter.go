@@ -224,7 +224,11 @@ func MailText(l *i18n.Localizer, v *GuardianView, guardian, link string) (subjec
 	if p.Respond != "" {
 		b = append(b, p.Respond)
 	}
-	b = append(b, l.T("decide.mail_link", "URL", link))
+	if v.Decision.SchoolID == "" {
+		b = append(b, l.T("decide.mail_link_read", "URL", link))
+	} else {
+		b = append(b, l.T("decide.mail_link", "URL", link))
+	}
 	if p.Waiting != "" {
 		b = append(b, p.Waiting)
 	}
