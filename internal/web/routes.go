@@ -170,6 +170,10 @@ func (s *Server) routes() []route {
 		{"POST /placement/rounds/{id}/publish", auth.RunPlacement, page, s.publishPlacement, nil},
 		{"POST /placement/rounds/{id}/revoke", auth.RunPlacement, page, s.revokePlacementLink, nil},
 		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
+		{"POST /placement/d/{token}/answer", PrivateLink, page, s.answerPlacement, nil}, // accept or decline (issue 15)
+		{"POST /placement/rounds/{id}/letters", auth.RunPlacement, page, s.placementLetters, nil},
+		{"GET /placement/rounds/{id}/pass", auth.RunPlacement, page, s.placementPass, nil},
+		{"POST /placement/rounds/{id}/pass", auth.RunPlacement, page, s.runPlacementPass, nil},
 		// Quality dialogues (issue 6). Package dialogue decides the scope
 		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
 		{"GET /dialogues", auth.ReadDialogues, page, s.dialogues, nil},
