@@ -169,7 +169,7 @@ func (s *Server) routes() []route {
 		{"GET /placement/rounds/{id}/decisions/{applicant}", auth.RunPlacement, page, s.placementDecision, nil},
 		{"POST /placement/rounds/{id}/publish", auth.RunPlacement, page, s.publishPlacement, nil},
 		{"POST /placement/rounds/{id}/revoke", auth.RunPlacement, page, s.revokePlacementLink, nil},
-		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
+		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil},       // guardians, by private link
 		{"POST /placement/d/{token}/answer", PrivateLink, page, s.answerPlacement, nil}, // accept or decline (issue 15)
 		{"POST /placement/rounds/{id}/letters", auth.RunPlacement, page, s.placementLetters, nil},
 		{"GET /placement/rounds/{id}/pass", auth.RunPlacement, page, s.placementPass, nil},
