@@ -7,6 +7,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
+	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 )
 
 // "Mina ärenden": the cases a guardian filed while signed in with
@@ -14,6 +15,8 @@ import (
 type myCasesPage struct {
 	SignedIn bool
 	Cases    []*complaint.Case
+	// Decisions: school placement decisions of the guardian's children (issue 15).
+	Decisions []round.MyDecision
 }
 
 func (s *Server) myCases(w http.ResponseWriter, r *http.Request) error {
@@ -24,6 +27,9 @@ func (s *Server) myCases(w http.ResponseWriter, r *http.Request) error {
 	if page.SignedIn {
 		var err error
 		if page.Cases, err = complaint.GuardianCases(r.Context(), s.db); err != nil {
+			return err
+		}
+		if page.Decisions, err = round.GuardianDecisions(r.Context(), s.db); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
@@ -131,6 +132,9 @@ func (s *Server) runPlacementPass(w http.ResponseWriter, r *http.Request) error 
 type placementGuardianPage struct {
 	View  *round.GuardianView
 	Token string
+	// Base is the page's path: the private link, or the decision in
+	// "Mina ärenden".
+	Base string
 	// Query keeps the page's language (and easy text) in its links and
 	// forms: "?lang=ar".
 	Query    string
@@ -167,7 +171,11 @@ func (s *Server) guardianPage(r *http.Request, token string, v *round.GuardianVi
 	easy := r.URL.Query().Get("text") == "easy"
 	q := url.Values{"lang": {l.Lang}}
 	eq := url.Values{"lang": {l.Lang}, "text": {"easy"}}
-	pg := placementGuardianPage{View: v, Token: token, Query: "?" + q.Encode(), EasyLink: "?" + eq.Encode(), Easy: easy, Contact: v.Contact}
+	base := "/placement/d/" + url.PathEscape(token)
+	if token == "" {
+		base = "/my-cases/placement/" + r.PathValue("id")
+	}
+	pg := placementGuardianPage{View: v, Token: token, Base: base, Query: "?" + q.Encode(), EasyLink: "?" + eq.Encode(), Easy: easy, Contact: v.Contact}
 	tl := l
 	if easy {
 		tl = s.catalog.For(i18n.EasySwedish)
@@ -220,7 +228,7 @@ func (s *Server) answerPlacement(w http.ResponseWriter, r *http.Request) error {
 	answer := r.PostFormValue("answer")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	if answer == round.Declined && r.PostFormValue("confirm") != "1" {
-		v, err := round.ByToken(r.Context(), s.db, token)
+		v, err := s.guardianView(r, token)
 		if err != nil {
 			return err
 		}
@@ -229,14 +237,20 @@ func (s *Server) answerPlacement(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusOK, "placement_guardian", pg)
 		return nil
 	}
-	v, err := round.Answer(r.Context(), s.db, token, answer)
+	var v *round.GuardianView
+	var err error
+	if token == "" {
+		v, err = round.AnswerMine(r.Context(), s.db, decisionID(r), answer)
+	} else {
+		v, err = round.Answer(r.Context(), s.db, token, answer)
+	}
 	if err != nil {
 		code := app.Code(err)
 		if code != app.ECONFLICT && code != app.EFORBIDDEN {
 			return err
 		}
 		// Answered already, too late, or not a custodian: the page says so.
-		v, verr := round.ByToken(r.Context(), s.db, token)
+		v, verr := s.guardianView(r, token)
 		if verr != nil {
 			return verr
 		}
@@ -248,6 +262,38 @@ func (s *Server) answerPlacement(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	s.flash(r, "decide.thanks_"+v.Sent.Answer)
-	http.Redirect(w, r, "/placement/d/"+url.PathEscape(token)+"?lang="+url.QueryEscape(s.localizer(r).Lang), http.StatusSeeOther)
+	base := "/placement/d/" + url.PathEscape(token)
+	if token == "" {
+		base = fmt.Sprintf("/my-cases/placement/%d", decisionID(r))
+	}
+	http.Redirect(w, r, base+"?lang="+url.QueryEscape(s.localizer(r).Lang), http.StatusSeeOther)
+	return nil
+}
+
+// decisionID is the {id} of a decision in "Mina ärenden" (0: none).
+func decisionID(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id
+}
+
+// guardianView reads the decision behind a link, or, without a token, one
+// of the signed-in guardian's decisions.
+func (s *Server) guardianView(r *http.Request, token string) (*round.GuardianView, error) {
+	if token == "" {
+		return round.GuardianDecision(r.Context(), s.db, decisionID(r))
+	}
+	return round.ByToken(r.Context(), s.db, token)
+}
+
+// myPlacementDecision is a decision in "Mina ärenden" for a guardian
+// signed in with e-identification: the same page as behind the link.
+func (s *Server) myPlacementDecision(w http.ResponseWriter, r *http.Request) error {
+	r = s.guardianRequest(r)
+	v, err := round.GuardianDecision(r.Context(), s.db, decisionID(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "placement_guardian", s.guardianPage(r, "", v))
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/demo"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 	"github.com/styrkedjan/styrkedjan/internal/store"
+	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
 // addTestRegister gives the demo round a register: a child per applicant,
@@ -218,6 +219,65 @@ func TestDemoDecisions(t *testing.T) {
 		}
 		if again := counts(); again != first {
 			t.Errorf("a second call changed %s to %s", first, again)
+		}
+	})
+}
+
+// TestGuardianDecisionsInMyCases: a guardian signed in with
+// e-identification finds their child's decision in "Mina ärenden" (by the
+// register's pin_mac), reads and accepts it there; another guardian
+// cannot open it.
+func TestGuardianDecisionsInMyCases(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		broker := startIdP(t)
+		e := ssoEnv(t, db, startIdP(t), broker, web.Options{})
+		signIn := func(pin string) *client {
+			broker.QueueUser(brokerUser{"b-" + pin, pin})
+			c := e.client()
+			if res, last := c.through(c.get("/login/e-id?next=/my-cases")); res.status != http.StatusOK || !strings.HasSuffix(last, "/my-cases") {
+				t.Fatalf("e-id sign-in: %d at %s", res.status, last)
+			}
+			return c
+		}
+		anna := signIn("198112189876")
+		var mac string
+		if err := db.QueryRow(t.Context(), "SELECT pin_mac FROM guardians ORDER BY id DESC LIMIT 1").Scan(&mac); err != nil {
+			t.Fatal(err)
+		}
+		rd := e.demoRound()
+		addTestRegister(t, e, rd)
+		var child string
+		if err := db.QueryRow(t.Context(), "SELECT applicant_id FROM placement_results WHERE run_id = ? AND school_id <> '' ORDER BY applicant_id LIMIT 1",
+			*rd.ResultRunID).Scan(&child); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(t.Context(), `UPDATE placement_guardians SET pin_mac = ? WHERE name = ?`, mac, "Sv "+child); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.login(officer).post(fmt.Sprintf("/placement/rounds/%d/publish", rd.ID), nil); r.status != http.StatusSeeOther {
+			t.Fatalf("publish: %d", r.status)
+		}
+		list := anna.get("/my-cases")
+		m := regexp.MustCompile(`href="(/my-cases/placement/\d+)">Barn ` + child + `<`).FindStringSubmatch(list.body)
+		if m == nil {
+			t.Fatalf("Mina ärenden does not list the decision of %s", child)
+		}
+		page := anna.get(m[1])
+		if page.status != http.StatusOK || !strings.Contains(html.UnescapeString(page.body), "Barn "+child+" har fått en plats") {
+			t.Fatalf("the decision in Mina ärenden: %d", page.status)
+		}
+		if r := anna.post(m[1]+"/answer", url.Values{"answer": {"accepted"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("accept: %d", r.status)
+		}
+		if n := e.count("SELECT COUNT(*) FROM placement_decisions WHERE round_id = ? AND applicant_id = ? AND answer = 'accepted'", rd.ID, child); n != 1 {
+			t.Error("the answer was not recorded")
+		}
+		bertil := signIn("194107086995")
+		if r := bertil.get(m[1]); r.status != http.StatusNotFound {
+			t.Errorf("another guardian: %d", r.status)
+		}
+		if r := bertil.get("/my-cases"); strings.Contains(r.body, "/my-cases/placement/") {
+			t.Error("another guardian's list shows the decision")
 		}
 	})
 }

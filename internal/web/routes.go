@@ -78,6 +78,8 @@ func (s *Server) routes() []route {
 		{"POST /logout/e-id", Public, page, s.eidLogout, nil},
 		{"GET /my-cases", Public, page, s.myCases, nil}, // "Mina ärenden": sign-in, or the guardian's cases
 		{"GET /my-cases/{id}", Guardian, page, s.myCase, nil},
+		{"GET /my-cases/placement/{id}", Guardian, page, s.myPlacementDecision, nil},     // a school placement decision (issue 15)
+		{"POST /my-cases/placement/{id}/answer", Guardian, page, s.answerPlacement, nil}, // accept or decline it
 		{"GET /password/forgot", Public, page, s.forgotForm, nil},
 		{"POST /password/forgot", Public, page, s.forgot, nil},
 		{"GET /password/reset/{token}", PrivateLink, page, s.resetForm, nil},

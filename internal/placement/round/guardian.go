@@ -146,33 +146,38 @@ func Answer(ctx context.Context, q store.Q, token, answer string) (*GuardianView
 		if err != nil {
 			return err
 		}
-		v, err := view(ctx, tx, l)
-		if err != nil {
-			return err
-		}
-		switch {
-		case v.Sent == nil:
-			return app.NotFound()
-		case !v.Custody:
-			return app.Errorf(app.EFORBIDDEN, "decide.err.no_custody")
-		case v.Sent.Answer != "":
-			return app.Errorf(app.ECONFLICT, "decide.err.answered")
-		case !v.Sent.Open(civil.Today(store.Now())):
-			return app.Errorf(app.ECONFLICT, "decide.err.closed")
-		}
-		now := store.Now()
-		res, err := tx.Exec(ctx, `UPDATE placement_decisions SET answer = ?, answered_at = ?, answered_by = ?
-			WHERE id = ? AND answer = '' AND superseded_at IS NULL`, answer, now, v.GuardianID, v.Sent.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return app.Errorf(app.ECONFLICT, "decide.err.answered")
-		}
-		v.Sent.Answer, v.Sent.AnsweredAt = answer, &now
-		out = v
-		return audit.Log(ctx, tx, audit.Update, "placement_decision", fmt.Sprintf("%d/%s", l.roundID, l.applicantID),
-			fmt.Sprintf("%s by guardian %d via link", answer, v.GuardianID))
+		out, err = answer_(ctx, tx, l, answer, "via link")
+		return err
 	})
 	return out, err
+}
+
+// answer_ records answer to the decision l leads to, in tx.
+func answer_(ctx context.Context, tx *store.Tx, l *linkRow, answer, how string) (*GuardianView, error) {
+	v, err := view(ctx, tx, l)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case v.Sent == nil:
+		return nil, app.NotFound()
+	case !v.Custody:
+		return nil, app.Errorf(app.EFORBIDDEN, "decide.err.no_custody")
+	case v.Sent.Answer != "":
+		return nil, app.Errorf(app.ECONFLICT, "decide.err.answered")
+	case !v.Sent.Open(civil.Today(store.Now())):
+		return nil, app.Errorf(app.ECONFLICT, "decide.err.closed")
+	}
+	now := store.Now()
+	res, err := tx.Exec(ctx, `UPDATE placement_decisions SET answer = ?, answered_at = ?, answered_by = ?
+		WHERE id = ? AND answer = '' AND superseded_at IS NULL`, answer, now, v.GuardianID, v.Sent.ID)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, app.Errorf(app.ECONFLICT, "decide.err.answered")
+	}
+	v.Sent.Answer, v.Sent.AnsweredAt = answer, &now
+	return v, audit.Log(ctx, tx, audit.Update, "placement_decision", fmt.Sprintf("%d/%s", l.roundID, l.applicantID),
+		fmt.Sprintf("%s by guardian %d %s", answer, v.GuardianID, how))
 }
