@@ -453,3 +453,51 @@ func TestPlanProperty(t *testing.T) {
 func toP(p explain.Priority) placement.Priority {
 	return placement.Priority{Sibling: p.Sibling, Relative: p.RelativeMeters, NoAlternative: p.NoAlternative, Meters: p.Meters, Lottery: p.Lottery}
 }
+
+// TestAppealTextOneThingPerPart: the placement is open only to legality
+// review (no date: the system does not know when the minutes' notice was
+// posted); a refusal because the school lacks the year only to the
+// appeals board, with the last day counted from the day the mail was
+// sent, moved past holidays.
+func TestAppealTextOneThingPerPart(t *testing.T) {
+	l := catalog(t).For("sv")
+	sent := time.Date(2026, 12, 4, 9, 0, 0, 0, civil.Zone) // a Friday; three weeks on is juldagen
+	v := &round.GuardianView{Child: "Alva", Sent: &round.Sent{Channel: round.ChannelEmail, SentAt: sent, Pass: 1},
+		Decision: round.Decision{SchoolID: "S2", Year: 0, ChoiceRank: 2, Explanation: explain.Explanation{SchoolID: "S2", SchoolName: "Norrskolan",
+			Declined: []explain.Declined{{SchoolID: "S1", SchoolName: "Ekskolan", ChoiceRank: 1, Reason: "not_offered"}},
+			Appeal:   explain.Appeal{Law: "9 kap. 15 §", Routes: []string{explain.LegalityReview, explain.AppealsBoard}, BoardSchools: []string{"S1"}}}}}
+	if got := round.AppealDeadline(sent); got != "2026-12-28" {
+		t.Errorf("deadline %s, want 2026-12-28 (25–27 December are holidays and a Sunday)", got)
+	}
+	parts := round.AppealText(l, v)
+	if len(parts) != 2 {
+		t.Fatalf("%d parts: %q", len(parts), parts)
+	}
+	legality, board := parts[0], parts[1]
+	for _, want := range []string{"Placeringen på Norrskolan", "första stycket", "kan inte överklagas till Skolväsendets överklagandenämnd", "laglighetsprövning", "kommunallagen 13 kap.", "anslagstavla"} {
+		if !strings.Contains(legality, want) {
+			t.Errorf("the legality part lacks %q: %s", want, legality)
+		}
+	}
+	if regexp.MustCompile(`\d{4}-\d\d-\d\d`).MatchString(legality) {
+		t.Errorf("the legality part gives a date the system cannot know: %s", legality)
+	}
+	for _, want := range []string{"Ekskolan", "andra stycket", "kan ni överklaga till Skolväsendets överklagandenämnd", "2026-12-04", "2026-12-28"} {
+		if !strings.Contains(board, want) {
+			t.Errorf("the appeals board part lacks %q: %s", want, board)
+		}
+	}
+	if strings.Contains(board, "laglighetsprövning") || strings.Contains(legality+board, "Ni kan överklaga beslutet") {
+		t.Error("a part mixes the routes")
+	}
+	// By letter the system does not know the day it arrived: no date.
+	v.Sent.Channel = round.ChannelLetter
+	if parts := round.AppealText(l, v); strings.Contains(parts[1], "2026-12-28") || !strings.Contains(parts[1], "inom tre veckor från den dag ni fick del av beslutet") {
+		t.Errorf("a letter's appeal part: %s", parts[1])
+	}
+	// Without a refusal for lack of the year there is one route only.
+	v.Decision.Explanation.Appeal.BoardSchools = nil
+	if parts := round.AppealText(l, v); len(parts) != 1 {
+		t.Errorf("%d parts without an appeals-board part", len(parts))
+	}
+}
