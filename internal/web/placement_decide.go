@@ -182,9 +182,6 @@ func (s *Server) guardianPage(r *http.Request, token string, v *round.GuardianVi
 	}
 	pg.Plain = round.PlainText(tl, v, civil.Today(store.Now()))
 	pg.Details = round.Details(tl, v, easy)
-	if !easy && l.Lang != "sv" && l.Lang != "en" {
-		pg.DetailsLang = "sv"
-	}
 	if staffLanguage(l.Lang) || easy {
 		pg.Values = newPriorityValues(s.catalog.For("sv"), v.Decision.Explanation)
 		if l.Lang == "en" && !easy {

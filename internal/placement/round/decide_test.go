@@ -501,3 +501,28 @@ func TestAppealTextOneThingPerPart(t *testing.T) {
 		t.Errorf("%d parts without an appeals-board part", len(parts))
 	}
 }
+
+// TestDetailsInTheGuardiansLanguage: the full explanation is rendered in
+// Arabic, Somali and Persian from the same data, with no Swedish message
+// left in it.
+func TestDetailsInTheGuardiansLanguage(t *testing.T) {
+	cat := catalog(t)
+	v := &round.GuardianView{Decision: round.Decision{SchoolID: "S2", ChoiceRank: 2, Explanation: explain.Explanation{ApplicantID: "A1", SchoolID: "S2",
+		SchoolName: "Norrskolan", ChoiceRank: 2, Meters: 1234, ResolutionMeters: 1, Criteria: []string{"sibling", "relative_proximity", "lottery"},
+		Declined: []explain.Declined{{SchoolID: "S1", SchoolName: "Ekskolan", ChoiceRank: 1, Reason: "outranked", Capacity: 20, Applicants: 31, FirstChoice: 25,
+			Own: explain.Priority{RelativeMeters: 120, AlternativeName: "Norrskolan", AlternativeMeters: 1234, Meters: 1114, Lottery: 0.5},
+			LastAdmitted: &explain.Priority{RelativeMeters: 340, AlternativeName: "Sörskolan", AlternativeMeters: 2000, Meters: 1660, Lottery: 0.2},
+			Decisive:     "relative_proximity", Tied: []string{"sibling"}}},
+		Appeal: explain.Appeal{Law: "9 kap. 15 §", Routes: []string{explain.LegalityReview}}}}}
+	for _, lang := range []string{"ar", "so", "fa"} {
+		got := strings.Join(round.Details(cat.For(lang), v, false), "\n")
+		for _, swedish := range []string{"Elev ", "platser i", "Det som avgjorde", "relativ närhet", "Beslutet är fattat"} {
+			if strings.Contains(got, swedish) {
+				t.Errorf("%s details contain the Swedish %q:\n%s", lang, swedish, got)
+			}
+		}
+		if !strings.Contains(got, "Ekskolan") || !strings.Contains(got, "1 234") && !strings.Contains(got, "1\u202f234") {
+			t.Errorf("%s details lack the school or the distance:\n%s", lang, got)
+		}
+	}
+}

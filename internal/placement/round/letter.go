@@ -190,8 +190,9 @@ func ContactText(l *i18n.Localizer, c Contact) []string {
 }
 
 // Details are the full explanation's paragraphs in l's language (easy:
-// easy-to-read Swedish): the stored texts where the run wrote them, else
-// rendered from the explanation's data.
+// easy-to-read Swedish): the stored texts where the run wrote them (sv,
+// en, easy), else rendered from the explanation's data with l (Arabic,
+// Somali and Persian, from public.LANG.toml).
 func Details(l *i18n.Localizer, v *GuardianView, easy bool) []string {
 	e := v.Decision.Explanation
 	var t string
