@@ -510,7 +510,7 @@ func TestDetailsInTheGuardiansLanguage(t *testing.T) {
 	v := &round.GuardianView{Decision: round.Decision{SchoolID: "S2", ChoiceRank: 2, Explanation: explain.Explanation{ApplicantID: "A1", SchoolID: "S2",
 		SchoolName: "Norrskolan", ChoiceRank: 2, Meters: 1234, ResolutionMeters: 1, Criteria: []string{"sibling", "relative_proximity", "lottery"},
 		Declined: []explain.Declined{{SchoolID: "S1", SchoolName: "Ekskolan", ChoiceRank: 1, Reason: "outranked", Capacity: 20, Applicants: 31, FirstChoice: 25,
-			Own: explain.Priority{RelativeMeters: 120, AlternativeName: "Norrskolan", AlternativeMeters: 1234, Meters: 1114, Lottery: 0.5},
+			Own:          explain.Priority{RelativeMeters: 120, AlternativeName: "Norrskolan", AlternativeMeters: 1234, Meters: 1114, Lottery: 0.5},
 			LastAdmitted: &explain.Priority{RelativeMeters: 340, AlternativeName: "Sörskolan", AlternativeMeters: 2000, Meters: 1660, Lottery: 0.2},
 			Decisive:     "relative_proximity", Tied: []string{"sibling"}}},
 		Appeal: explain.Appeal{Law: "9 kap. 15 §", Routes: []string{explain.LegalityReview}}}}}
