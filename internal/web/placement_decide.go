@@ -64,7 +64,10 @@ func (s *Server) placementLetters(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	doc, _, err := round.PrintLetters(r.Context(), s.db, rd.ID, s.placementNotify(r))
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	doc, _, err := round.PrintLetters(r.Context(), s.db, rd.ID, s.placementNotify(r), r.PostFormValue("again") == "1")
 	if err != nil {
 		return err
 	}

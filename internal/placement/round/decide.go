@@ -329,18 +329,19 @@ func issueLink(ctx context.Context, tx *store.Tx, roundID int64, applicantID str
 	return tok, err
 }
 
-// deliver issues each guardian of c a link of their own and queues the
-// decision mail to those with an address, in their language. It returns
-// the number of mails.
+// deliver issues each guardian of c with an e-mail address a link of
+// their own and queues the decision mail to them, in their language (the
+// guardians without one get theirs on the printed letter). It returns the
+// number of mails.
 func deliver(ctx context.Context, tx *store.Tx, v *GuardianView, c *regChild, n Notify, now time.Time) (int, error) {
 	mails := 0
 	for _, g := range c.Guardians {
+		if g.Email == "" || n.Catalog == nil {
+			continue // a letter's links are issued when it is printed
+		}
 		tok, err := issueLink(ctx, tx, v.RoundID, c.Key, g.ID, now)
 		if err != nil {
 			return 0, err
-		}
-		if g.Email == "" || n.Catalog == nil {
-			continue
 		}
 		l := n.Catalog.For(g.Language)
 		subject, body := MailText(l, v, g.Name, n.link(tok, mailLang(g.Language)))

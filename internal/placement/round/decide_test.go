@@ -173,7 +173,7 @@ func TestPublishSendsDecisionsInGuardiansLanguages(t *testing.T) {
 
 		// Letters: one per child without e-mail, in the guardian's
 		// language, read back from the PDF.
-		doc, nl, err := round.PrintLetters(ctx, db, id, n)
+		doc, nl, err := round.PrintLetters(ctx, db, id, n, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,6 +185,13 @@ func TestPublishSendsDecisionsInGuardiansLanguages(t *testing.T) {
 			t.Fatal(err)
 		}
 		text := pdftest.Text(t, pdf)
+		// Printed letters are not printed again unless asked.
+		if _, nl, err := round.PrintLetters(ctx, db, id, n, false); err != nil || nl != 0 {
+			t.Errorf("printing again: %d letters, %v", nl, err)
+		}
+		if _, nl, err := round.PrintLetters(ctx, db, id, n, true); err != nil || nl != wantLetters {
+			t.Errorf("printing all again: %d letters, %v", nl, err)
+		}
 		for i, a := range f.apps {
 			if i%3 != 2 || i > 30 {
 				continue

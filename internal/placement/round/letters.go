@@ -15,10 +15,12 @@ import (
 // decisions sent by letter (no guardian has an e-mail address): one per
 // child, addressed to its guardians, in the first guardian's language,
 // with a private link for answering online. Since only digests of links
-// are kept, printing issues the guardians of those children new links
-// (links on letters printed earlier stop working). It returns the
-// document and the number of letters; audited.
-func PrintLetters(ctx context.Context, q store.Q, roundID int64, n Notify) (*export.Doc, int, error) {
+// are kept, printing issues the guardians of those children new links.
+// Only decisions not printed yet are printed (a later pass's new ones),
+// unless again is set: then every letter is printed again and the links
+// on letters printed earlier stop working. It returns the document and
+// the number of letters; audited.
+func PrintLetters(ctx context.Context, q store.Q, roundID int64, n Notify, again bool) (*export.Doc, int, error) {
 	if err := requireOfficer(ctx); err != nil {
 		return nil, 0, err
 	}
@@ -78,6 +80,17 @@ func PrintLetters(ctx context.Context, q store.Q, roundID int64, n Notify) (*exp
 			s := current[k.key]
 			if s == nil || s.Channel != ChannelLetter {
 				continue
+			}
+			if !again {
+				// Printed: a link issued after the decision was sent.
+				var printed int
+				if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM placement_links WHERE round_id = ? AND applicant_id = ? AND created_at > ?",
+					roundID, k.key, s.SentAt).Scan(&printed); err != nil {
+					return err
+				}
+				if printed > 0 {
+					continue
+				}
 			}
 			ds, err := scanDecisions(ctx, tx, "run_id = ? AND applicant_id = ?", s.RunID, k.key)
 			if err != nil {
