@@ -146,14 +146,14 @@ func Answer(ctx context.Context, q store.Q, token, answer string) (*GuardianView
 		if err != nil {
 			return err
 		}
-		out, err = answer_(ctx, tx, l, answer, "via link")
+		out, err = recordAnswer(ctx, tx, l, answer, "via link")
 		return err
 	})
 	return out, err
 }
 
-// answer_ records answer to the decision l leads to, in tx.
-func answer_(ctx context.Context, tx *store.Tx, l *linkRow, answer, how string) (*GuardianView, error) {
+// recordAnswer records answer to the decision l leads to, in tx.
+func recordAnswer(ctx context.Context, tx *store.Tx, l *linkRow, answer, how string) (*GuardianView, error) {
 	v, err := view(ctx, tx, l)
 	if err != nil {
 		return nil, err

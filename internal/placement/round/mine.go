@@ -132,7 +132,7 @@ func AnswerMine(ctx context.Context, q store.Q, decisionID int64, answer string)
 		if err != nil {
 			return err
 		}
-		out, err = answer_(ctx, tx, l, answer, "in Mina ärenden")
+		out, err = recordAnswer(ctx, tx, l, answer, "in Mina ärenden")
 		return err
 	})
 	return out, err
