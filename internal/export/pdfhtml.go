@@ -22,6 +22,7 @@ type htmlDoc struct {
 	open     string // "ul" or "kv" while a list or a key-figure table is open
 	parts    bool   // a part heading (size 14) was written: sections are h3
 	headings int
+	sections int // <section> elements open (Doc.Section)
 }
 
 // close ends an open list or key-figure table.
@@ -223,6 +224,7 @@ figcaption{font-size:8pt;color:#4a5360}
 // page is the whole HTML document.
 func (h *htmlDoc) page(o PDFOptions) string {
 	h.close()
+	h.closeSection()
 	orient := "portrait"
 	if o.Landscape {
 		orient = "landscape"

@@ -9,6 +9,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
 	"github.com/styrkedjan/styrkedjan/internal/placement/apply"
+	"github.com/styrkedjan/styrkedjan/internal/placement/round"
 )
 
 // "Mina ärenden": the cases a guardian filed while signed in with
@@ -19,6 +20,8 @@ type myCasesPage struct {
 	// Applications: the children the guardian applies for a school for
 	// (issue 15), with their applications' state.
 	Applications []*apply.Child
+	// Decisions: school placement decisions of the guardian's children (issue 15).
+	Decisions []round.MyDecision
 }
 
 func (s *Server) myCases(w http.ResponseWriter, r *http.Request) error {
@@ -36,6 +39,9 @@ func (s *Server) myCases(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if page.Applications, err = apply.Children(r.Context(), s.db, g, time.Now()); err != nil {
+			return err
+		}
+		if page.Decisions, err = round.GuardianDecisions(r.Context(), s.db); err != nil {
 			return err
 		}
 	}

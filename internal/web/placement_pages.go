@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"html/template"
@@ -185,6 +184,9 @@ type placementRoundPage struct {
 	// Outdated: an earlier engine made the standing result.
 	Recheck  *round.Recheck
 	Outdated bool
+	// Decide: the decisions sent to guardians (a published round with a
+	// register, issue 15).
+	Decide *decideRound
 }
 
 // fact is one labelled figure of a summary.
@@ -300,6 +302,9 @@ func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals
 		}
 	}
 	if pg.Links, err = round.ActiveLinks(ctx, s.db, rd.ID); err != nil {
+		return err
+	}
+	if pg.Decide, err = s.decideRoundData(r, rd); err != nil {
 		return err
 	}
 	if pg.Result != nil {
@@ -547,29 +552,6 @@ func (s *Server) placementDecision(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *Server) publishPlacement(w http.ResponseWriter, r *http.Request) error {
-	rd, err := s.loadRound(r)
-	if err != nil {
-		return err
-	}
-	links, err := round.Publish(r.Context(), s.db, rd.ID)
-	if err != nil {
-		return err
-	}
-	base := strings.TrimSuffix(s.opts.PublicURL, "/")
-	if base == "" {
-		base = "http://" + r.Host
-	}
-	var b bytes.Buffer
-	cw := csv.NewWriter(&b)
-	_ = cw.Write([]string{"applicant_id", "link"})
-	for _, ln := range links {
-		_ = cw.Write([]string{ln.ApplicantID, base + "/placement/d/" + ln.Token})
-	}
-	cw.Flush()
-	return download(w, fmt.Sprintf("placering-%d-lankar.csv", rd.ID), "text/csv; charset=utf-8", b.Bytes())
-}
-
 func (s *Server) revokePlacementLink(w http.ResponseWriter, r *http.Request) error {
 	rd, err := s.loadRound(r)
 	if err != nil {
@@ -585,14 +567,6 @@ func (s *Server) revokePlacementLink(w http.ResponseWriter, r *http.Request) err
 	s.flash(r, "placementweb.link_revoked")
 	http.Redirect(w, r, fmt.Sprintf("/placement/rounds/%d", rd.ID), http.StatusSeeOther)
 	return nil
-}
-
-type placementGuardianPage struct {
-	View       *round.GuardianView
-	Easy       bool
-	Paragraphs []string
-	Token      string
-	Values     *priorityValues
 }
 
 // priorityValues are a pupil's own lottery number and priority values at
@@ -648,30 +622,6 @@ func newPriorityValues(l *i18n.Localizer, e explain.Explanation) *priorityValues
 		v.Rows = append(v.Rows, row)
 	}
 	return v
-}
-
-// placementGuardian is the guardian's page behind a private link: the
-// decision and its explanation in Swedish, English or easy Swedish.
-func (s *Server) placementGuardian(w http.ResponseWriter, r *http.Request) error {
-	token := r.PathValue("token")
-	v, err := round.ByToken(r.Context(), s.db, token)
-	if err != nil {
-		return err
-	}
-	l := s.pageLocalizer(r, "placement_guardian")
-	pg := placementGuardianPage{View: v, Token: token, Easy: r.URL.Query().Get("text") == "easy", Values: newPriorityValues(l, v.Decision.Explanation)}
-	t := v.Decision.Explanation.Text
-	switch {
-	case pg.Easy:
-		pg.Paragraphs = paragraphs(t.SVEasy)
-	case l.Lang == "en":
-		pg.Paragraphs = paragraphs(t.EN)
-	default:
-		pg.Paragraphs = paragraphs(t.SV)
-	}
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	s.render(w, r, http.StatusOK, "placement_guardian", pg)
-	return nil
 }
 
 // Drawing (internal/chart): inline SVG with presentation attributes only.

@@ -79,6 +79,8 @@ func (s *Server) routes() []route {
 		{"POST /logout/e-id", Public, page, s.eidLogout, nil},
 		{"GET /my-cases", Public, page, s.myCases, nil}, // "Mina ärenden": sign-in, or the guardian's cases
 		{"GET /my-cases/{id}", Guardian, page, s.myCase, nil},
+		{"GET /my-cases/placement/{id}", Guardian, page, s.myPlacementDecision, nil},     // a school placement decision (issue 15)
+		{"POST /my-cases/placement/{id}/answer", Guardian, page, s.answerPlacement, nil}, // accept or decline it
 		{"GET /password/forgot", Public, page, s.forgotForm, nil},
 		{"POST /password/forgot", Public, page, s.forgot, nil},
 		{"GET /password/reset/{token}", PrivateLink, page, s.resetForm, nil},
@@ -173,7 +175,6 @@ func (s *Server) routes() []route {
 		{"GET /placement/rounds/{id}/register", auth.RunPlacement, page, s.placementRegister, nil},
 		{"POST /placement/rounds/{id}/register", auth.RunPlacement, page, s.importPlacementRegister, nil},
 		{"POST /placement/rounds/{id}/register/children/{child}/home", auth.RunPlacement, page, s.setPlacementHome, nil},
-		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
 		{"GET /placement/rounds/{id}/applications", auth.RunPlacement, page, s.placementApplications, nil},
 		{"GET /placement/school-texts", auth.WriteSchoolText, page, s.schoolTexts, nil},
 		{"POST /placement/school-texts/{unit}", auth.WriteSchoolText, page, s.saveSchoolText, nil},
@@ -186,6 +187,11 @@ func (s *Server) routes() []route {
 		{"GET /apply/children/{id}", Applicant, page, s.applyChild, nil},
 		{"POST /apply/children/{id}", Applicant, page, s.applySubmit, nil},
 		{"POST /apply/children/{id}/answer", Applicant, page, s.applyAnswer, nil},
+		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil},       // guardians, by private link
+		{"POST /placement/d/{token}/answer", PrivateLink, page, s.answerPlacement, nil}, // accept or decline (issue 15)
+		{"POST /placement/rounds/{id}/letters", auth.RunPlacement, page, s.placementLetters, nil},
+		{"GET /placement/rounds/{id}/pass", auth.RunPlacement, page, s.placementPass, nil},
+		{"POST /placement/rounds/{id}/pass", auth.RunPlacement, page, s.runPlacementPass, nil},
 		// Quality dialogues (issue 6). Package dialogue decides the scope
 		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
 		{"GET /dialogues", auth.ReadDialogues, page, s.dialogues, nil},

@@ -6,11 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
@@ -136,42 +134,4 @@ func ActiveLinks(ctx context.Context, q store.Q, roundID int64) (int, error) {
 	var n int
 	err := q.QueryRow(ctx, "SELECT COUNT(*) FROM placement_links WHERE round_id = ? AND revoked_at IS NULL", roundID).Scan(&n)
 	return n, err
-}
-
-// GuardianView is what a guardian sees through a link.
-type GuardianView struct {
-	RoundName   string
-	PublishedAt time.Time
-	Decision    Decision
-}
-
-// ByToken returns the decision behind a guardian's link; an unknown or
-// revoked link, or a round no longer published, is app.NotFound. Every
-// read is audited.
-func ByToken(ctx context.Context, q store.Q, token string) (*GuardianView, error) {
-	if token == "" || len(token) > 64 {
-		return nil, app.NotFound()
-	}
-	var roundID int64
-	var applicantID, name string
-	var resultRun *int64
-	var published *time.Time
-	err := q.QueryRow(ctx, `SELECT l.round_id, l.applicant_id, r.name, r.result_run_id, r.published_at
-		FROM placement_links l JOIN placement_rounds r ON r.id = l.round_id
-		WHERE l.token_hash = ? AND l.revoked_at IS NULL`, linkDigest(token)).Scan(&roundID, &applicantID, &name, &resultRun, &published)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (resultRun == nil || published == nil)) {
-		return nil, app.NotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	ds, err := scanDecisions(ctx, q, "run_id = ? AND applicant_id = ?", *resultRun, applicantID)
-	if err != nil {
-		return nil, err
-	}
-	if len(ds) == 0 {
-		return nil, app.NotFound()
-	}
-	v := &GuardianView{RoundName: name, PublishedAt: *published, Decision: ds[0]}
-	return v, audit.Log(ctx, q, audit.Read, "placement_decision", fmt.Sprintf("%d/%s", roundID, applicantID), "read via link")
 }
