@@ -203,7 +203,7 @@ func StartRound(ctx context.Context, db store.Q, in RoundInput, now time.Time) (
 	return out, nil
 }
 
-const roundColumns = `r.id, r.set_id, s.name, r.unit_id, u.name, u.code, r.school_year, r.year_start, r.status, r.code_hash IS NOT NULL,
+const roundColumns = `r.id, r.set_id, s.name, r.unit_id, u.name, u.unit_code, r.school_year, r.year_start, r.status, r.code_hash IS NOT NULL,
 	(SELECT COUNT(*) FROM access_links l WHERE l.round_id = r.id),
 	(SELECT COUNT(*) FROM access_links l WHERE l.round_id = r.id AND l.used = ?),
 	(SELECT COUNT(*) FROM access_responses x WHERE x.round_id = r.id),

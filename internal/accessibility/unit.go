@@ -26,7 +26,7 @@ func Unit(ctx context.Context, q store.Q, unitID int64) (*UnitView, error) {
 		return nil, app.NotFound()
 	}
 	u := &UnitView{UnitID: unitID}
-	err := q.QueryRow(ctx, "SELECT name, code FROM units WHERE id = ?", unitID).Scan(&u.UnitName, &u.UnitCode)
+	err := q.QueryRow(ctx, "SELECT name, unit_code FROM units WHERE id = ?", unitID).Scan(&u.UnitName, &u.UnitCode)
 	if store.IsNotFound(err) {
 		return nil, app.NotFound()
 	} else if err != nil {
