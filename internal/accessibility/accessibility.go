@@ -82,6 +82,19 @@ func (s Statement) Level(lang string, n int) string {
 	return ""
 }
 
+// Own is the description of level n in lang as stored, without falling
+// back to Swedish (for the edit form).
+func (s Statement) Own(lang string, n int) string {
+	ls := s.LevelsSV
+	if lang == "en" {
+		ls = s.LevelsEN
+	}
+	if n < 1 || n > len(ls) {
+		return ""
+	}
+	return ls[n-1]
+}
+
 // Set is a statement set.
 type Set struct {
 	ID         int64

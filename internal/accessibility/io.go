@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
@@ -50,6 +51,15 @@ func SeedExample(ctx context.Context, db store.Q, now time.Time) (int64, error) 
 		return 0, err
 	}
 	return importSet(ctx, db, in, true, now)
+}
+
+// AddExample adds the example set on an organizer's request
+// (auth.ManageAccessibility); idempotent.
+func AddExample(ctx context.Context, db store.Q, now time.Time) (int64, error) {
+	if !MayManage(auth.FromContext(ctx)) {
+		return 0, app.Forbidden()
+	}
+	return SeedExample(ctx, db, now)
 }
 
 // tomlFile is the TOML form of a set.

@@ -43,8 +43,8 @@ func AccessibilityUnitCodes() []string {
 // personal links (generated answers around each unit's profile), closed
 // and gathered (the proposed median, one level lower where the staff were
 // split), which fills the area indicators of the unit picture; at each
-// unit the two weakest statements become actions of its autumn 2026
-// dialogue; and two staff groups' answers on Ekbacka's staff dialogue.
+// unit the two weakest statements become actions of its next quality
+// dialogue, planned for March 2027; and two staff groups' answers on Ekbacka's staff dialogue.
 // Call it after LoadDialogues. Idempotent: nothing happens when a round
 // exists.
 func LoadAccessibility(ctx context.Context, db store.Q) error {
@@ -68,7 +68,11 @@ func LoadAccessibility(ctx context.Context, db store.Q) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(16, 2026))
-	for _, u := range accessibilityUnits {
+	var principalType int64
+	if err := db.QueryRow(ctx, "SELECT id FROM dialogue_types WHERE key = ?", dialogue.KindPrincipal).Scan(&principalType); err != nil {
+		return fmt.Errorf("demo accessibility: %w", err)
+	}
+	for i, u := range accessibilityUnits {
 		var unitID int64
 		if err := db.QueryRow(ctx, "SELECT id FROM units WHERE unit_code = ?", u.code).Scan(&unitID); err != nil {
 			return fmt.Errorf("demo accessibility unit %s: %w", u.code, err)
@@ -130,9 +134,15 @@ func LoadAccessibility(ctx context.Context, db store.Q) error {
 		if res, err = accessibility.GetResult(ctx, db, started.RoundID); err != nil {
 			return err
 		}
-		var dialogueID int64
-		if err := db.QueryRow(ctx, `SELECT d.id FROM dialogues d JOIN dialogue_units du ON du.dialogue_id = d.id JOIN dialogue_types t ON t.id = d.type_id
-			WHERE t.kind = ? AND du.unit_id = ? AND d.held_on >= ? ORDER BY d.held_on LIMIT 1`, dialogue.KindPrincipal, unitID, "2026-10-01").Scan(&dialogueID); err != nil {
+		// The next quality dialogue with the unit: planned for spring 2027.
+		var name string
+		if err := db.QueryRow(ctx, "SELECT name FROM units WHERE id = ?", unitID).Scan(&name); err != nil {
+			return err
+		}
+		date := fmt.Sprintf("2027-03-%02d", 2+2*i)
+		dialogueID, err := dialogue.Create(ctx, db, dialogue.Input{TypeID: principalType, Title: "Kvalitetsdialog VT 2027 – " + name,
+			HeldOn: date, UnitIDs: []int64{unitID}}, dialogueDay("2026-10-01"))
+		if err != nil {
 			return fmt.Errorf("demo accessibility dialogue %s: %w", u.code, err)
 		}
 		var weak []int64

@@ -239,3 +239,12 @@ func (pk *Pack) accessibilityPDF(d *export.Doc, t Translate) {
 		}
 	}
 }
+
+// AccessFollowUp returns the self-assessment follow-up of an earlier
+// action in the pack, or nil.
+func (pk *Pack) AccessFollowUp(actionID int64) *AccessFollowUp {
+	if f, ok := pk.AccessFollowUps[actionID]; ok {
+		return &f
+	}
+	return nil
+}
