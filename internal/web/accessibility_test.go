@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/styrkedjan/styrkedjan/internal/accessibility"
 	"github.com/styrkedjan/styrkedjan/internal/web"
 )
 
@@ -249,5 +248,4 @@ func TestBrowserAccessibilityForm(t *testing.T) {
 		JOIN access_rounds x ON x.id = r.round_id WHERE x.school_year = '2026/27' AND a.level = 4`).Scan(&n); err != nil || n != 22 {
 		t.Errorf("%d answers at level 4: %v", n, err)
 	}
-	_ = accessibility.Levels
 }
