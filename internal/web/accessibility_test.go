@@ -174,6 +174,9 @@ func TestAccessibilityPages(t *testing.T) {
 			WHERE i.source = 'accessibility' AND v.unit_code = '92000205' AND v.school_year = '2026/27'`); n != 4 {
 			t.Errorf("%d area indicator values, want 4", n)
 		}
+		if r := principal.get("/unitpicture/units/" + tallmo); r.status != 200 || !strings.Contains(r.body, "Tillgänglighet: social lärmiljö") {
+			t.Errorf("the unit picture lacks the area indicator: %d", r.status)
+		}
 		// The board: the summary, not the rounds.
 		board := e.login("ordforande@exempelby.example")
 		if r := board.get("/accessibility"); r.status != http.StatusForbidden {
@@ -215,12 +218,14 @@ func TestAccessibilityPages(t *testing.T) {
 
 // TestBrowserAccessibilityForm: the staff's assessment form through a
 // personal link on a phone (375 px) in Swedish, with axe: refused while
-// incomplete (the error summary leads to the statement), then sent.
+// incomplete (the error summary leads to the statement), then sent; then
+// the principal's round page with the spread and the gathering form, on a
+// phone and a wide screen.
 func TestBrowserAccessibilityForm(t *testing.T) {
 	e := start(t, demoSQLite(t), web.Options{})
 	principal := e.login("rektor.tallmo@exempelby.example")
 	res := principal.post("/accessibility/rounds", url.Values{"unit": {itoa(e.unitID("92000205"))}, "set": {e.exampleSetID()},
-		"school_year": {"2026/27"}, "links": {"1"}})
+		"school_year": {"2026/27"}, "links": {"1"}, "unit_code": {"1"}})
 	links := accessLinkRE.FindAllStringSubmatch(res.body, -1)
 	if res.status != 200 || len(links) != 1 {
 		t.Fatalf("start: %d", res.status)
@@ -243,6 +248,29 @@ func TestBrowserAccessibilityForm(t *testing.T) {
 		t.Errorf("after sending: %q", got)
 	}
 	b.checkPhone("the thanks page")
+	code := accessCodeRE.FindStringSubmatch(res.body)
+	staff := e.client()
+	form := staff.get("/a/" + code[1])
+	for _, level := range []string{"2", "3"} {
+		if r := staff.post("/a/"+code[1], answers(t, form.body, level)); r.status != 200 {
+			t.Fatalf("answer through the code: %d", r.status)
+		}
+	}
+	var roundID int64
+	if err := e.db.QueryRow(context.Background(), "SELECT MAX(id) FROM access_rounds").Scan(&roundID); err != nil {
+		t.Fatal(err)
+	}
+	if r := principal.post("/accessibility/rounds/"+itoa(roundID)+"/close", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("close: %d", r.status)
+	}
+	b.login("rektor.tallmo@exempelby.example")
+	b.open("/accessibility/rounds/"+itoa(roundID), 200)
+	if n := evalJS[int](b, `document.querySelectorAll("table.access-spread select").length`); n != 22 {
+		t.Errorf("%d gathering fields, want 22", n)
+	}
+	b.checkPhone("the round page")
+	b.wide()
+	b.checkA11y("the round page")
 	var n int
 	if err := e.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM access_answers a JOIN access_responses r ON r.id = a.response_id
 		JOIN access_rounds x ON x.id = r.round_id WHERE x.school_year = '2026/27' AND a.level = 4`).Scan(&n); err != nil || n != 22 {
