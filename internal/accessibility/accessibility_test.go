@@ -317,7 +317,7 @@ func TestRound(t *testing.T) {
 		// gathered level is their follow-up.
 		chiefCtx := x.as(chief)
 		did, err := dialogue.Create(chiefCtx, db, dialogue.Input{TypeID: typeID(t, db, dialogue.KindPrincipal), Title: "Kvalitetsdialog VT 2027 – Ekbacka",
-			HeldOn: "2027-03-10", UnitIDs: []int64{unit}}, x.now)
+			HeldOn: "2027-02-01", UnitIDs: []int64{unit}}, x.now)
 		if err != nil {
 			t.Fatal(err)
 		}
