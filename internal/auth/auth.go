@@ -61,12 +61,18 @@ const (
 	ReadDialogueRecord Permission = "dialogues.record"   // a dialogue's record without personal data: agreed actions and their follow-up (own reach: those they took part in)
 	SubmitComplaints   Permission = "complaints.submit"  // API clients: file complaints under the client's own limit and keys
 	WriteSchoolText    Permission = "placement.text"     // the school's own short text guardians see when they apply (principals: their units)
+
+	ManageAccessibility      Permission = "accessibility.manage"  // the accessibility self-assessment's statement sets
+	RunAccessibility         Permission = "accessibility"         // start self-assessment rounds, record gathered levels, make actions (principals: their units)
+	ReadAccessibility        Permission = "accessibility.read"    // a unit's self-assessment: spread and gathered levels (principals: their units)
+	ReadAccessibilitySummary Permission = "accessibility.summary" // the organizer's self-assessment per area, aggregated over units
 )
 
 // Permissions lists every permission in a stable order.
 var Permissions = []Permission{ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview,
 	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings, RunMeetings,
-	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, ReadDialogueRecord, SubmitComplaints, WriteSchoolText}
+	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, ReadDialogueRecord, SubmitComplaints, WriteSchoolText,
+	ManageAccessibility, RunAccessibility, ReadAccessibility, ReadAccessibilitySummary}
 
 // Reach is how far a granted permission extends.
 type Reach int
@@ -84,23 +90,28 @@ const (
 var grants = map[Role]map[Permission]Reach{
 	// Administrators configure the system; they do not read complaints.
 	RoleAdmin: {ManageOrganization: ReachAll, ManagePeople: ReachAll, ReadPeople: ReachAll, ReadUnits: ReachAll,
-		ReadAudit: ReachAll, ReadOverview: ReachAll, ReadDialogues: ReachOwn},
+		ReadAudit: ReachAll, ReadOverview: ReachAll, ReadDialogues: ReachOwn,
+		ManageAccessibility: ReachAll},
 	RoleOfficer: {ReadPeople: ReachAll, ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachAll,
 		ReadCaseSummaries: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll, WriteCaseAnalysis: ReachAll,
 		HoldMeetings: ReachAll, RunMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll, WriteSchoolText: ReachAll,
 		ReadDialogues: ReachAll, HoldDialogues: ReachAll, ManageDialogues: ReachAll, ReadFindings: ReachAll, ReadDialogueReport: ReachAll,
-		ReadDialogueRecord: ReachAll},
+		ReadDialogueRecord:  ReachAll,
+		ManageAccessibility: ReachAll, RunAccessibility: ReachAll, ReadAccessibility: ReachAll, ReadAccessibilitySummary: ReachAll},
 	RolePrincipal: {ReadPeople: ReachUnits, ReadUnits: ReachUnits, ReadOverview: ReachAll, HandleCases: ReachUnits,
 		HoldMeetings: ReachUnits, ReadUnitPicture: ReachUnits, ReadDialogues: ReachUnits, HoldDialogues: ReachUnits,
-		ReadFindings: ReachUnits, WriteSchoolText: ReachUnits},
+		ReadFindings: ReachUnits, WriteSchoolText: ReachUnits,
+		RunAccessibility: ReachUnits, ReadAccessibility: ReachUnits},
 	RoleSpecialist: {ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachCategories, ReadDialogues: ReachOwn},
 	RoleAnalyst: {ReadUnits: ReachAll, ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll,
 		WriteCaseAnalysis: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, ReadDialogues: ReachOwn,
-		ReadFindings: ReachAll, ReadDialogueReport: ReachAll},
+		ReadFindings: ReachAll, ReadDialogueReport: ReachAll,
+		ReadAccessibility: ReachAll, ReadAccessibilitySummary: ReachAll},
 	// Board members get aggregates only and never a dialogue's minutes; of
 	// a dialogue they took part in, the record without personal data.
 	RoleBoard: {ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadUnitPicture: ReachAll, ReadFindings: ReachAll,
-		ReadDialogueReport: ReachAll, ReadDialogueRecord: ReachOwn},
+		ReadDialogueReport: ReachAll, ReadDialogueRecord: ReachOwn,
+		ReadAccessibilitySummary: ReachAll},
 }
 
 // ClientScope is what an API client (an e-service platform, not a person)

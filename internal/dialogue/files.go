@@ -82,12 +82,16 @@ func (pk *Pack) PDF(t Translate) ([]byte, error) {
 			for _, i := range a.Indicators {
 				d.Para("      "+i.Line(lang, t), 9, "")
 			}
+			if f, ok := pk.AccessFollowUps[a.ID]; ok {
+				d.Para("      "+f.Statement(lang)+": "+f.Line(t), 9, "")
+			}
 		}
 		d.Heading(t("dialogue.prep.questions"), 11)
 		for _, q := range u.Questions {
 			d.Bullet(t(q.MsgID, q.Args(lang, t)...))
 		}
 	}
+	pk.accessibilityPDF(d, t)
 	if len(pk.Questions) > 0 {
 		d.Heading(t("dialogue.prep.template"), 12)
 		for _, q := range pk.Questions {

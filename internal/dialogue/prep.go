@@ -82,6 +82,12 @@ type Pack struct {
 	Units     []UnitPack
 	Questions []string // the type's template
 	Generated time.Time
+	// The self-assessment (accessibility.go): the organizer's summary per
+	// area (national dialogue), the staff groups' answers (staff
+	// dialogue), the follow-up of earlier actions made from statements.
+	Accessibility   *AccessSummary
+	StaffGroups     []StaffGroup
+	AccessFollowUps map[int64]AccessFollowUp
 }
 
 // Prepare builds the preparation pack of a dialogue the context principal
@@ -120,6 +126,9 @@ func Prepare(ctx context.Context, db store.Q, id int64, lang string, now time.Ti
 		}
 		up.Questions = suggest(up, lang)
 		pk.Units = append(pk.Units, up)
+	}
+	if err := pk.addAccessibility(ctx, db); err != nil {
+		return nil, err
 	}
 	return pk, audit.Log(ctx, db, audit.Read, "dialogue", strconv.FormatInt(id, 10), "preparation pack")
 }

@@ -99,19 +99,21 @@ func (e *env) demoIDs() demoIDs {
 		return strconv.FormatInt(id, 10)
 	}
 	ids := demoIDs{
-		"case":       first("SELECT COALESCE(MIN(id), 0) FROM complaints"),
-		"meeting":    first("SELECT COALESCE(MIN(id), 0) FROM meetings"),
-		"dialogue":   first("SELECT COALESCE(MIN(id), 0) FROM dialogues"),
-		"initiative": first("SELECT COALESCE(MIN(id), 0) FROM initiatives"),
-		"unit":       strconv.FormatInt(e.unitID("92000201"), 10),
-		"person":     strconv.FormatInt(e.personID(demo.Accounts[2].Email), 10),
-		"area":       first("SELECT COALESCE(MIN(id), 0) FROM areas"),
-		"round":      first("SELECT COALESCE(MIN(id), 0) FROM placement_rounds"),
-		"run":        first("SELECT COALESCE(MIN(id), 0) FROM placement_runs"),
-		"applicant":  "1",
-		"file":       first("SELECT COALESCE(MIN(id), 0) FROM complaint_attachments"),
-		"key":        "merit_value_9",
-		"token":      "not-a-real-token",
+		"case":        first("SELECT COALESCE(MIN(id), 0) FROM complaints"),
+		"meeting":     first("SELECT COALESCE(MIN(id), 0) FROM meetings"),
+		"dialogue":    first("SELECT COALESCE(MIN(id), 0) FROM dialogues"),
+		"initiative":  first("SELECT COALESCE(MIN(id), 0) FROM initiatives"),
+		"unit":        strconv.FormatInt(e.unitID("92000201"), 10),
+		"person":      strconv.FormatInt(e.personID(demo.Accounts[2].Email), 10),
+		"area":        first("SELECT COALESCE(MIN(id), 0) FROM areas"),
+		"round":       first("SELECT COALESCE(MIN(id), 0) FROM placement_rounds"),
+		"run":         first("SELECT COALESCE(MIN(id), 0) FROM placement_runs"),
+		"applicant":   "1",
+		"file":        first("SELECT COALESCE(MIN(id), 0) FROM complaint_attachments"),
+		"key":         "merit_value_9",
+		"token":       "not-a-real-token",
+		"accessround": first("SELECT COALESCE(MIN(id), 0) FROM access_rounds"),
+		"accessset":   first("SELECT COALESCE(MIN(id), 0) FROM access_sets"),
 	}
 	return ids
 }
@@ -153,6 +155,7 @@ func (ids demoIDs) forParam(path, name string) string {
 		{"/people/", "person"}, {"/admin/people/", "person"}, {"/api/v1/people/", "person"},
 		{"/units/", "unit"}, {"/admin/units/", "unit"}, {"/unitpicture/units/", "unit"},
 		{"/api/v1/units/", "unit"}, {"/api/v1/unitpicture/units/", "unit"},
+		{"/accessibility/rounds/", "accessround"}, {"/accessibility/sets/", "accessset"}, {"/api/v1/accessibility/units/", "unit"},
 	} {
 		if strings.HasPrefix(path, p.prefix) {
 			return ids[p.kind]

@@ -145,6 +145,10 @@ type dialogueView struct {
 	Findings    []dialogue.Finding
 	Initiatives []dialogue.Initiative
 	Earlier     []dialogue.Action // actions from earlier dialogues with the units, followed up here
+	// Issue 16 (dialogue_staffgroups.go): the staff groups' answers and
+	// the self-assessment's follow-up of actions, by action ID.
+	StaffGroups     []dialogue.StaffGroup
+	AccessFollowUps map[int64]*dialogue.AccessFollowUp
 }
 
 // actionEditForm is the edit form of one agreed action: the posted text
@@ -216,6 +220,9 @@ func (s *Server) renderDialogue(w http.ResponseWriter, r *http.Request, vals map
 	}
 	view := dialogueView{dialogueFmt: newDialogueFmt(s.pageLocalizer(r, "dialogue")), Dialogue: d, Roles: dialogue.Roles, Statuses: dialogue.Statuses}
 	if view.Earlier, err = dialogue.EarlierActions(ctx, s.db, d); err != nil {
+		return err
+	}
+	if err := s.dialogueAccess(r, &view); err != nil {
 		return err
 	}
 	if d.CanEdit {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/styrkedjan/styrkedjan/internal/accessibility"
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/complaint"
@@ -224,6 +225,30 @@ func (s *Server) routes() []route {
 		{"GET /dialogues/report", auth.ReadDialogueReport, page, s.dialogueReport, nil},
 		{"GET /dialogues/report.pdf", auth.ReadDialogueReport, page, s.dialogueReportPDF, nil},
 		{"GET /dialogues/report.xlsx", auth.ReadDialogueReport, page, s.dialogueReportXLSX, nil},
+		// Staff groups' answers to a staff dialogue (issue 16): the group
+		// link is created by those who may change the dialogue.
+		{"POST /dialogues/{id}/staff-group", auth.HoldDialogues, page, s.addStaffGroup, nil},
+		{"GET /g/{token}", PrivateLink, page, s.staffGroupForm, nil},
+		{"POST /g/{token}", PrivateLink, page, s.answerStaffGroup, nil},
+		// The accessibility self-assessment (issue 16). Package
+		// accessibility decides the scope (principals: their units).
+		{"GET /accessibility", auth.ReadAccessibility, page, s.accessRounds, nil},
+		{"POST /accessibility/rounds", auth.RunAccessibility, page, s.startAccessRound, nil},
+		{"GET /accessibility/rounds/{id}", auth.ReadAccessibility, page, s.accessRound, nil},
+		{"POST /accessibility/rounds/{id}/close", auth.RunAccessibility, page, s.closeAccessRound, nil},
+		{"POST /accessibility/rounds/{id}/gather", auth.RunAccessibility, page, s.gatherAccessRound, nil},
+		{"POST /accessibility/rounds/{id}/actions", auth.RunAccessibility, page, s.accessActions, nil},
+		{"GET /accessibility/summary", auth.ReadAccessibilitySummary, page, s.accessSummary, nil},
+		{"GET /accessibility/sets", auth.ManageAccessibility, page, s.accessSets, nil},
+		{"POST /accessibility/sets/example", auth.ManageAccessibility, page, s.addExampleSet, nil},
+		{"POST /accessibility/sets/import", auth.ManageAccessibility, page, s.importAccessSet, nil},
+		{"GET /accessibility/sets/{id}", auth.ManageAccessibility, page, s.accessSet, nil},
+		{"POST /accessibility/sets/{id}/statement", auth.ManageAccessibility, page, s.saveAccessStatement, nil},
+		{"GET /accessibility/sets/{id}/export.csv", auth.ManageAccessibility, page, s.exportAccessSetCSV, nil},
+		{"GET /accessibility/sets/{id}/export.toml", auth.ManageAccessibility, page, s.exportAccessSetTOML, nil},
+		{"GET /a", Public, page, s.accessCode, nil},              // staff type the unit code
+		{"GET /a/{token}", PrivateLink, page, s.accessForm, nil}, // a unit code or a personal link
+		{"POST /a/{token}", PrivateLink, page, s.submitAccessForm, nil},
 		// Administration.
 		{"GET /admin", auth.ManageOrganization, page, s.adminHome, nil},
 		{"GET /admin/organizer", auth.ManageOrganization, page, s.organizerForm, nil},
@@ -282,6 +307,8 @@ func (s *Server) routes() []route {
 		// API: quality dialogues.
 		{"GET /api/v1/dialogues", auth.ReadDialogues, api, s.apiDialogues, nil},
 		{"GET /api/v1/dialogues/{id}", auth.ReadDialogues, api, s.apiDialogue, nil},
+		// API: the accessibility self-assessment (issue 16).
+		{"GET /api/v1/accessibility/units/{id}", auth.ReadAccessibility, api, s.apiAccessUnit, nil},
 		{"GET /api/v1/actions", auth.ReadDialogues, api, s.apiActions, nil},
 		{"/api/", Public, api, s.notFound, nil},
 		{"/", Public, page, s.notFound, nil},
@@ -317,6 +344,7 @@ func bodies() map[string]bodyRule {
 		"POST /admin/import/preview":       {importMaxBytes + 64<<10, true},
 		"POST /admin/import/commit":        {importMaxBytes + 64<<10, true},
 		"POST /dialogues/examples/import":  {dialogue.MaxExampleFile + 64<<10, true},
+		"POST /accessibility/sets/import":  {accessibility.MaxFile + 64<<10, true},
 		"POST /placement/networks":         {round.MaxNetworkBytes + 1<<20, true},
 		"POST /placement/rounds":           {2*round.MaxCSVBytes + round.MaxRulesBytes + 1<<20, true},
 		"POST /admin/organizer":            {maxLogoUpload + 64<<10, true},
