@@ -130,6 +130,10 @@ func (s *SAML) provider(ctx context.Context, now time.Time, replay saml.Assertio
 	if err != nil {
 		return nil, err
 	}
+	return s.serviceProvider(idp, now, replay), nil
+}
+
+func (s *SAML) serviceProvider(idp *saml.EntityDescriptor, now time.Time, replay saml.AssertionReplayCache) *saml.ServiceProvider {
 	return &saml.ServiceProvider{
 		EntityID:          s.cfg.EntityID,
 		Key:               s.key,
@@ -147,7 +151,7 @@ func (s *SAML) provider(ctx context.Context, now time.Time, replay saml.Assertio
 		RejectSHA1Signatures:  true,
 		ReplayCache:           replay,
 		Clock:                 dsig.NewFakeClockAt(now),
-	}, nil
+	}
 }
 
 func (s *SAML) idpMetadata(ctx context.Context, now time.Time) (*saml.EntityDescriptor, error) {
@@ -176,13 +180,11 @@ func (s *SAML) idpMetadata(ctx context.Context, now time.Time) (*saml.EntityDesc
 	return idp, nil
 }
 
-// Metadata is this service provider's metadata document (XML).
-func (s *SAML) Metadata(ctx context.Context, now time.Time) ([]byte, error) {
-	sp, err := s.provider(ctx, now, nil)
-	if err != nil {
-		return nil, err
-	}
-	return xmlBytes(sp.Metadata())
+// Metadata is this service provider's metadata document (XML). It needs
+// nothing of the identity provider, whose administrator may ask for it
+// first.
+func (s *SAML) Metadata(now time.Time) ([]byte, error) {
+	return xmlBytes(s.serviceProvider(nil, now, nil).Metadata())
 }
 
 // SAMLPending is a SAML sign-in under way: the AuthnRequest's ID and

@@ -45,7 +45,7 @@ func (s *Server) samlMetadata(w http.ResponseWriter, r *http.Request) error {
 	if s.opts.StaffSAML == nil {
 		return app.NotFound()
 	}
-	b, err := s.opts.StaffSAML.Metadata(r.Context(), time.Now())
+	b, err := s.opts.StaffSAML.Metadata(time.Now())
 	if err != nil {
 		return err
 	}
