@@ -82,6 +82,7 @@ func (s *Server) routes() []route {
 		{"POST /logout/e-id", Public, page, s.eidLogout, nil},
 		{"GET /my-cases", Public, page, s.myCases, nil}, // "Mina ärenden": sign-in, or the guardian's cases
 		{"GET /my-cases/{id}", Guardian, page, s.myCase, nil},
+		{"POST /my-cases/{id}/reply", Guardian, page, s.myCaseReply, nil}, // the filer's reply, as through the link
 		{"GET /password/forgot", Public, page, s.forgotForm, nil},
 		{"POST /password/forgot", Public, page, s.forgot, nil},
 		{"GET /password/reset/{token}", PrivateLink, page, s.resetForm, nil},
@@ -291,6 +292,7 @@ func bodies() map[string]bodyRule {
 		"POST /complaints":                 submission,
 		"POST /cases/new":                  submission,
 		"POST /f/{token}/reply":            submission,
+		"POST /my-cases/{id}/reply":        submission,
 		"POST /cases/{id}/answered":        submission,
 		"POST /cases/{id}/message":         submission,
 		"POST /api/v1/complaints":          {maxAPISubmissionBytes, false}, // JSON, files in base64
