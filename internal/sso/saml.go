@@ -345,6 +345,35 @@ func (s *SAML) FinishLogout(ctx context.Context, r *http.Request, requestID stri
 	return nil
 }
 
+// IdPLogout checks a LogoutRequest the identity provider sent through
+// the browser (IdP-initiated single logout, HTTP-Redirect binding; signed,
+// addressed to this service, not replayed) and returns the NameID it
+// names and the URL of the signed LogoutResponse to send the browser back
+// with. The caller ends the session if it is that NameID's.
+func (s *SAML) IdPLogout(ctx context.Context, r *http.Request, replay saml.AssertionReplayCache, now time.Time) (string, string, error) {
+	sp, err := s.provider(ctx, now, replay)
+	if err != nil {
+		return "", "", err
+	}
+	req, err := sp.ValidateLogoutRequest(r)
+	if err != nil {
+		var ire *saml.InvalidResponseError
+		if errors.As(err, &ire) {
+			err = ire.PrivateErr
+		}
+		return "", "", refused("logout request: %v", err)
+	}
+	if req.NameID == nil || req.NameID.Value == "" {
+		return "", "", refused("the logout request names nobody")
+	}
+	sp.SignatureMethod = dsig.RSASHA256SignatureMethod // the response's query signature
+	u, err := sp.MakeRedirectLogoutResponse(req.ID, r.URL.Query().Get("RelayState"))
+	if err != nil {
+		return "", "", err
+	}
+	return req.NameID.Value, u.String(), nil
+}
+
 // ReplayCache records accepted assertion IDs in the database
 // (saml_assertions), so that an assertion is accepted once on whichever
 // server it arrives; rows are dropped once their assertion has expired.

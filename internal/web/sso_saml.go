@@ -142,14 +142,35 @@ func (s *Server) samlLogoutURL(r *http.Request, sess sso.SAMLSession) string {
 	return u
 }
 
-// samlSLO takes the identity provider's LogoutResponse. The person is
-// signed out here already; a response that does not check out is logged.
+// samlSLO takes the identity provider's LogoutResponse to a sign-out
+// begun here (the person is signed out already; a response that does not
+// check out is logged), or its LogoutRequest when the sign-out began at
+// the provider: then this browser's session ends if it is the named
+// person's, and the browser goes back with the LogoutResponse.
 func (s *Server) samlSLO(w http.ResponseWriter, r *http.Request) error {
 	if s.opts.StaffSAML == nil {
 		return app.NotFound()
 	}
-	id := s.sessions.PopString(r.Context(), samlLogoutKey)
-	if err := s.opts.StaffSAML.FinishLogout(r.Context(), r, id, time.Now()); err != nil {
+	ctx := r.Context()
+	if r.URL.Query().Get("SAMLRequest") != "" {
+		nameID, u, err := s.opts.StaffSAML.IdPLogout(ctx, r, sso.ReplayCache{Ctx: ctx, DB: s.db}, time.Now())
+		if err != nil {
+			s.log.Warn("saml logout request refused", "err", err)
+			return app.Errorf(app.EINVALID, "sso.failed")
+		}
+		if p := auth.FromContext(ctx); p.Authenticated() && s.sessions.GetString(ctx, samlNameIDKey) == nameID {
+			if err := audit.Log(ctx, s.db, audit.Logout, "user", idStr(p.UserID), "saml single logout"); err != nil {
+				return err
+			}
+			if err := s.sessions.Destroy(ctx); err != nil {
+				return err
+			}
+		}
+		http.Redirect(w, r, u, http.StatusSeeOther)
+		return nil
+	}
+	id := s.sessions.PopString(ctx, samlLogoutKey)
+	if err := s.opts.StaffSAML.FinishLogout(ctx, r, id, time.Now()); err != nil {
 		s.log.Warn("saml single logout not confirmed", "err", err)
 	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)

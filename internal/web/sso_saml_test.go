@@ -412,6 +412,23 @@ func TestStaffSAML(t *testing.T) {
 		if page := c.do(mustGet(c.get("/login/saml").header.Get("Location"))); !strings.Contains(page.body, `name="password"`) {
 			t.Errorf("the provider's session outlived the single logout:\n%s", page.body)
 		}
+
+		// Sign-out begun at the provider: it sends the browser here with
+		// a LogoutRequest; this session ends and the browser goes back.
+		r = k.do(mustGet(idp.url + "/logout"))
+		if loc := r.header.Get("Location"); !strings.HasPrefix(loc, e.srv.URL+"/saml/slo?SAMLRequest=") {
+			t.Fatalf("the provider's logout sent the browser to %q (%d)\n%s", loc, r.status, r.body)
+		}
+		back = k.do(mustGet(r.header.Get("Location")))
+		if back.status != http.StatusSeeOther || !strings.HasPrefix(back.header.Get("Location"), idp.url+"/slo?SAMLResponse=") {
+			t.Fatalf("/saml/slo with a LogoutRequest: %d %s\n%s", back.status, back.header.Get("Location"), back.body)
+		}
+		if r := k.get("/cases"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+			t.Errorf("after the provider's sign-out /cases: %d", r.status)
+		}
+		if r := k.do(mustGet(back.header.Get("Location"))); r.status >= 400 {
+			t.Errorf("the provider refused the LogoutResponse: %d\n%s", r.status, r.body)
+		}
 	})
 }
 
