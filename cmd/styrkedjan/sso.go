@@ -29,6 +29,21 @@ func withSSO(opts *web.Options, c config.SSO, publicURL string) error {
 		}
 		opts.StaffSSO, opts.StaffMapping = p, m
 	}
+	if c.SAMLMetadata != "" {
+		sp, err := sso.NewSAML(sso.SAMLConfig{Metadata: c.SAMLMetadata, BaseURL: publicURL, EntityID: c.SAMLEntityID,
+			KeyFile: c.SAMLKey, CertFile: c.SAMLCert, EmailAttribute: c.SAMLEmailAttribute, NameAttribute: c.SAMLNameAttribute})
+		if err != nil {
+			return err
+		}
+		m, err := sso.LoadMapping(c.SAMLGroups)
+		if err != nil {
+			return err
+		}
+		if c.SAMLGroupsAttribute != "" {
+			m.Claim = c.SAMLGroupsAttribute
+		}
+		opts.StaffSAML, opts.SAMLMapping = sp, m
+	}
 	if c.GuardianIssuer != "" {
 		redirect := c.GuardianRedirectURL
 		if redirect == "" {

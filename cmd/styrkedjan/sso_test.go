@@ -22,7 +22,16 @@ func TestSSOConfig(t *testing.T) {
 	if code != 0 || strings.Contains(out, "hemligt") || strings.Contains(out, "nnnn") || !strings.Contains(out, "login.kommun.example") {
 		t.Fatalf("config: %d\n%s%s", code, out, errOut)
 	}
+	code, out, errOut = cfg("--saml-metadata", "https://adfs.kommun.example/FederationMetadata/2007-06/FederationMetadata.xml",
+		"--saml-key", "/etc/styrkedjan/saml.key", "--saml-cert", "/etc/styrkedjan/saml.crt", "--saml-groups", "groups.toml",
+		"--saml-groups-attribute", "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", "--local-passwords=false")
+	if code != 0 || !strings.Contains(out, "FederationMetadata.xml") || !strings.Contains(out, "/etc/styrkedjan/saml.key") ||
+		!strings.Contains(out, "identity/claims/groups") {
+		t.Fatalf("config with SAML: %d\n%s%s", code, out, errOut)
+	}
 	for _, bad := range [][]string{
+		{"--saml-metadata", "idp.xml"},
+		{"--saml-key", "sp.key"},
 		{"--local-passwords=false"},
 		{"--oidc-issuer", "https://login.kommun.example"},
 		{"--oidc-client-id", "x"},

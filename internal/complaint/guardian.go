@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/audit"
@@ -82,4 +83,22 @@ func guardianArg(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// GuardianReply adds the signed-in guardian's reply to their case id, as
+// the filer's reply through the follow-up link does (Reply): the same
+// checks, event, attachments and notice to the handler, audited with the
+// guardian as actor. Another's case, or no guardian, is app.NotFound.
+func GuardianReply(ctx context.Context, db store.Q, id int64, body string, files []Attachment, now time.Time, compose Composer, handlerEmail func(int64) string) error {
+	g := auth.FromContext(ctx).GuardianID
+	if g == 0 {
+		return app.NotFound()
+	}
+	return reply(ctx, db, func(tx *store.Tx) (*Case, error) {
+		c, err := scanCase(tx.QueryRow(ctx, "SELECT "+caseColumns+" WHERE c.id = ? AND c.guardian_id = ?", id, g))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, app.NotFound()
+		}
+		return c, err
+	}, body, files, now, compose, handlerEmail)
 }

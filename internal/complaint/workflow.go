@@ -256,6 +256,19 @@ func apply(ctx context.Context, tx *store.Tx, c *Case, a *Action, now time.Time,
 // Reply adds the filer's reply or further information to a case through
 // the follow-up link, and tells the handler.
 func Reply(ctx context.Context, db store.Q, token, body string, files []Attachment, now time.Time, compose Composer, handlerEmail func(int64) string) error {
+	ctx = auth.WithPrincipal(ctx, filerPrincipal)
+	return reply(ctx, db, func(tx *store.Tx) (*Case, error) {
+		fc, err := ByLink(ctx, tx, token)
+		if err != nil {
+			return nil, err
+		}
+		return fc.Case, nil
+	}, body, files, now, compose, handlerEmail)
+}
+
+// reply adds the filer's reply to the case find returns, as the context's
+// principal (the filer through the link, or the guardian signed in).
+func reply(ctx context.Context, db store.Q, find func(tx *store.Tx) (*Case, error), body string, files []Attachment, now time.Time, compose Composer, handlerEmail func(int64) string) error {
 	body = app.CleanText(body)
 	var v app.Validation
 	switch {
@@ -276,13 +289,11 @@ func Reply(ctx context.Context, db store.Q, token, body string, files []Attachme
 	if err := v.Err(); err != nil {
 		return err
 	}
-	ctx = auth.WithPrincipal(ctx, filerPrincipal)
 	return store.InTx(ctx, db, func(tx *store.Tx) error {
-		fc, err := ByLink(ctx, tx, token)
+		c, err := find(tx)
 		if err != nil {
 			return err
 		}
-		c := fc.Case
 		evID, err := addEvent(ctx, tx, c.ID, now, EventReply, "filer", body, "")
 		if err != nil {
 			return err

@@ -84,7 +84,8 @@ func Defaults() Config {
 		RunLease:        time.Minute,
 		MetricsAllow:    []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
 		Mail:            mail.Config{Port: 25, TLS: "starttls", From: "Styrkedjan <noreply@styrkedjan.invalid>"},
-		SSO:             SSO{Scopes: "email profile", GuardianScopes: "profile", GuardianPINClaim: sso.PersonalNumberClaim, LocalPasswords: true},
+		SSO: SSO{Scopes: "email profile", GuardianScopes: "profile", GuardianPINClaim: sso.PersonalNumberClaim, LocalPasswords: true,
+			SAMLEmailAttribute: "mail", SAMLNameAttribute: "displayName"},
 	}
 }
 

@@ -21,6 +21,13 @@ type SSO struct {
 	GuardianPINClaim                                                                            string
 	GuardianKey                                                                                 string
 
+	// SAML 2.0 for staff: the identity provider's metadata (URL or
+	// file), this service's entity ID (default BASE-URL/saml/metadata),
+	// its key and certificate files (PEM), the group mapping file, and
+	// the attributes with the e-mail address, the name and the groups.
+	SAMLMetadata, SAMLEntityID, SAMLKey, SAMLCert, SAMLGroups  string
+	SAMLEmailAttribute, SAMLNameAttribute, SAMLGroupsAttribute string
+
 	LocalPasswords bool
 }
 
@@ -39,6 +46,14 @@ func (c *Config) ssoFlags(fs *flag.FlagSet, env func(name, def string) string) {
 	fs.StringVar(&s.GuardianScopes, "guardian-oidc-scopes", env("GUARDIAN_OIDC_SCOPES", s.GuardianScopes), "guardians' e-identification: scopes besides openid")
 	fs.StringVar(&s.GuardianPINClaim, "guardian-pin-claim", env("GUARDIAN_PIN_CLAIM", s.GuardianPINClaim), "guardians' e-identification: the claim with the personal identity number")
 	s.GuardianKey = env("GUARDIAN_KEY", s.GuardianKey) // environment only
+	fs.StringVar(&s.SAMLMetadata, "saml-metadata", env("SAML_METADATA", s.SAMLMetadata), "staff SAML sign-in: the identity provider's metadata, an http(s) URL or a file (env STYRKEDJAN_SAML_METADATA)")
+	fs.StringVar(&s.SAMLEntityID, "saml-entity-id", env("SAML_ENTITY_ID", s.SAMLEntityID), "staff SAML sign-in: this service's entity ID (default BASE-URL/saml/metadata)")
+	fs.StringVar(&s.SAMLKey, "saml-key", env("SAML_KEY", s.SAMLKey), "staff SAML sign-in: this service's private key file (PEM), the same on every server")
+	fs.StringVar(&s.SAMLCert, "saml-cert", env("SAML_CERT", s.SAMLCert), "staff SAML sign-in: this service's certificate file (PEM), published in its metadata")
+	fs.StringVar(&s.SAMLGroups, "saml-groups", env("SAML_GROUPS", s.SAMLGroups), "staff SAML sign-in: the group mapping file (TOML: groups to roles and units, as --oidc-groups)")
+	fs.StringVar(&s.SAMLEmailAttribute, "saml-email-attribute", env("SAML_EMAIL_ATTRIBUTE", s.SAMLEmailAttribute), "staff SAML sign-in: the attribute (Name or FriendlyName) with the e-mail address")
+	fs.StringVar(&s.SAMLNameAttribute, "saml-name-attribute", env("SAML_NAME_ATTRIBUTE", s.SAMLNameAttribute), "staff SAML sign-in: the attribute with the person's name")
+	fs.StringVar(&s.SAMLGroupsAttribute, "saml-groups-attribute", env("SAML_GROUPS_ATTRIBUTE", s.SAMLGroupsAttribute), "staff SAML sign-in: the attribute with the groups (default: the mapping file's claim)")
 	fs.BoolVar(&s.LocalPasswords, "local-passwords", env("LOCAL_PASSWORDS", strconv.FormatBool(s.LocalPasswords)) == "true", "allow signing in with a local password (false: single sign-on only)")
 }
 
@@ -52,8 +67,15 @@ func (c *Config) validateSSO() []error {
 	} else if s.ClientID != "" || s.Groups != "" {
 		errs = append(errs, errors.New("--oidc-client-id and --oidc-groups need --oidc-issuer"))
 	}
-	if !s.LocalPasswords && s.Issuer == "" {
-		errs = append(errs, errors.New("--local-passwords=false needs single sign-on (--oidc-issuer), or nobody can sign in"))
+	if s.SAMLMetadata != "" {
+		if s.SAMLKey == "" || s.SAMLCert == "" || s.SAMLGroups == "" {
+			errs = append(errs, errors.New("--saml-metadata needs --saml-key, --saml-cert and --saml-groups (the group mapping file)"))
+		}
+	} else if s.SAMLKey != "" || s.SAMLCert != "" || s.SAMLGroups != "" || s.SAMLEntityID != "" {
+		errs = append(errs, errors.New("--saml-key, --saml-cert, --saml-groups and --saml-entity-id need --saml-metadata"))
+	}
+	if !s.LocalPasswords && s.Issuer == "" && s.SAMLMetadata == "" {
+		errs = append(errs, errors.New("--local-passwords=false needs single sign-on (--oidc-issuer or --saml-metadata), or nobody can sign in"))
 	}
 	if s.GuardianIssuer != "" {
 		if s.GuardianClientID == "" {
@@ -82,6 +104,14 @@ func (c *Config) ssoRows(mask func(string) string) [][2]string {
 		{"guardian-oidc-scopes", s.GuardianScopes},
 		{"guardian-pin-claim", s.GuardianPINClaim},
 		{"guardian-key", mask(s.GuardianKey)},
+		{"saml-metadata", s.SAMLMetadata},
+		{"saml-entity-id", s.SAMLEntityID},
+		{"saml-key", s.SAMLKey}, // a file name; the key stays in the file
+		{"saml-cert", s.SAMLCert},
+		{"saml-groups", s.SAMLGroups},
+		{"saml-email-attribute", s.SAMLEmailAttribute},
+		{"saml-name-attribute", s.SAMLNameAttribute},
+		{"saml-groups-attribute", s.SAMLGroupsAttribute},
 		{"local-passwords", strconv.FormatBool(s.LocalPasswords)},
 	}
 }

@@ -156,6 +156,9 @@ type Claims struct {
 	Name            string
 	Raw             map[string]any // every claim, for the groups and personal number claims
 	IDToken         string         // the raw token, as id_token_hint at sign-out
+	// SAML only: the NameID's format and the AuthnStatement's
+	// SessionIndex, for the LogoutRequest at sign-out.
+	NameIDFormat, SessionIndex string
 }
 
 // String returns a claim as text ("" when absent or not a string).

@@ -17,6 +17,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/mail"
 	"github.com/styrkedjan/styrkedjan/internal/org"
+	"github.com/styrkedjan/styrkedjan/internal/sso"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
 
@@ -129,6 +130,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	idToken := s.sessions.GetString(ctx, ssoIDTokenKey)
+	samlSess := sso.SAMLSession{NameID: s.sessions.GetString(ctx, samlNameIDKey),
+		NameIDFormat: s.sessions.GetString(ctx, samlFormatKey), SessionIndex: s.sessions.GetString(ctx, samlIndexKey)}
 	if p := auth.FromContext(ctx); p.Authenticated() {
 		if err := audit.Log(ctx, s.db, audit.Logout, "user", idStr(p.UserID), ""); err != nil {
 			return err
@@ -143,6 +146,12 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, "logout.done")
 	// Signed in through the identity provider: end its session too
 	// (RP-initiated logout) when it publishes an end_session_endpoint.
+	// Signed in through SAML: the identity provider's single logout
+	// (SP-initiated), when it offers one; it answers at /saml/slo.
+	if u := s.samlLogoutURL(r, samlSess); u != "" {
+		http.Redirect(w, r, u, http.StatusSeeOther)
+		return nil
+	}
 	if idToken != "" && s.opts.StaffSSO != nil {
 		if u := s.opts.StaffSSO.EndSessionURL(ctx, idToken, s.opts.PublicURL+"/login"); u != "" {
 			http.Redirect(w, r, u, http.StatusSeeOther)

@@ -262,6 +262,9 @@ type followUpPage struct {
 	// FilerLang is the language the filer used: their own texts are
 	// marked with it when the page is in another language.
 	FilerLang i18n.Language
+	// Mine: shown under "Mina ärenden" to the guardian who filed it; the
+	// reply goes to /my-cases/{id}/reply.
+	Mine bool
 }
 
 func (s *Server) followUp(w http.ResponseWriter, r *http.Request) error {

@@ -49,8 +49,13 @@ func (s *Server) myCases(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// myCase shows one of them as the follow-up link would, without the link.
+// myCase shows one of them as the follow-up link would, without the
+// link, with the form for the filer's reply.
 func (s *Server) myCase(w http.ResponseWriter, r *http.Request) error {
+	return s.myCasePage(w, r, map[string]string{}, nil)
+}
+
+func (s *Server) myCasePage(w http.ResponseWriter, r *http.Request, vals map[string]string, ferr error) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return app.NotFound()
@@ -59,11 +64,36 @@ func (s *Server) myCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := followUpPage{Case: fc.Case, Events: fc.Events, Values: map[string]string{}, FilerLang: languageOf(fc.Case.Language)}
+	page := followUpPage{Case: fc.Case, Events: fc.Events, Values: vals, FilerLang: languageOf(fc.Case.Language), Mine: true}
 	if page.Handler, err = s.handlerLabel(r.Context(), s.pageLocalizer(r, "followup"), fc.Case); err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "followup", formData{Values: page.Values, Extra: page})
+	return s.renderForm(w, r, "followup", formData{Values: vals, Extra: page}, ferr)
+}
+
+// myCaseReply takes the guardian's reply to their case (complaint.GuardianReply).
+func (s *Server) myCaseReply(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return app.NotFound()
+	}
+	vals := map[string]string{}
+	cleanup, err := parseUpload(w, r, "files")
+	defer cleanup()
+	if err != nil {
+		return s.myCasePage(w, r, vals, err)
+	}
+	vals["body"] = r.FormValue("body")
+	files, err := formFiles(r, "files")
+	if err == nil {
+		err = complaint.GuardianReply(r.Context(), s.db, id, vals["body"], files, time.Now(), s.composer(), complaint.PersonEmail(r.Context(), s.db))
+	}
+	if err != nil {
+		return s.myCasePage(w, r, vals, err)
+	}
+	s.opts.WakeMailer()
+	s.flash(r, "public.reply_sent")
+	http.Redirect(w, r, "/my-cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }

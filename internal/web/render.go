@@ -177,6 +177,7 @@ type Page struct {
 	// What sign-ins this server offers: staff single sign-on, local
 	// passwords, guardians' e-identification.
 	SSO, Passwords, EID bool
+	SAML                bool // staff sign-in through SAML
 }
 
 type fieldMessage struct{ Field, Message string }
@@ -268,7 +269,7 @@ func (s *Server) navCounts(r *http.Request, p *Page) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	l := s.pageLocalizer(r, name)
 	p := &Page{Localizer: l, User: auth.FromContext(r.Context()), Path: r.URL.Path, Data: data,
-		SSO: s.opts.StaffSSO != nil, Passwords: !s.opts.NoPasswords, EID: s.opts.GuardianSSO != nil}
+		SSO: s.opts.StaffSSO != nil, Passwords: !s.opts.NoPasswords, EID: s.opts.GuardianSSO != nil, SAML: s.opts.StaffSAML != nil}
 	if publicPages[name] {
 		// An error page when the database is down shows "Styrkedjan".
 		p.Organizer, _ = org.GetOrganizer(r.Context(), s.db)

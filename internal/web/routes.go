@@ -75,13 +75,18 @@ func (s *Server) routes() []route {
 		{"POST /logout", Public, page, s.logout, nil},
 		{"GET /login/sso", Public, page, s.ssoStart, nil},             // staff: to the identity provider
 		{"GET /login/sso/callback", Public, page, s.ssoCallback, nil}, // state, nonce and PKCE (sso_staff.go)
-		{"GET /login/e-id", Public, page, s.eidStart, nil},            // guardians: to the e-identification broker
+		{"GET /login/saml", Public, page, s.samlStart, nil},           // staff: to the SAML identity provider
+		{"POST /saml/acs", Public, page, s.samlACS, nil},              // exempt from CrossOriginProtection; the pending request instead (sso_saml.go)
+		{"GET /saml/metadata", Public, page, s.samlMetadata, nil},
+		{"GET /saml/slo", Public, page, s.samlSLO, nil},
+		{"GET /login/e-id", Public, page, s.eidStart, nil}, // guardians: to the e-identification broker
 		{"GET /login/e-id/callback", Public, page, s.eidCallback, nil},
 		{"POST /logout/e-id", Public, page, s.eidLogout, nil},
 		{"GET /my-cases", Public, page, s.myCases, nil}, // "Mina ärenden": sign-in, or the guardian's cases
 		{"GET /my-cases/{id}", Guardian, page, s.myCase, nil},
 		{"GET /my-cases/placement/{id}", Guardian, page, s.myPlacementDecision, nil},     // a school placement decision (issue 15)
 		{"POST /my-cases/placement/{id}/answer", Guardian, page, s.answerPlacement, nil}, // accept or decline it
+		{"POST /my-cases/{id}/reply", Guardian, page, s.myCaseReply, nil},                // the filer's reply, as through the link
 		{"GET /password/forgot", Public, page, s.forgotForm, nil},
 		{"POST /password/forgot", Public, page, s.forgot, nil},
 		{"GET /password/reset/{token}", PrivateLink, page, s.resetForm, nil},
@@ -336,6 +341,7 @@ func bodies() map[string]bodyRule {
 		"POST /complaints":                 submission,
 		"POST /cases/new":                  submission,
 		"POST /f/{token}/reply":            submission,
+		"POST /my-cases/{id}/reply":        submission,
 		"POST /cases/{id}/answered":        submission,
 		"POST /cases/{id}/message":         submission,
 		"POST /api/v1/complaints":          {maxAPISubmissionBytes, false}, // JSON, files in base64
@@ -466,8 +472,18 @@ func (s *Server) Handler() http.Handler {
 		s.recoverPanics,
 		s.logRequests,
 		s.securityHeaders,
-		http.NewCrossOriginProtection().Handler,
+		crossOrigin().Handler,
 		s.sessions.LoadAndSave,
 		s.identify,
 	)
+}
+
+// crossOrigin is the CSRF protection of unsafe methods, but for the SAML
+// ACS: the identity provider's answer is a cross-site POST by design, and
+// is checked against the sign-in begun in this browser instead
+// (sso_saml.go).
+func crossOrigin() *http.CrossOriginProtection {
+	c := http.NewCrossOriginProtection()
+	c.AddInsecureBypassPattern("POST /saml/acs")
+	return c
 }

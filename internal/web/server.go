@@ -55,6 +55,11 @@ type Options struct {
 	// StaffMapping; nil offers no such sign-in.
 	StaffSSO     *sso.Provider
 	StaffMapping *sso.Mapping
+	// StaffSAML signs staff in through a SAML 2.0 identity provider,
+	// with roles and units from SAMLMapping (its Claim is the groups
+	// attribute); nil offers no such sign-in.
+	StaffSAML   *sso.SAML
+	SAMLMapping *sso.Mapping
 	// GuardianSSO is the e-identification broker for guardians ("Mina
 	// ärenden"); GuardianKey keys the digests of personal numbers from
 	// the claim GuardianPINClaim.

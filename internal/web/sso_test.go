@@ -276,7 +276,7 @@ func (u brokerUser) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims
 // complaint and finds it under "Mina ärenden" in a new session, without
 // the link; another guardian, staff and anonymous callers do not; a
 // complaint filed without signing in, even with the same e-mail address,
-// is not listed.
+// is not listed. The guardian replies to their case from its page.
 func TestGuardianMyCases(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		broker := startIdP(t)
@@ -336,6 +336,42 @@ func TestGuardianMyCases(t *testing.T) {
 		}
 		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'complaint' AND entity_id = ? AND actor LIKE 'guardian:%'", itoa(id)); n != 1 {
 			t.Errorf("%d audited guardian reads, want 1", n)
+		}
+
+		// The guardian replies from the case page, as through the link:
+		// the reply is on the case as the filer's, audited with the
+		// guardian as actor; empty is refused with the form kept;
+		// another guardian, staff and anonymous callers cannot.
+		if r := again.get("/my-cases/" + itoa(id)); !strings.Contains(r.body, `action="/my-cases/`+itoa(id)+`/reply"`) {
+			t.Errorf("no reply form on the case page:\n%s", r.body)
+		}
+		if r := again.postMultipart("/my-cases/"+itoa(id)+"/reply", map[string]string{"body": ""}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("empty reply: %d", r.status)
+		}
+		if r := again.postMultipart("/my-cases/"+itoa(id)+"/reply", map[string]string{"body": "Ett tillägg: det hände igen i dag."}); r.status != http.StatusSeeOther ||
+			r.header.Get("Location") != "/my-cases/"+itoa(id) {
+			t.Fatalf("reply: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
+		}
+		if r := again.get("/my-cases/" + itoa(id)); !strings.Contains(r.body, "Ett tillägg: det hände igen i dag.") {
+			t.Error("the reply is not on the case page")
+		}
+		if n := e.count("SELECT COUNT(*) FROM complaint_events WHERE complaint_id = ? AND kind = 'reply' AND body = 'Ett tillägg: det hände igen i dag.'", id); n != 1 {
+			t.Errorf("%d reply events, want 1", n)
+		}
+		if n := e.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'complaint' AND entity_id = ? AND actor LIKE 'guardian:%' AND summary = 'reply by filer'", itoa(id)); n != 1 {
+			t.Errorf("%d audited guardian replies, want 1", n)
+		}
+		if r := bertil.postMultipart("/my-cases/"+itoa(id)+"/reply", map[string]string{"body": "Inte mitt ärende"}); r.status != http.StatusNotFound {
+			t.Errorf("another guardian's reply: %d", r.status)
+		}
+		if r := e.login("klagomal@exempelby.example").postMultipart("/my-cases/"+itoa(id)+"/reply", map[string]string{"body": "Personal"}); r.status != http.StatusForbidden {
+			t.Errorf("staff's reply: %d", r.status)
+		}
+		if r := e.client().postMultipart("/my-cases/"+itoa(id)+"/reply", map[string]string{"body": "Anonym"}); r.status != http.StatusUnauthorized {
+			t.Errorf("anonymous reply: %d", r.status)
+		}
+		if n := e.count("SELECT COUNT(*) FROM complaint_events WHERE complaint_id = ? AND kind = 'reply'", id); n != 1 {
+			t.Errorf("%d reply events after the refused ones, want 1", n)
 		}
 
 		// Sign-out: the list is gone.
