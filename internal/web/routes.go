@@ -170,6 +170,12 @@ func (s *Server) routes() []route {
 		{"POST /placement/rounds/{id}/publish", auth.RunPlacement, page, s.publishPlacement, nil},
 		{"POST /placement/rounds/{id}/revoke", auth.RunPlacement, page, s.revokePlacementLink, nil},
 		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
+		// Appeals (issue 15): the register per round; the board's counts.
+		{"GET /placement/rounds/{id}/appeals", auth.RunPlacement, page, s.placementAppeals, nil},
+		{"POST /placement/rounds/{id}/appeals", auth.RunPlacement, page, s.recordPlacementAppeal, nil},
+		{"GET /placement/rounds/{id}/appeals/{appeal}", auth.RunPlacement, page, s.placementAppeal, nil},
+		{"POST /placement/rounds/{id}/appeals/{appeal}", auth.RunPlacement, page, s.updatePlacementAppeal, nil},
+		{"GET /placement/appeals", auth.ReadPlacementStats, page, s.placementAppealStats, nil},
 		// Quality dialogues (issue 6). Package dialogue decides the scope
 		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
 		{"GET /dialogues", auth.ReadDialogues, page, s.dialogues, nil},
