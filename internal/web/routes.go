@@ -170,6 +170,10 @@ func (s *Server) routes() []route {
 		{"POST /placement/rounds/{id}/publish", auth.RunPlacement, page, s.publishPlacement, nil},
 		{"POST /placement/rounds/{id}/revoke", auth.RunPlacement, page, s.revokePlacementLink, nil},
 		{"GET /placement/d/{token}", PrivateLink, page, s.placementGuardian, nil}, // guardians, by private link
+		// The rules form (issue 15); rules.toml as export.
+		{"GET /placement/rounds/{id}/rules", auth.RunPlacement, page, s.placementRules, nil},
+		{"POST /placement/rounds/{id}/rules", auth.RunPlacement, page, s.savePlacementRules, nil},
+		{"GET /placement/rounds/{id}/rules.toml", auth.RunPlacement, page, s.placementRulesTOML, nil},
 		// Appeals (issue 15): the register per round; the board's counts.
 		{"GET /placement/rounds/{id}/appeals", auth.RunPlacement, page, s.placementAppeals, nil},
 		{"POST /placement/rounds/{id}/appeals", auth.RunPlacement, page, s.recordPlacementAppeal, nil},
