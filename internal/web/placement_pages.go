@@ -399,6 +399,9 @@ type placementRunPage struct {
 	Facts       []fact
 	BaseFacts   []fact
 	Auto        bool // refresh the page while the run goes on
+	// Pending: a finished main rerun that has not replaced the standing
+	// result; the page shows who would change school and asks to confirm.
+	Pending bool
 }
 
 func (s *Server) placementRun(w http.ResponseWriter, r *http.Request) error {
@@ -427,7 +430,8 @@ func (s *Server) placementRun(w http.ResponseWriter, r *http.Request) error {
 	for _, sc := range schools {
 		pg.SchoolNames[sc.ID] = sc.Name
 	}
-	if (run.Kind == round.KindWhatIf || run.Kind == round.KindRecheck) && run.Status == round.StatusDone {
+	pg.Pending = run.Kind == round.KindMain && run.Status == round.StatusDone && !pg.IsResult && run.BaseRunID != nil && !rd.Published()
+	if (run.Kind == round.KindWhatIf || run.Kind == round.KindRecheck || pg.Pending) && run.Status == round.StatusDone {
 		// Compare with the result the what-if started from.
 		if run.BaseRunID != nil {
 			if pg.Base, err = round.GetRun(ctx, s.db, rd.ID, *run.BaseRunID); err != nil {
