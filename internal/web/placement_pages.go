@@ -20,6 +20,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/explain"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
+	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
 )
 
 // School placement (issue 7): rounds with their inputs, runs in the
@@ -223,9 +224,22 @@ type demandRow struct {
 }
 
 type mapCellRow struct {
-	N        int
-	Lat, Lon string // the cell's centre
-	Count    int
+	N     int
+	Near  string  // the school nearest the cell's centre, by name
+	Dist  float64 // from the centre to it, in a straight line (metres)
+	Count int
+}
+
+// nearestSchool names the school nearest a point in a straight line, so the
+// map's table names each cell by a place people know, not by coordinates.
+func nearestSchool(p walknet.Point, schools []batch.School) (string, float64) {
+	name, best := "", math.Inf(1)
+	for _, sc := range schools {
+		if d := walknet.StraightLine(p, walknet.Point{Lat: sc.Lat, Lon: sc.Lon}); d < best {
+			name, best = sc.Name, d
+		}
+	}
+	return name, best
 }
 
 // yearRow is one year group's line of the summary.
@@ -297,8 +311,8 @@ func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals
 		pg.MapData = round.Demand(apps, pg.Schools, placementCellMeters, s.placementMinGroup())
 		pg.Map = demandMap(pg.MapData, pg.Schools)
 		for i, c := range pg.MapData.Cells {
-			pg.MapCells = append(pg.MapCells, mapCellRow{N: i + 1, Lat: strconv.FormatFloat((c.MinLat+c.MaxLat)/2, 'f', 4, 64),
-				Lon: strconv.FormatFloat((c.MinLon+c.MaxLon)/2, 'f', 4, 64), Count: c.Count})
+			near, d := nearestSchool(walknet.Point{Lat: (c.MinLat + c.MaxLat) / 2, Lon: (c.MinLon + c.MaxLon) / 2}, pg.Schools)
+			pg.MapCells = append(pg.MapCells, mapCellRow{N: i + 1, Near: near, Dist: d, Count: c.Count})
 		}
 	}
 	if pg.Links, err = round.ActiveLinks(ctx, s.db, rd.ID); err != nil {

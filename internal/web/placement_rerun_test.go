@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -44,6 +45,10 @@ func TestPlacementRerunWaitsForTheOfficer(t *testing.T) {
 		page = pia.get(fmt.Sprintf("%s/runs/%d?auto=0", roundPath, runID))
 		if !strings.Contains(page.body, `href="`+roundPath+`">Se resultatet</a>`) {
 			t.Error("the finished run does not lead to its results")
+		}
+		// The map's table names its cells by the nearest school, not by coordinates.
+		if body := pia.get(roundPath).body; !regexp.MustCompile(`<td>Runt [0-9 ]+ m fågelvägen från [A-ZÅÄÖ][^<]+</td>`).MatchString(body) {
+			t.Error("the map's table does not name its cells")
 		}
 	})
 }
