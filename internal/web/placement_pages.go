@@ -309,7 +309,7 @@ func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals
 			return err
 		}
 		pg.MapData = round.Demand(apps, pg.Schools, placementCellMeters, s.placementMinGroup())
-		pg.Map = demandMap(pg.MapData, pg.Schools)
+		pg.Map = demandMap(pg.MapData, pg.Schools, l)
 		for i, c := range pg.MapData.Cells {
 			near, d := nearestSchool(walknet.Point{Lat: (c.MinLat + c.MaxLat) / 2, Lon: (c.MinLon + c.MaxLon) / 2}, pg.Schools)
 			pg.MapCells = append(pg.MapCells, mapCellRow{N: i + 1, Near: near, Dist: d, Count: c.Count})
@@ -779,8 +779,9 @@ func demandChart(rows []demandRow, l *i18n.Localizer) template.HTML {
 
 // demandMap draws the demand cells (shade by count, number inside) and the
 // schools as points. No cell under the minimum group exists in m.
-func demandMap(m round.DemandMap, schools []batch.School) template.HTML {
-	c := chart.Map{MinLat: m.MinLat, MinLon: m.MinLon, MaxLat: m.MaxLat, MaxLon: m.MaxLon}
+func demandMap(m round.DemandMap, schools []batch.School, l *i18n.Localizer) template.HTML {
+	c := chart.Map{MinLat: m.MinLat, MinLon: m.MinLon, MaxLat: m.MaxLat, MaxLon: m.MaxLon,
+		Lang: l.Lang, LegendCells: l.T("mapnames.legend_cells"), LegendSchools: l.T("mapnames.legend_schools")}
 	for _, cell := range m.Cells {
 		c.Cells = append(c.Cells, chart.Cell{MinLat: cell.MinLat, MinLon: cell.MinLon, MaxLat: cell.MaxLat, MaxLon: cell.MaxLon, Count: cell.Count})
 	}
