@@ -52,7 +52,8 @@ const (
 	RunMeetings        Permission = "meetings.run"       // create meetings and change anything on them
 	ReadUnitPicture    Permission = "unitpicture.read"   // indicators per unit (principals: their units)
 	ManageIndicators   Permission = "unitpicture.manage" // own indicators, imports, column mappings
-	RunPlacement       Permission = "placement.run"      // school placement rounds, what-ifs, publishing
+	RunPlacement       Permission = "placement.run"      // school placement rounds, what-ifs, publishing, appeals
+	ReadPlacementStats Permission = "placement.stats"    // placement appeals counted by school and outcome (suppressed unless RunPlacement)
 	ReadDialogues      Permission = "dialogues.read"     // dialogues' minutes and actions (own reach: those they take part in)
 	HoldDialogues      Permission = "dialogues"          // plan and change quality dialogues (principals: their units)
 	ManageDialogues    Permission = "dialogues.manage"   // the organizer-wide parts: dialogue types, initiatives, findings
@@ -71,7 +72,7 @@ const (
 // Permissions lists every permission in a stable order.
 var Permissions = []Permission{ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview,
 	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings, RunMeetings,
-	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, ReadDialogueRecord, SubmitComplaints, WriteSchoolText,
+	ReadUnitPicture, ManageIndicators, RunPlacement, ReadPlacementStats, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, ReadDialogueRecord, SubmitComplaints, WriteSchoolText,
 	ManageAccessibility, RunAccessibility, ReadAccessibility, ReadAccessibilitySummary}
 
 // Reach is how far a granted permission extends.
@@ -94,7 +95,7 @@ var grants = map[Role]map[Permission]Reach{
 		ManageAccessibility: ReachAll},
 	RoleOfficer: {ReadPeople: ReachAll, ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachAll,
 		ReadCaseSummaries: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll, WriteCaseAnalysis: ReachAll,
-		HoldMeetings: ReachAll, RunMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll, WriteSchoolText: ReachAll,
+		HoldMeetings: ReachAll, RunMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll, ReadPlacementStats: ReachAll, WriteSchoolText: ReachAll,
 		ReadDialogues: ReachAll, HoldDialogues: ReachAll, ManageDialogues: ReachAll, ReadFindings: ReachAll, ReadDialogueReport: ReachAll,
 		ReadDialogueRecord:  ReachAll,
 		ManageAccessibility: ReachAll, RunAccessibility: ReachAll, ReadAccessibility: ReachAll, ReadAccessibilitySummary: ReachAll},
@@ -110,8 +111,29 @@ var grants = map[Role]map[Permission]Reach{
 	// Board members get aggregates only and never a dialogue's minutes; of
 	// a dialogue they took part in, the record without personal data.
 	RoleBoard: {ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadUnitPicture: ReachAll, ReadFindings: ReachAll,
-		ReadDialogueReport: ReachAll, ReadDialogueRecord: ReachOwn,
+		ReadDialogueReport: ReachAll, ReadPlacementStats: ReachAll, ReadDialogueRecord: ReachOwn,
 		ReadAccessibilitySummary: ReachAll},
+}
+
+// CategoryPlacement is the complaint category whose specialists are the
+// placement office: a specialist holding it is a placement officer.
+const CategoryPlacement = "school_placement"
+
+// categoryGrants widens a specialist's grants by the complaint categories
+// they hold: category → permission → reach. A placement officer (a
+// specialist with school_placement) runs all of school placement, as
+// officers do; other specialists do not.
+var categoryGrants = map[string]map[Permission]Reach{
+	CategoryPlacement: {RunPlacement: ReachAll, ReadPlacementStats: ReachAll, WriteSchoolText: ReachAll},
+}
+
+// CategoryReach returns how far perm extends for a person of role r
+// holding complaint category c beyond the role's own grants.
+func CategoryReach(r Role, c string, perm Permission) Reach {
+	if r != RoleSpecialist {
+		return ReachNone
+	}
+	return categoryGrants[c][perm]
 }
 
 // ClientScope is what an API client (an e-service platform, not a person)
@@ -216,7 +238,11 @@ func (p *Principal) Reach(perm Permission) Reach {
 	if !p.Authenticated() {
 		return ReachNone
 	}
-	return RoleReach(p.Role, perm)
+	reach := RoleReach(p.Role, perm)
+	for _, c := range p.Categories {
+		reach = max(reach, CategoryReach(p.Role, c, perm))
+	}
+	return reach
 }
 
 // Label is how the principal appears in the audit log.

@@ -288,3 +288,28 @@ func TestGrantTable(t *testing.T) {
 		t.Error("specialist scopes")
 	}
 }
+
+// TestPlacementOfficer: a specialist holding the school_placement category
+// runs all of placement, as officers do; other specialists, principals and
+// the board do not, and the board sees only the counts.
+func TestPlacementOfficer(t *testing.T) {
+	pia := &auth.Principal{UserID: 7, Role: auth.RoleSpecialist, Categories: []string{"meals", auth.CategoryPlacement}}
+	maja := &auth.Principal{UserID: 8, Role: auth.RoleSpecialist, Categories: []string{"meals"}}
+	petra := &auth.Principal{UserID: 9, Role: auth.RolePrincipal, Units: []int64{1}, Categories: []string{auth.CategoryPlacement}}
+	bodil := &auth.Principal{UserID: 10, Role: auth.RoleBoard}
+	if pia.Reach(auth.RunPlacement) != auth.ReachAll || !pia.Can(auth.ReadPlacementStats) {
+		t.Error("the placement officer cannot run placement")
+	}
+	if pia.Reach(auth.HandleCases) != auth.ReachCategories || pia.Can(auth.ReadCaseSummaries) {
+		t.Error("the placement category widened more than placement")
+	}
+	if maja.Can(auth.RunPlacement) || maja.Can(auth.ReadPlacementStats) || petra.Can(auth.RunPlacement) {
+		t.Error("a specialist without school_placement, or a principal, runs placement")
+	}
+	if bodil.Can(auth.RunPlacement) || !bodil.Can(auth.ReadPlacementStats) {
+		t.Error("the board sees placement counts only")
+	}
+	if auth.RoleCan(auth.RoleSpecialist, auth.RunPlacement) {
+		t.Error("every specialist runs placement")
+	}
+}

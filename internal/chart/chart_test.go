@@ -224,8 +224,22 @@ func TestMapSVG(t *testing.T) {
 		Cells:  []Cell{{59.30, 18.00, 59.31, 18.02, 12}, {59.31, 18.02, 59.33, 18.05, 7}}, // the second widens the extent
 		Points: []Point{{"Ekbacka skola", 59.305, 18.01}, {"Östra <skolan>", 59.315, 18.039}}}
 	d := parse(t, []byte(MapSVG(m)))
-	if d.elements["rect"] != 3 || d.elements["circle"] != 2 || len(d.texts) != 4 {
+	// Two cells and the background; two schools; their counts, names and the scale bar.
+	if d.elements["rect"] != 3 || d.elements["circle"] != 2 || len(d.texts) != 5 {
 		t.Errorf("%d rects, %d circles, %d texts", d.elements["rect"], d.elements["circle"], len(d.texts))
+	}
+	// The scale bar: about 0.04° × cos 59.3° ≈ 2.3 km over 680 px; 500 m fits in 160 px.
+	if d.count("500 m") != 1 {
+		t.Errorf("scale bar: %v", d.texts)
+	}
+	// Counts are drawn after the names, so no name covers a count.
+	svg := MapSVG(m)
+	if strings.LastIndex(svg, ">Ekbacka skola<") > strings.Index(svg, ">12<") {
+		t.Error("a school's name is drawn over the counts")
+	}
+	m.Lang, m.LegendCells, m.LegendSchools = "sv", "Ruta med antal", "Skola"
+	if d := parse(t, []byte(MapSVG(m))); d.elements["rect"] != 4 || d.elements["circle"] != 3 || d.count("Ruta med antal") != 1 || d.count("Skola") != 1 {
+		t.Errorf("legend: %d rects, %d circles, %v", d.elements["rect"], d.elements["circle"], d.texts)
 	}
 	for _, want := range []string{"12", "7", "Ekbacka skola", "Östra <skolan>"} {
 		if d.count(want) != 1 {

@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/styrkedjan/styrkedjan/internal/i18n"
 )
 
 // Colours of the hand-built charts (presentation attributes, so they may
@@ -97,6 +99,24 @@ type Map struct {
 	Points []Point
 	// The extent to show; cells reaching beyond it widen it.
 	MinLat, MinLon, MaxLat, MaxLon float64
+	// Lang writes the scale bar's length; LegendCells and LegendSchools
+	// (translated) label the legend under the map, drawn when given.
+	Lang                       string
+	LegendCells, LegendSchools string
+}
+
+// metresPerDegree is the length of one degree of latitude (mean Earth radius).
+const metresPerDegree = 6371008.8 * math.Pi / 180
+
+// scaleBar picks a round length whose bar is at most maxPx long.
+func scaleBar(pxPerMetre, maxPx float64) float64 {
+	best := 0.0
+	for _, m := range []float64{50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000} {
+		if m*pxPerMetre <= maxPx {
+			best = m
+		}
+	}
+	return best
 }
 
 // A Cell is a box of the map with a count.
@@ -131,15 +151,18 @@ func MapSVG(m Map) string {
 		scale *= float64(900-2*pad) / (spanY * scale)
 		h = 900
 	}
+	mapH := h
+	const legendH = 56
+	h += legendH
 	px := func(lon float64) float64 { return pad + (lon-m.MinLon)*kx*scale }
-	py := func(lat float64) float64 { return float64(h) - pad - (lat-m.MinLat)*scale }
+	py := func(lat float64) float64 { return float64(mapH) - pad - (lat-m.MinLat)*scale }
 	peak := 1
 	for _, c := range m.Cells {
 		peak = max(peak, c.Count)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart map" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">`, w, h)
-	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="%d" fill="#f4f6f8"/>`, w, h)
+	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="%d" fill="#f4f6f8"/>`, w, mapH)
 	// Coarser (merged) cells first, so finer ones lie on top.
 	order := slices.Clone(m.Cells)
 	slices.SortStableFunc(order, func(a, b Cell) int {
@@ -150,7 +173,6 @@ func MapSVG(m Map) string {
 		op := 0.15 + 0.6*float64(c.Count)/float64(peak)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="%.2f" stroke="#ffffff"/>`,
 			x0, y0, x1-x0, y1-y0, svgPrev, op)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="%s">%d</text>`, (x0+x1)/2, (y0+y1)/2+4, svgInk, c.Count)
 	}
 	for _, sc := range m.Points {
 		x, y := px(sc.Lon), py(sc.Lat)
@@ -160,6 +182,27 @@ func MapSVG(m Map) string {
 		} else {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="%s">%s</text>`, x+8, y-6, svgInk, esc(sc.Name))
 		}
+	}
+	// The counts last, with a light halo: no school's name or dot hides one.
+	for _, c := range order {
+		x0, x1, y0, y1 := px(c.MinLon), px(c.MaxLon), py(c.MaxLat), py(c.MinLat)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" font-weight="700" stroke="#ffffff" stroke-width="3" paint-order="stroke" text-anchor="middle" fill="%s">%d</text>`,
+			(x0+x1)/2, (y0+y1)/2+4, svgInk, c.Count)
+	}
+	// The scale bar and the legend under the map.
+	y := float64(mapH) + 22
+	if bar := scaleBar(scale/metresPerDegree, 160); bar > 0 {
+		l := bar * scale / metresPerDegree
+		fmt.Fprintf(&b, `<path d="M%d %.1fv6h%.1fv-6" fill="none" stroke="%s" stroke-width="2"/>`, pad, y-6, l, svgInk)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="%s">%s</text>`, float64(pad)+l+6, y+1, svgInk, esc(i18n.Distance(m.Lang, bar)))
+	}
+	if m.LegendCells != "" {
+		fmt.Fprintf(&b, `<rect x="%d" y="%.1f" width="14" height="14" fill="%s" fill-opacity="0.5"/>`, 250, y-11, svgPrev)
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" fill="%s">%s</text>`, 270, y+1, svgInk, esc(m.LegendCells))
+	}
+	if m.LegendSchools != "" {
+		fmt.Fprintf(&b, `<circle cx="%d" cy="%.1f" r="6" fill="%s" stroke="#ffffff" stroke-width="2"/>`, 257, y+20, svgPoint)
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" fill="%s">%s</text>`, 270, y+24, svgInk, esc(m.LegendSchools))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

@@ -108,6 +108,7 @@ func (e *env) demoIDs() demoIDs {
 		"area":        first("SELECT COALESCE(MIN(id), 0) FROM areas"),
 		"round":       first("SELECT COALESCE(MIN(id), 0) FROM placement_rounds"),
 		"run":         first("SELECT COALESCE(MIN(id), 0) FROM placement_runs"),
+		"appeal":      first("SELECT COALESCE(MIN(id), 0) FROM placement_appeals"),
 		"applicant":   "1",
 		"file":        first("SELECT COALESCE(MIN(id), 0) FROM complaint_attachments"),
 		"key":         "merit_value_9",

@@ -21,6 +21,17 @@ type apiPlacementRound struct {
 	Summary     *apiPlacementSummary `json:"summary,omitempty"` // the one round only
 	Cutoffs     []apiCutoff          `json:"cutoffs,omitempty"` // the one round only
 	Running     *apiRunState         `json:"running"`
+	Counts      *apiProcessCounts    `json:"counts,omitempty"` // the one round only
+}
+
+// apiProcessCounts is how far the round's process has come (issue 15).
+type apiProcessCounts struct {
+	Applications  int `json:"applications"`
+	DecisionsSent int `json:"decisionsSent"`
+	Accepted      int `json:"accepted"`
+	Declined      int `json:"declined"`
+	Waiting       int `json:"waiting"`
+	Appeals       int `json:"appeals"`
 }
 
 type apiDistances struct {
@@ -167,6 +178,11 @@ func (s *Server) apiPlacementRound(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	a := apiRound(rd)
+	c, err := round.Counts(r.Context(), s.db, rd.ID)
+	if err != nil {
+		return err
+	}
+	a.Counts = &apiProcessCounts{c.Applications, c.DecisionsSent, c.Accepted, c.Declined, c.Waiting, c.Appeals}
 	runs, err := round.Runs(r.Context(), s.db, rd.ID)
 	if err != nil {
 		return err

@@ -80,7 +80,7 @@ func (s *Server) placementLetters(w http.ResponseWriter, r *http.Request) error 
 
 // decideRound is the round page's part on decisions sent.
 type decideRound struct {
-	Counts round.Counts
+	Counts round.DecisionTally
 }
 
 func (s *Server) decideRoundData(r *http.Request, rd *round.Round) (*decideRound, error) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,10 +14,12 @@ import (
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
 	"github.com/styrkedjan/styrkedjan/internal/chart"
+	"github.com/styrkedjan/styrkedjan/internal/export"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/placement/batch"
 	"github.com/styrkedjan/styrkedjan/internal/placement/explain"
 	"github.com/styrkedjan/styrkedjan/internal/placement/round"
+	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
 )
 
 // School placement (issue 7): rounds with their inputs, runs in the
@@ -223,9 +226,22 @@ type demandRow struct {
 }
 
 type mapCellRow struct {
-	N        int
-	Lat, Lon string // the cell's centre
-	Count    int
+	N     int
+	Near  string  // the school nearest the cell's centre, by name
+	Dist  float64 // from the centre to it, in a straight line (metres)
+	Count int
+}
+
+// nearestSchool names the school nearest a point in a straight line, so the
+// map's table names each cell by a place people know, not by coordinates.
+func nearestSchool(p walknet.Point, schools []batch.School) (string, float64) {
+	name, best := "", math.Inf(1)
+	for _, sc := range schools {
+		if d := walknet.StraightLine(p, walknet.Point{Lat: sc.Lat, Lon: sc.Lon}); d < best {
+			name, best = sc.Name, d
+		}
+	}
+	return name, best
 }
 
 // yearRow is one year group's line of the summary.
@@ -295,10 +311,10 @@ func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals
 			return err
 		}
 		pg.MapData = round.Demand(apps, pg.Schools, placementCellMeters, s.placementMinGroup())
-		pg.Map = demandMap(pg.MapData, pg.Schools)
+		pg.Map = demandMap(pg.MapData, pg.Schools, l)
 		for i, c := range pg.MapData.Cells {
-			pg.MapCells = append(pg.MapCells, mapCellRow{N: i + 1, Lat: strconv.FormatFloat((c.MinLat+c.MaxLat)/2, 'f', 4, 64),
-				Lon: strconv.FormatFloat((c.MinLon+c.MaxLon)/2, 'f', 4, 64), Count: c.Count})
+			near, d := nearestSchool(walknet.Point{Lat: (c.MinLat + c.MaxLat) / 2, Lon: (c.MinLon + c.MaxLon) / 2}, pg.Schools)
+			pg.MapCells = append(pg.MapCells, mapCellRow{N: i + 1, Near: near, Dist: d, Count: c.Count})
 		}
 	}
 	if pg.Links, err = round.ActiveLinks(ctx, s.db, rd.ID); err != nil {
@@ -402,6 +418,9 @@ type placementRunPage struct {
 	Facts       []fact
 	BaseFacts   []fact
 	Auto        bool // refresh the page while the run goes on
+	// Pending: a finished main rerun that has not replaced the standing
+	// result; the page shows who would change school and asks to confirm.
+	Pending bool
 }
 
 func (s *Server) placementRun(w http.ResponseWriter, r *http.Request) error {
@@ -430,7 +449,8 @@ func (s *Server) placementRun(w http.ResponseWriter, r *http.Request) error {
 	for _, sc := range schools {
 		pg.SchoolNames[sc.ID] = sc.Name
 	}
-	if (run.Kind == round.KindWhatIf || run.Kind == round.KindRecheck) && run.Status == round.StatusDone {
+	pg.Pending = run.Kind == round.KindMain && run.Status == round.StatusDone && !pg.IsResult && run.BaseRunID != nil && !rd.Published()
+	if (run.Kind == round.KindWhatIf || run.Kind == round.KindRecheck || pg.Pending) && run.Status == round.StatusDone {
 		// Compare with the result the what-if started from.
 		if run.BaseRunID != nil {
 			if pg.Base, err = round.GetRun(ctx, s.db, rd.ID, *run.BaseRunID); err != nil {
@@ -480,9 +500,18 @@ type placementDecisionsPage struct {
 	Round       *round.Round
 	Decisions   []round.Decision
 	SchoolNames map[string]string
+	// The filters (issue 15) and what they choose from.
+	Filter   round.DecisionFilter
+	Filtered bool
+	Total    int
+	Schools  []schoolOption
+	Ranks    []int
+	Flags    map[string]string
+	Query    string // the filter as a query string, for the export links
 }
 
 func (s *Server) placementDecisions(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
 	rd, err := s.loadRound(r)
 	if err != nil {
 		return err
@@ -490,20 +519,82 @@ func (s *Server) placementDecisions(w http.ResponseWriter, r *http.Request) erro
 	if rd.ResultRunID == nil {
 		return app.NotFound()
 	}
-	ds, err := round.Decisions(r.Context(), s.db, rd.ID, *rd.ResultRunID)
+	ds, err := round.Decisions(ctx, s.db, rd.ID, *rd.ResultRunID)
 	if err != nil {
 		return err
 	}
-	pg := placementDecisionsPage{Round: rd, Decisions: ds, SchoolNames: map[string]string{}}
+	q := r.URL.Query()
+	f := round.DecisionFilter{School: q.Get("school"), Fallback: q.Get("fallback") == "1", Flagged: q.Get("flagged") == "1"}
+	if n, err := strconv.Atoi(q.Get("rank")); err == nil && n > 0 {
+		f.Rank = n
+	}
+	pg := placementDecisionsPage{Round: rd, SchoolNames: map[string]string{}, Filter: f, Filtered: f != round.DecisionFilter{}, Total: len(ds)}
+	if pg.Flags, err = round.Flags(ctx, s.db, rd.ID); err != nil {
+		return err
+	}
+	maxRank := 0
+	for _, d := range ds {
+		maxRank = max(maxRank, d.ChoiceRank)
+		if f.Match(d, pg.Flags) {
+			pg.Decisions = append(pg.Decisions, d)
+		}
+	}
+	for i := 1; i <= maxRank; i++ {
+		pg.Ranks = append(pg.Ranks, i)
+	}
 	schools, err := rd.Schools()
 	if err != nil {
 		return err
 	}
 	for _, sc := range schools {
 		pg.SchoolNames[sc.ID] = sc.Name
+		pg.Schools = append(pg.Schools, schoolOption{sc.ID, sc.Name})
+	}
+	q.Del("format")
+	pg.Query = q.Encode()
+	if format := r.URL.Query().Get("format"); format == "csv" || format == "xlsx" {
+		return s.exportDecisions(w, r, pg, format)
 	}
 	s.render(w, r, http.StatusOK, "placement_decisions", pg)
 	return nil
+}
+
+// exportDecisions sends the filtered decisions as CSV or XLSX (audited).
+func (s *Server) exportDecisions(w http.ResponseWriter, r *http.Request, pg placementDecisionsPage, format string) error {
+	l := s.pageLocalizer(r, "placement_decisions")
+	t := export.Table{ID: "decisions", Title: l.T("placementweb.decisions"),
+		Columns: []string{l.T("placementweb.col.applicant"), l.T("placementweb.col.year"), l.T("placementweb.col.school"),
+			l.T("placementweb.col.rank"), l.T("placementweb.fallback"), l.T("decisions.col.distance_m"), l.T("decisions.col.flags")},
+		Numeric: []bool{false, true, false, true, false, true, false}}
+	for _, d := range pg.Decisions {
+		rank := export.Text("")
+		if !d.Fallback && d.ChoiceRank > 0 {
+			rank = export.Number(float64(d.ChoiceRank), 0, l.Lang)
+		}
+		fb := d.Fallback
+		school := pg.SchoolNames[d.SchoolID]
+		if d.SchoolID == "" {
+			school = l.T("placementweb.unplaced")
+		}
+		t.Rows = append(t.Rows, []export.Cell{export.Text(d.ApplicantID), export.Number(float64(d.Year), 0, l.Lang), export.Text(school),
+			rank, {Bool: &fb, Text: map[bool]string{true: l.T("placementweb.yes"), false: l.T("placementweb.no")}[fb]},
+			export.Number(math.Round(d.Meters), 0, l.Lang), export.Text(pg.Flags[d.ApplicantID])})
+	}
+	if err := round.LogDecisionsExport(r.Context(), s.db, pg.Round.ID, format, len(pg.Decisions)); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	name := fmt.Sprintf("placering-%d-beslut", pg.Round.ID)
+	if format == "csv" {
+		if err := export.WriteCSV(&buf, t, l.Lang); err != nil {
+			return err
+		}
+		return download(w, name+".csv", "text/csv; charset=utf-8", buf.Bytes())
+	}
+	if err := export.WriteXLSX(&buf, []export.Table{t}, pg.Round.Name); err != nil {
+		return err
+	}
+	return download(w, name+".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 
 // decisionText is one explanation as paragraphs, in one variant.
@@ -638,8 +729,9 @@ func demandChart(rows []demandRow, l *i18n.Localizer) template.HTML {
 
 // demandMap draws the demand cells (shade by count, number inside) and the
 // schools as points. No cell under the minimum group exists in m.
-func demandMap(m round.DemandMap, schools []batch.School) template.HTML {
-	c := chart.Map{MinLat: m.MinLat, MinLon: m.MinLon, MaxLat: m.MaxLat, MaxLon: m.MaxLon}
+func demandMap(m round.DemandMap, schools []batch.School, l *i18n.Localizer) template.HTML {
+	c := chart.Map{MinLat: m.MinLat, MinLon: m.MinLon, MaxLat: m.MaxLat, MaxLon: m.MaxLon,
+		Lang: l.Lang, LegendCells: l.T("mapnames.legend_cells"), LegendSchools: l.T("mapnames.legend_schools")}
 	for _, cell := range m.Cells {
 		c.Cells = append(c.Cells, chart.Cell{MinLat: cell.MinLat, MinLon: cell.MinLon, MaxLat: cell.MaxLat, MaxLon: cell.MaxLon, Count: cell.Count})
 	}

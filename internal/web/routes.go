@@ -198,6 +198,16 @@ func (s *Server) routes() []route {
 		{"POST /placement/rounds/{id}/letters", auth.RunPlacement, page, s.placementLetters, nil},
 		{"GET /placement/rounds/{id}/pass", auth.RunPlacement, page, s.placementPass, nil},
 		{"POST /placement/rounds/{id}/pass", auth.RunPlacement, page, s.runPlacementPass, nil},
+		// The rules form (issue 15); rules.toml as export.
+		{"GET /placement/rounds/{id}/rules", auth.RunPlacement, page, s.placementRules, nil},
+		{"POST /placement/rounds/{id}/rules", auth.RunPlacement, page, s.savePlacementRules, nil},
+		{"GET /placement/rounds/{id}/rules.toml", auth.RunPlacement, page, s.placementRulesTOML, nil},
+		// Appeals (issue 15): the register per round; the board's counts.
+		{"GET /placement/rounds/{id}/appeals", auth.RunPlacement, page, s.placementAppeals, nil},
+		{"POST /placement/rounds/{id}/appeals", auth.RunPlacement, page, s.recordPlacementAppeal, nil},
+		{"GET /placement/rounds/{id}/appeals/{appeal}", auth.RunPlacement, page, s.placementAppeal, nil},
+		{"POST /placement/rounds/{id}/appeals/{appeal}", auth.RunPlacement, page, s.updatePlacementAppeal, nil},
+		{"GET /placement/appeals", auth.ReadPlacementStats, page, s.placementAppealStats, nil},
 		// Quality dialogues (issue 6). Package dialogue decides the scope
 		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
 		{"GET /dialogues", auth.ReadDialogues, page, s.dialogues, nil},

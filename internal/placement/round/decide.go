@@ -107,7 +107,6 @@ type regChild struct {
 	Guardians []regGuardian
 }
 
-
 func registerOf(ctx context.Context, q store.Q, roundID int64) (map[string]*regChild, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, c.child_key, c.name, g.id, g.name, g.email, g.language, g.custody
 		FROM placement_children c LEFT JOIN placement_guardians g ON g.child_id = c.id
@@ -410,14 +409,14 @@ func sortSent(s []*Sent) {
 	slices.SortFunc(s, func(a, b *Sent) int { return strings.Compare(a.ApplicantID, b.ApplicantID) })
 }
 
-// Counts are a round's decisions by state.
-type Counts struct {
+// DecisionTally is a round's decisions by channel and state.
+type DecisionTally struct {
 	Sent, Email, Letter, Accepted, Declined, Open int
 }
 
 // DecisionCounts counts the round's standing decisions (no personal data).
-func DecisionCounts(ctx context.Context, q store.Q, roundID int64) (Counts, error) {
-	var c Counts
+func DecisionCounts(ctx context.Context, q store.Q, roundID int64) (DecisionTally, error) {
+	var c DecisionTally
 	m, err := currentSent(ctx, q, roundID)
 	if err != nil {
 		return c, err

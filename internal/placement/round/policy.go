@@ -10,7 +10,9 @@ import (
 // Who may do what with placement rounds. Rounds hold applicants' homes
 // and choices, so one permission, auth.RunPlacement (placement officers),
 // covers every read and change of rounds, runs, what-ifs, decisions and
-// links; it reaches the whole organization. Guardians read only their own
+// links; it reaches the whole organization. Officers hold it, and so does
+// the placement office: specialists holding the school_placement complaint
+// category (auth.CategoryPlacement; the grant is auth's categoryGrants). Guardians read only their own
 // decision, through the private link (ByToken), which needs no permission.
 
 // requireOfficer refuses callers without auth.RunPlacement; to them a

@@ -163,15 +163,30 @@ func TestCreateRunAndStoreResults(t *testing.T) {
 		if n := count(t, db, "SELECT COUNT(*) FROM audit_log WHERE entity = 'placement_results' AND action = 'read'"); n == 0 {
 			t.Error("reading the decisions was not audited")
 		}
-		// A second run while... none runs now: a rerun works and becomes the result.
+		// A second run while... none runs now: a rerun works, is compared
+		// with the standing result and replaces it only once accepted.
+		first := *r.ResultRunID
 		run2, err := svc.Start(ctx, id, round.KindMain, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		svc.Wait()
 		r, _ = round.Get(ctx, db, id)
+		if *r.ResultRunID != first {
+			t.Errorf("rerun %d replaced the result %d before it was accepted", run2, first)
+		}
+		if rr, _ := round.GetRun(ctx, db, id, run2); rr.BaseRunID == nil || *rr.BaseRunID != first {
+			t.Errorf("rerun's comparison %v, want %d", rr.BaseRunID, first)
+		}
+		if err := round.Accept(ctx, db, id, run2); err != nil {
+			t.Fatal(err)
+		}
+		r, _ = round.Get(ctx, db, id)
 		if *r.ResultRunID != run2 {
-			t.Errorf("rerun %d is not the result (%d)", run2, *r.ResultRunID)
+			t.Errorf("rerun %d is not the result (%d) after accepting", run2, *r.ResultRunID)
+		}
+		if err := round.Accept(ctx, db, id, run2); app.Code(err) != app.ECONFLICT {
+			t.Errorf("accepting the result again: %v", err)
 		}
 	})
 }

@@ -301,11 +301,11 @@ func (s *Service) begin(ctx context.Context, q store.Q, roundID int64, kind stri
 			l := store.Now().Add(s.LeaseTTL)
 			lease = &l
 		}
-		var base *int64
+		// Every run records the result standing when it started: a what-if
+		// or recheck is compared with it, and a main rerun shows what it
+		// would change before the officer lets it replace it (Accept).
+		base := r.ResultRunID
 		stored := kind
-		if kind != KindMain {
-			base = r.ResultRunID
-		}
 		if kind == KindRecheck {
 			stored = KindWhatIf
 		}
@@ -398,8 +398,8 @@ func (s *Service) Execute(ctx context.Context, q store.Q, runID int64) (err erro
 				return err
 			}
 		}
-		if kind == KindMain {
-			if _, err := tx.Exec(ctx, "UPDATE placement_rounds SET result_run_id = ?, updated_at = ? WHERE id = ? AND published_at IS NULL",
+		if kind == KindMain { // the first result; a rerun waits for Accept
+			if _, err := tx.Exec(ctx, "UPDATE placement_rounds SET result_run_id = ?, updated_at = ? WHERE id = ? AND published_at IS NULL AND result_run_id IS NULL",
 				runID, store.Now(), roundID); err != nil {
 				return err
 			}
@@ -466,7 +466,8 @@ func saveResults(ctx context.Context, tx *store.Tx, runID int64, out *batch.Outp
 	return nil
 }
 
-// Accept makes a finished what-if the round's result (never a recheck).
+// Accept makes a finished what-if, or a main rerun made while a result
+// stood, the round's result (never a recheck).
 func Accept(ctx context.Context, q store.Q, roundID, runID int64) error {
 	if err := requireOfficer(ctx); err != nil {
 		return err
@@ -483,13 +484,13 @@ func Accept(ctx context.Context, q store.Q, roundID, runID int64) error {
 		if r.Published() {
 			return app.Errorf(app.ECONFLICT, "placementweb.err.published")
 		}
-		if run.Kind != KindWhatIf || run.Status != StatusDone {
+		if run.Kind != KindWhatIf && run.Kind != KindMain || run.Status != StatusDone || (r.ResultRunID != nil && *r.ResultRunID == runID) {
 			return app.Errorf(app.ECONFLICT, "placementweb.err.not_acceptable")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE placement_rounds SET result_run_id = ?, updated_at = ? WHERE id = ?", runID, store.Now(), roundID); err != nil {
 			return err
 		}
-		return audit.Log(ctx, tx, audit.Update, "placement_round", strconv.FormatInt(roundID, 10), fmt.Sprintf("what-if run %d accepted", runID))
+		return audit.Log(ctx, tx, audit.Update, "placement_round", strconv.FormatInt(roundID, 10), fmt.Sprintf("%s run %d accepted", run.Kind, runID))
 	})
 }
 
@@ -508,7 +509,7 @@ func Discard(ctx context.Context, q store.Q, roundID, runID int64) error {
 		if err != nil {
 			return err
 		}
-		if run.Kind != KindWhatIf && run.Kind != KindRecheck || run.Running() || (r.ResultRunID != nil && *r.ResultRunID == runID) {
+		if run.Kind != KindWhatIf && run.Kind != KindRecheck && run.Kind != KindMain || run.Running() || (r.ResultRunID != nil && *r.ResultRunID == runID) {
 			return app.Errorf(app.ECONFLICT, "placementweb.err.not_discardable")
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM placement_results WHERE run_id = ?", runID); err != nil {
