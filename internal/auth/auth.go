@@ -60,12 +60,16 @@ const (
 	ReadDialogueReport Permission = "dialogues.report"   // the dialogue series report (aggregates, no notes)
 	ReadDialogueRecord Permission = "dialogues.record"   // a dialogue's record without personal data: agreed actions and their follow-up (own reach: those they took part in)
 	SubmitComplaints   Permission = "complaints.submit"  // API clients: file complaints under the client's own limit and keys
+	ManageSurveys      Permission = "surveys.manage"     // pulse surveys: the question bank, surveys, rounds, classes and invitations
+	ReadSurveyResults  Permission = "surveys.results"    // pulse survey results (aggregates, small groups suppressed; principals: their units)
+	ReadSurveyTexts    Permission = "surveys.texts"      // free-text answers, and removing or releasing flagged ones (principals: their units)
 )
 
 // Permissions lists every permission in a stable order.
 var Permissions = []Permission{ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview,
 	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings, RunMeetings,
-	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, ReadDialogueRecord, SubmitComplaints}
+	ReadUnitPicture, ManageIndicators, RunPlacement, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, ReadDialogueRecord, SubmitComplaints,
+	ManageSurveys, ReadSurveyResults, ReadSurveyTexts}
 
 // Reach is how far a granted permission extends.
 type Reach int
@@ -88,18 +92,18 @@ var grants = map[Role]map[Permission]Reach{
 		ReadCaseSummaries: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll, WriteCaseAnalysis: ReachAll,
 		HoldMeetings: ReachAll, RunMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll,
 		ReadDialogues: ReachAll, HoldDialogues: ReachAll, ManageDialogues: ReachAll, ReadFindings: ReachAll, ReadDialogueReport: ReachAll,
-		ReadDialogueRecord: ReachAll},
+		ReadDialogueRecord: ReachAll, ManageSurveys: ReachAll, ReadSurveyResults: ReachAll},
 	RolePrincipal: {ReadPeople: ReachUnits, ReadUnits: ReachUnits, ReadOverview: ReachAll, HandleCases: ReachUnits,
 		HoldMeetings: ReachUnits, ReadUnitPicture: ReachUnits, ReadDialogues: ReachUnits, HoldDialogues: ReachUnits,
-		ReadFindings: ReachUnits},
+		ReadFindings: ReachUnits, ReadSurveyResults: ReachUnits, ReadSurveyTexts: ReachUnits},
 	RoleSpecialist: {ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachCategories, ReadDialogues: ReachOwn},
 	RoleAnalyst: {ReadUnits: ReachAll, ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll,
 		WriteCaseAnalysis: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, ReadDialogues: ReachOwn,
-		ReadFindings: ReachAll, ReadDialogueReport: ReachAll},
+		ReadFindings: ReachAll, ReadDialogueReport: ReachAll, ReadSurveyResults: ReachAll, ReadSurveyTexts: ReachAll},
 	// Board members get aggregates only and never a dialogue's minutes; of
 	// a dialogue they took part in, the record without personal data.
 	RoleBoard: {ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadUnitPicture: ReachAll, ReadFindings: ReachAll,
-		ReadDialogueReport: ReachAll, ReadDialogueRecord: ReachOwn},
+		ReadDialogueReport: ReachAll, ReadDialogueRecord: ReachOwn, ReadSurveyResults: ReachAll},
 }
 
 // ClientScope is what an API client (an e-service platform, not a person)
