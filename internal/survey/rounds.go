@@ -3,9 +3,9 @@ package survey
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -198,7 +198,7 @@ func SchoolYear(date string) (string, int) {
 	if date[5:7] < "07" {
 		y--
 	}
-	return strconv.Itoa(y) + "/" + strconv.Itoa((y+1)%100+100)[1:], y
+	return strconv.Itoa(y) + "/" + strconv.Itoa((y+1)%100 + 100)[1:], y
 }
 
 // RoundInput is the form of a new round.
@@ -461,4 +461,3 @@ func randomID() string {
 	}
 	return hex.EncodeToString(b)
 }
-
