@@ -94,4 +94,3 @@ func PublishIndicators(ctx context.Context, db store.Q, roundID int64, minGroup 
 		return audit.Log(ctx, tx, "survey.indicators", "survey_round", strconv.FormatInt(roundID, 10), res.Round.Name)
 	})
 }
-
