@@ -40,7 +40,7 @@ func ByLink(ctx context.Context, db store.Q, tok, today string) (Form, error) {
 		return f, err
 	}
 	if used {
-		return f, app.Errorf(app.ECONFLICT, "survey.err_used")
+		return f, app.Errorf(app.ECONFLICT, "public.survey.err_used")
 	}
 	return f, nil
 }
@@ -61,7 +61,7 @@ func formWhere(ctx context.Context, db store.Q, cond, arg, today string) (Form, 
 		return f, err
 	}
 	if !f.Round.OpenOn(today) {
-		e := app.Errorf(app.ECONFLICT, "survey.err_not_open")
+		e := app.Errorf(app.ECONFLICT, "public.survey.err_not_open")
 		e.Data = map[string]any{"Opens": f.Round.OpensOn, "Closes": f.Round.ClosesOn}
 		return f, e
 	}
@@ -92,7 +92,7 @@ func (a *Answers) Validate(s Survey) error {
 		default:
 			n, err := strconv.Atoi(raw)
 			if err != nil || n < 1 || n > 5 {
-				v.Add("q"+strconv.FormatInt(q.ID, 10), "survey.err_scale")
+				v.Add("q"+strconv.FormatInt(q.ID, 10), "public.survey.err_scale")
 				continue
 			}
 			a.values[q.ID] = &n
@@ -106,7 +106,7 @@ func (a *Answers) Validate(s Survey) error {
 		v.Add("text", "field.too_long", map[string]any{"Max": maxText})
 	}
 	if len(a.values) == 0 && a.Text == "" && !v.Has("text") {
-		v.Add("form", "survey.err_empty")
+		v.Add("form", "public.survey.err_empty")
 	}
 	return v.Err()
 }
@@ -144,7 +144,7 @@ func SubmitLink(ctx context.Context, db store.Q, tok string, a Answers, today st
 		return err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return app.Errorf(app.ECONFLICT, "survey.err_used")
+		return app.Errorf(app.ECONFLICT, "public.survey.err_used")
 	}
 	err = store.InTx(ctx, db, func(tx *store.Tx) error { return insertResponse(ctx, tx, f.Group.ID, a) })
 	if err != nil {

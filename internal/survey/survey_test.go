@@ -152,13 +152,13 @@ func TestDoubleAnswerRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = survey.SubmitLink(context.Background(), db, tokens[0], f.answers(2), today)
-		if msgID(err) != "survey.err_used" {
+		if msgID(err) != "public.survey.err_used" {
 			t.Fatalf("second answer: %v, want survey.err_used", err)
 		}
-		if _, err := survey.ByLink(context.Background(), db, tokens[0], today); msgID(err) != "survey.err_used" {
+		if _, err := survey.ByLink(context.Background(), db, tokens[0], today); msgID(err) != "public.survey.err_used" {
 			t.Errorf("form of a used link: %v", err)
 		}
-		if err := survey.SubmitLink(context.Background(), db, tokens[1], f.answers(3), "2026-03-16"); msgID(err) != "survey.err_not_open" {
+		if err := survey.SubmitLink(context.Background(), db, tokens[1], f.answers(3), "2026-03-16"); msgID(err) != "public.survey.err_not_open" {
 			t.Errorf("after closing: %v", err)
 		}
 		var n int
