@@ -243,6 +243,9 @@ func Load(ctx context.Context, db store.Q) error {
 		if err := LoadUnitPicture(ctx, tx); err != nil {
 			return err
 		}
-		return LoadDialogues(ctx, tx)
+		if err := LoadDialogues(ctx, tx); err != nil {
+			return err
+		}
+		return LoadSurveys(ctx, tx)
 	})
 }

@@ -237,3 +237,40 @@ func Invite(ctx context.Context, db store.Q, groupID int64, addresses []string, 
 		return audit.Log(ctx, tx, "survey.invite", "survey_group", strconv.FormatInt(groupID, 10), strconv.Itoa(len(list))+" links")
 	})
 }
+
+// Links makes n personal links for a guardians' or staff group without
+// mailing them, for letters handed out on paper (auth.ManageSurveys): the
+// tokens are returned once and only their digests kept; the group's
+// invited count grows by n.
+func Links(ctx context.Context, db store.Q, groupID int64, n int) ([]string, error) {
+	if !mayManage(auth.FromContext(ctx)) {
+		return nil, app.Forbidden()
+	}
+	if n < 1 || n > 5000 {
+		var v app.Validation
+		v.Add("count", "survey.err_invited")
+		return nil, v.Err()
+	}
+	var kind string
+	if err := db.QueryRow(ctx, "SELECT kind FROM survey_groups WHERE id = ?", groupID).Scan(&kind); err != nil || kind == KindClass {
+		if err == nil || store.IsNotFound(err) {
+			return nil, app.NotFound()
+		}
+		return nil, err
+	}
+	var out []string
+	err := store.InTx(ctx, db, func(tx *store.Tx) error {
+		for range n {
+			tok, d := token()
+			if _, err := tx.Exec(ctx, "INSERT INTO survey_links (digest, group_id, used) VALUES (?, ?, ?)", d, groupID, false); err != nil {
+				return err
+			}
+			out = append(out, tok)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE survey_groups SET invited = invited + ? WHERE id = ?", n, groupID); err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, "survey.links", "survey_group", strconv.FormatInt(groupID, 10), strconv.Itoa(n)+" links")
+	})
+	return out, err
+}
