@@ -72,7 +72,7 @@ func LoadSurveys(ctx context.Context, db store.Q) error {
 		return fmt.Errorf("demo survey: %w", err)
 	}
 	guardianSurvey, err := survey.CreateSurvey(ctx, db, survey.SurveyInput{Name: "Vårdnadshavarnas röst", Audience: survey.Guardian,
-		Keys: []string{"g.child_safe", "g.bullying_handled", "g.calm", "g.support", "g.progress_info", "g.listened_to", "g.easy_contact"},
+		Keys:     []string{"g.child_safe", "g.bullying_handled", "g.calm", "g.support", "g.progress_info", "g.listened_to", "g.easy_contact"},
 		FreeText: "g.free"})
 	if err != nil {
 		return fmt.Errorf("demo survey: %w", err)

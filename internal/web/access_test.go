@@ -112,6 +112,10 @@ func (e *env) demoIDs() demoIDs {
 		"file":       first("SELECT COALESCE(MIN(id), 0) FROM complaint_attachments"),
 		"key":        "merit_value_9",
 		"token":      "not-a-real-token",
+		"survey":     first("SELECT COALESCE(MIN(id), 0) FROM survey_rounds"),
+		"group":      first("SELECT COALESCE(MIN(id), 0) FROM survey_groups WHERE code IS NOT NULL"),
+		"code":       "NOTACODE",
+		"text":       "0",
 	}
 	return ids
 }
@@ -153,6 +157,7 @@ func (ids demoIDs) forParam(path, name string) string {
 		{"/people/", "person"}, {"/admin/people/", "person"}, {"/api/v1/people/", "person"},
 		{"/units/", "unit"}, {"/admin/units/", "unit"}, {"/unitpicture/units/", "unit"},
 		{"/api/v1/units/", "unit"}, {"/api/v1/unitpicture/units/", "unit"},
+		{"/surveys/rounds/", "survey"}, {"/api/v1/surveys/", "survey"},
 	} {
 		if strings.HasPrefix(path, p.prefix) {
 			return ids[p.kind]
