@@ -239,7 +239,7 @@ func TestSurveyAnswering(t *testing.T) {
 			t.Errorf("the used link's form: %d", r.status)
 		}
 		var res apiSurveyResults
-		off.get("/api/v1/surveys/" + strings.TrimPrefix(groundGuard, "/surveys/rounds/") + "/results").json(t, &res)
+		off.get("/api/v1/surveys/"+strings.TrimPrefix(groundGuard, "/surveys/rounds/")+"/results").json(t, &res)
 		b, _ := json.Marshal(res)
 		if strings.Contains(string(b), `"level":"unit"`) {
 			t.Errorf("a unit with one answer is shown: %s", b)
