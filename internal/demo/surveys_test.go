@@ -3,9 +3,11 @@ package demo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/demo"
+	"github.com/styrkedjan/styrkedjan/internal/dialogue"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 	"github.com/styrkedjan/styrkedjan/internal/store/storetest"
 	"github.com/styrkedjan/styrkedjan/internal/survey"
@@ -69,6 +71,24 @@ func TestSurveysDemo(t *testing.T) {
 		}
 		if hidden < 2 {
 			t.Errorf("%d suppressed rows, want the small class and its complement", hidden)
+		}
+		// The preparation pack shows the temperature next to the results.
+		var did int64
+		if err := db.QueryRow(ctx, `SELECT a.dialogue_id FROM dialogue_actions a JOIN action_indicators i ON i.action_id = a.id
+			WHERE i.indicator_key = 'survey.pupil.safety'`).Scan(&did); err != nil {
+			t.Fatal(err)
+		}
+		chief := auth.WithPrincipal(ctx, &auth.Principal{UserID: 1, Email: "skolchef@exempelby.example", Role: auth.RoleOfficer})
+		pk, err := dialogue.Prepare(chief, db, did, "sv", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		temp := 0
+		for _, u := range pk.Units {
+			temp += len(u.Temperature)
+		}
+		if temp == 0 {
+			t.Error("the preparation pack has no temperature")
 		}
 	})
 }
