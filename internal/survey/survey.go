@@ -27,6 +27,8 @@ import (
 	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/app"
+	"github.com/styrkedjan/styrkedjan/internal/audit"
+	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
@@ -198,4 +200,30 @@ func (in *QuestionInput) Validate() error {
 		v.Add("text_sv", "field.required")
 	}
 	return v.Err()
+}
+
+// AddQuestion adds the organizer's own question to the bank
+// (auth.ManageSurveys); a key already in use is a field error.
+func AddQuestion(ctx context.Context, db store.Q, in QuestionInput) (int64, error) {
+	if !mayManage(auth.FromContext(ctx)) {
+		return 0, app.Forbidden()
+	}
+	if err := in.Validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := store.InTx(ctx, db, func(tx *store.Tx) error {
+		var err error
+		id, err = insertQuestion(ctx, tx, Question{Key: in.Key, Index: in.Index, Audience: in.Audience, Kind: in.Kind, Texts: in.Texts}, store.Now())
+		if errors.Is(err, store.ErrAlreadyExists) {
+			var v app.Validation
+			v.Add("key", "survey.err_key_taken")
+			return v.Err()
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Log(ctx, tx, "survey.question", "survey_question", in.Key, "")
+	})
+	return id, err
 }

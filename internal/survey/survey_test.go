@@ -127,6 +127,16 @@ func TestSeedAndSurveyLimits(t *testing.T) {
 		if app.Code(err) != app.EINVALID {
 			t.Errorf("pupil statements in a guardian survey: %v", err)
 		}
+		own := survey.QuestionInput{Key: "p.own_lunch", Index: "wellbeing", Audience: survey.Pupil, Kind: survey.Scale,
+			Texts: map[string]string{"sv": "Jag äter lunch varje dag.", "en": "I eat lunch every day."}}
+		if _, err := survey.AddQuestion(f.ctx, db, own); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := survey.AddQuestion(f.ctx, db, own); msgID(err) != "" && app.Code(err) != app.EINVALID {
+			t.Errorf("the key again: %v", err)
+		} else if err == nil {
+			t.Error("the key again was accepted")
+		}
 	})
 }
 

@@ -183,6 +183,7 @@ func (s *Server) routes() []route {
 		{"POST /surveys", auth.ManageSurveys, page, s.createSurvey, nil},
 		{"POST /surveys/rounds", auth.ManageSurveys, page, s.createRound, nil},
 		{"GET /surveys/bank", auth.ManageSurveys, page, s.surveyBank, nil},
+		{"POST /surveys/bank", auth.ManageSurveys, page, s.addSurveyQuestion, nil},
 		{"GET /surveys/rounds/{id}", auth.ReadSurveyResults, page, s.surveyRound, nil},
 		{"GET /surveys/rounds/{id}/results.csv", auth.ReadSurveyResults, page, s.surveyResultsCSV, nil},
 		{"POST /surveys/rounds/{id}/groups", auth.ManageSurveys, page, s.addSurveyGroup, nil},

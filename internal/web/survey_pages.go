@@ -94,16 +94,39 @@ func (s *Server) createRound(w http.ResponseWriter, r *http.Request) error {
 }
 
 type surveyBankPage struct {
-	Bank  []survey.Question
-	Langs []string
+	Bank      []survey.Question
+	Langs     []string
+	Audiences []string
 }
 
 func (s *Server) surveyBank(w http.ResponseWriter, r *http.Request) error {
+	return s.renderBank(w, r, formData{Values: map[string]string{}}, nil)
+}
+
+func (s *Server) renderBank(w http.ResponseWriter, r *http.Request, fd formData, formErr error) error {
 	bank, err := survey.Questions(r.Context(), s.db)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "survey_bank", surveyBankPage{Bank: bank, Langs: []string{"sv", "en", "ar", "so", "fa", i18n.EasySwedish}})
+	fd.Extra = surveyBankPage{Bank: bank, Langs: bankLangs, Audiences: survey.Audiences}
+	return s.renderForm(w, r, "survey_bank", fd, formErr)
+}
+
+var bankLangs = []string{"sv", "en", "ar", "so", "fa", i18n.EasySwedish}
+
+// addSurveyQuestion adds the organizer's own question to the bank.
+func (s *Server) addSurveyQuestion(w http.ResponseWriter, r *http.Request) error {
+	vals := formValues(r, "key", "index", "audience", "kind")
+	in := survey.QuestionInput{Key: vals["key"], Index: vals["index"], Audience: vals["audience"], Kind: vals["kind"], Texts: map[string]string{}}
+	for _, l := range bankLangs {
+		vals["text_"+l] = r.PostFormValue("text_" + l)
+		in.Texts[l] = vals["text_"+l]
+	}
+	if _, err := survey.AddQuestion(r.Context(), s.db, in); err != nil {
+		return s.renderBank(w, r, formData{Values: vals}, err)
+	}
+	s.flash(r, "saved")
+	http.Redirect(w, r, "/surveys/bank", http.StatusSeeOther)
 	return nil
 }
 
