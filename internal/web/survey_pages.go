@@ -209,7 +209,6 @@ func surveyTable(res survey.Results, l *i18n.Localizer) export.Table {
 		}
 		cells := []export.Cell{export.Text(name), export.Number(float64(row.Invited), 0, l.Lang)}
 		if row.Suppressed {
-			cells[0].Bold = false
 			cells = append(cells, export.Text(hidden), export.Text(hidden))
 		} else {
 			cells = append(cells, export.Number(float64(*row.Answers), 0, l.Lang))
