@@ -67,13 +67,17 @@ const (
 	RunAccessibility         Permission = "accessibility"         // start self-assessment rounds, record gathered levels, make actions (principals: their units)
 	ReadAccessibility        Permission = "accessibility.read"    // a unit's self-assessment: spread and gathered levels (principals: their units)
 	ReadAccessibilitySummary Permission = "accessibility.summary" // the organizer's self-assessment per area, aggregated over units
+
+	ManageSurveys     Permission = "surveys.manage"  // pulse surveys: the question bank, surveys, rounds, classes and invitations
+	ReadSurveyResults Permission = "surveys.results" // pulse survey results (aggregates, small groups suppressed; principals: their units)
+	ReadSurveyTexts   Permission = "surveys.texts"   // free-text answers, and removing or releasing flagged ones (principals: their units)
 )
 
 // Permissions lists every permission in a stable order.
 var Permissions = []Permission{ManageOrganization, ManagePeople, ReadPeople, ReadUnits, ReadAudit, ReadOverview,
 	HandleCases, ReadCaseSummaries, ReadCaseStats, ReadFullCaseStats, WriteCaseAnalysis, HoldMeetings, RunMeetings,
 	ReadUnitPicture, ManageIndicators, RunPlacement, ReadPlacementStats, ReadDialogues, HoldDialogues, ManageDialogues, ReadFindings, ReadDialogueReport, ReadDialogueRecord, SubmitComplaints, WriteSchoolText,
-	ManageAccessibility, RunAccessibility, ReadAccessibility, ReadAccessibilitySummary}
+	ManageAccessibility, RunAccessibility, ReadAccessibility, ReadAccessibilitySummary, ManageSurveys, ReadSurveyResults, ReadSurveyTexts}
 
 // Reach is how far a granted permission extends.
 type Reach int
@@ -98,21 +102,22 @@ var grants = map[Role]map[Permission]Reach{
 		HoldMeetings: ReachAll, RunMeetings: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, RunPlacement: ReachAll, ReadPlacementStats: ReachAll, WriteSchoolText: ReachAll,
 		ReadDialogues: ReachAll, HoldDialogues: ReachAll, ManageDialogues: ReachAll, ReadFindings: ReachAll, ReadDialogueReport: ReachAll,
 		ReadDialogueRecord:  ReachAll,
-		ManageAccessibility: ReachAll, RunAccessibility: ReachAll, ReadAccessibility: ReachAll, ReadAccessibilitySummary: ReachAll},
+		ManageAccessibility: ReachAll, RunAccessibility: ReachAll, ReadAccessibility: ReachAll, ReadAccessibilitySummary: ReachAll,
+		ManageSurveys: ReachAll, ReadSurveyResults: ReachAll},
 	RolePrincipal: {ReadPeople: ReachUnits, ReadUnits: ReachUnits, ReadOverview: ReachAll, HandleCases: ReachUnits,
 		HoldMeetings: ReachUnits, ReadUnitPicture: ReachUnits, ReadDialogues: ReachUnits, HoldDialogues: ReachUnits,
 		ReadFindings: ReachUnits, WriteSchoolText: ReachUnits,
-		RunAccessibility: ReachUnits, ReadAccessibility: ReachUnits},
+		RunAccessibility: ReachUnits, ReadAccessibility: ReachUnits, ReadSurveyResults: ReachUnits, ReadSurveyTexts: ReachUnits},
 	RoleSpecialist: {ReadUnits: ReachAll, ReadOverview: ReachAll, HandleCases: ReachCategories, ReadDialogues: ReachOwn},
 	RoleAnalyst: {ReadUnits: ReachAll, ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadFullCaseStats: ReachAll,
 		WriteCaseAnalysis: ReachAll, ReadUnitPicture: ReachAll, ManageIndicators: ReachAll, ReadDialogues: ReachOwn,
 		ReadFindings: ReachAll, ReadDialogueReport: ReachAll,
-		ReadAccessibility: ReachAll, ReadAccessibilitySummary: ReachAll},
+		ReadAccessibility: ReachAll, ReadAccessibilitySummary: ReachAll, ReadSurveyResults: ReachAll, ReadSurveyTexts: ReachAll},
 	// Board members get aggregates only and never a dialogue's minutes; of
 	// a dialogue they took part in, the record without personal data.
 	RoleBoard: {ReadOverview: ReachAll, ReadCaseStats: ReachAll, ReadUnitPicture: ReachAll, ReadFindings: ReachAll,
 		ReadDialogueReport: ReachAll, ReadPlacementStats: ReachAll, ReadDialogueRecord: ReachOwn,
-		ReadAccessibilitySummary: ReachAll},
+		ReadAccessibilitySummary: ReachAll, ReadSurveyResults: ReachAll},
 }
 
 // CategoryPlacement is the complaint category whose specialists are the

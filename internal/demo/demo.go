@@ -246,6 +246,9 @@ func Load(ctx context.Context, db store.Q) error {
 		if err := LoadDialogues(ctx, tx); err != nil {
 			return err
 		}
-		return LoadAccessibility(ctx, tx)
+		if err := LoadAccessibility(ctx, tx); err != nil {
+			return err
+		}
+		return LoadSurveys(ctx, tx)
 	})
 }

@@ -64,6 +64,7 @@ func (pk *Pack) PDF(t Translate) ([]byte, error) {
 		for _, r := range u.Challenges {
 			d.Bullet(r.Indicator.Name(lang) + ": " + profileLine(r, lang, t))
 		}
+		temperaturePDF(d, u, lang, t)
 		d.Heading(t("dialogue.prep.complaints"), 11)
 		c := u.Complaints
 		d.Para(t("dialogue.prep.complaints_total", "Count", c.Total, "Prior", c.Prior, "From", c.From, "To", c.To), 10, "")

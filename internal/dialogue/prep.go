@@ -67,6 +67,7 @@ type UnitPack struct {
 	Picture        bool
 	Strengths      []unitpicture.ProfileRow
 	Challenges     []unitpicture.ProfileRow
+	Temperature    []unitpicture.ProfileRow // pulse-survey indexes (temperature.go)
 	Complaints     ComplaintSummary
 	EarlierActions []Action
 	Questions      []Question
@@ -114,6 +115,7 @@ func Prepare(ctx context.Context, db store.Q, id int64, lang string, now time.Ti
 		case err == nil:
 			up.Picture = true
 			up.Strengths, up.Challenges = first(prof.Strengths(), MaxProfileRows), first(prof.Challenges(), MaxProfileRows)
+			up.Temperature = Temperature(prof)
 		case code == app.EFORBIDDEN || code == app.ENOTFOUND:
 		default:
 			return nil, err

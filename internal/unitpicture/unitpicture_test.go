@@ -43,9 +43,9 @@ func loadOrg(t testing.TB, db *store.DB) {
 	if err := demo.Load(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
-	// The demo's own indicators (the self-assessment's areas) go too: these
-	// tests start from the built-in catalogue.
-	for _, q := range []string{"DELETE FROM indicator_values", "DELETE FROM import_runs", "DELETE FROM indicators WHERE source = 'accessibility'"} {
+	// The demo's own indicators (the self-assessment's areas, the pulse
+	// surveys' indexes) go too: these tests start from the built-in catalogue.
+	for _, q := range []string{"DELETE FROM indicator_values", "DELETE FROM import_runs", "DELETE FROM indicators WHERE source IN ('accessibility', 'survey')"} {
 		if _, err := db.Exec(context.Background(), q); err != nil {
 			t.Fatal(err)
 		}

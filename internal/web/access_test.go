@@ -115,6 +115,10 @@ func (e *env) demoIDs() demoIDs {
 		"token":       "not-a-real-token",
 		"accessround": first("SELECT COALESCE(MIN(id), 0) FROM access_rounds"),
 		"accessset":   first("SELECT COALESCE(MIN(id), 0) FROM access_sets"),
+		"survey":      first("SELECT COALESCE(MIN(id), 0) FROM survey_rounds"),
+		"group":       first("SELECT COALESCE(MIN(id), 0) FROM survey_groups WHERE code IS NOT NULL"),
+		"code":        "NOTACODE",
+		"text":        "0",
 	}
 	return ids
 }
@@ -157,6 +161,7 @@ func (ids demoIDs) forParam(path, name string) string {
 		{"/units/", "unit"}, {"/admin/units/", "unit"}, {"/unitpicture/units/", "unit"},
 		{"/api/v1/units/", "unit"}, {"/api/v1/unitpicture/units/", "unit"},
 		{"/accessibility/rounds/", "accessround"}, {"/accessibility/sets/", "accessset"}, {"/api/v1/accessibility/units/", "unit"},
+		{"/surveys/rounds/", "survey"}, {"/api/v1/surveys/", "survey"},
 	} {
 		if strings.HasPrefix(path, p.prefix) {
 			return ids[p.kind]

@@ -256,8 +256,9 @@ func TestDialogueFilesHTTP(t *testing.T) {
 			t.Fatalf("moved sheet: %v %v", rows, err)
 		}
 		// Only 2025/26 against 2024/25 counts for the spring's actions:
-		// Norrberg better, Södra worse, Tallmo's earlier rise not at all;
-		// the workbook says what the page says.
+		// Norrberg better, Södra worse, Tallmo's earlier rise not at all,
+		// and Ekbacka's action on the pupils' safety index (the pulse
+		// survey, issue 16) better; the workbook says what the page says.
 		units := map[string]string{}
 		page := bd.get("/dialogues/report?term=HT+2026").body
 		for _, r := range rows[1:] {
@@ -269,7 +270,8 @@ func TestDialogueFilesHTTP(t *testing.T) {
 				t.Errorf("%s: the page lacks the workbook's verdict %q", r[0], r[7])
 			}
 		}
-		if len(units) != 2 || !strings.HasPrefix(units["Norrbergsskolan"], "Bättre") || !strings.HasPrefix(units["Södra skolan"], "Sämre") {
+		if len(units) != 3 || !strings.HasPrefix(units["Norrbergsskolan"], "Bättre") || !strings.HasPrefix(units["Södra skolan"], "Sämre") ||
+			!strings.HasPrefix(units["Ekbacka skola"], "Bättre") {
 			t.Errorf("moved units in the workbook: %v", units)
 		}
 		if r := bd.get("/dialogues/report?term=XT+1"); r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {

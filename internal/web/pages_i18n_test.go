@@ -46,7 +46,7 @@ func TestEveryPageIsTranslated(t *testing.T) {
 		}
 	}
 	for _, l := range i18n.Languages {
-		seeds := []string{"/", "/login", "/password/forgot", "/complaints/new", "/complaints/easy", followUp, "/no/such/page"}
+		seeds := []string{"/", "/login", "/password/forgot", "/complaints/new", "/complaints/easy", followUp, "/no/such/page", "/survey", "/survey?easy=1"}
 		if l.Staff {
 			seeds = append(seeds, guardian) // placement letters come in the staff languages
 		}

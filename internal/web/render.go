@@ -203,7 +203,8 @@ func (s *Server) localizer(r *http.Request) *i18n.Localizer {
 // every language; other pages use a staff language.
 var publicPages = map[string]bool{"home": true, "complaint_new": true, "complaint_easy": true, "followup": true, "error": true,
 	"complaint_repeated": true, "lost_link": true, "my_cases": true, "placement_guardian": true,
-	"apply_signin": true, "apply_home": true, "apply_child": true}
+	"apply_signin": true, "apply_home": true, "apply_child": true,
+	"survey_code": true, "survey_form": true, "survey_thanks": true}
 
 func (s *Server) pageLocalizer(r *http.Request, page string) *i18n.Localizer {
 	l := s.localizer(r)

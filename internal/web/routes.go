@@ -208,6 +208,29 @@ func (s *Server) routes() []route {
 		{"GET /placement/rounds/{id}/appeals/{appeal}", auth.RunPlacement, page, s.placementAppeal, nil},
 		{"POST /placement/rounds/{id}/appeals/{appeal}", auth.RunPlacement, page, s.updatePlacementAppeal, nil},
 		{"GET /placement/appeals", auth.ReadPlacementStats, page, s.placementAppealStats, nil},
+		// Pulse surveys (issue 16): answered through a class code or a
+		// personal link (survey_answer.go); package survey decides scope
+		// and suppression.
+		{"GET /survey", Public, page, s.surveyCodeForm, nil},
+		{"POST /survey", Public, page, s.surveyCode, nil},
+		{"GET /survey/c/{code}", PrivateLink, page, s.surveyClass, nil},
+		{"POST /survey/c/{code}", PrivateLink, page, s.surveyClassAnswer, nil},
+		{"GET /survey/p/{token}", PrivateLink, page, s.surveyLink, nil},
+		{"POST /survey/p/{token}", PrivateLink, page, s.surveyLinkAnswer, nil},
+		{"GET /surveys", auth.ReadSurveyResults, page, s.surveys, nil},
+		{"POST /surveys", auth.ManageSurveys, page, s.createSurvey, nil},
+		{"POST /surveys/rounds", auth.ManageSurveys, page, s.createRound, nil},
+		{"GET /surveys/bank", auth.ManageSurveys, page, s.surveyBank, nil},
+		{"POST /surveys/bank", auth.ManageSurveys, page, s.addSurveyQuestion, nil},
+		{"GET /surveys/rounds/{id}", auth.ReadSurveyResults, page, s.surveyRound, nil},
+		{"GET /surveys/rounds/{id}/results.csv", auth.ReadSurveyResults, page, s.surveyResultsCSV, nil},
+		{"POST /surveys/rounds/{id}/groups", auth.ManageSurveys, page, s.addSurveyGroup, nil},
+		{"POST /surveys/rounds/{id}/invite", auth.ManageSurveys, page, s.inviteSurvey, nil},
+		{"POST /surveys/rounds/{id}/indicators", auth.ManageSurveys, page, s.publishSurveyIndicators, nil},
+		{"GET /surveys/rounds/{id}/groups/{group}/qr.svg", auth.ManageSurveys, page, s.surveyQR, nil},
+		{"GET /surveys/rounds/{id}/texts", auth.ReadSurveyTexts, page, s.surveyTexts, nil},
+		{"POST /surveys/rounds/{id}/texts/{text}/release", auth.ReadSurveyTexts, page, s.decideSurveyText(true), nil},
+		{"POST /surveys/rounds/{id}/texts/{text}/remove", auth.ReadSurveyTexts, page, s.decideSurveyText(false), nil},
 		// Quality dialogues (issue 6). Package dialogue decides the scope
 		// (principals their units, participants theirs; board members have no auth.ReadDialogues).
 		{"GET /dialogues", auth.ReadDialogues, page, s.dialogues, nil},
@@ -312,6 +335,8 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/people/{id}", auth.ReadPeople, api, s.apiPerson, nil},
 		{"GET /api/v1/audit", auth.ReadAudit, api, s.apiAudit, nil},
 		// API: the unit picture.
+		{"GET /api/v1/surveys", auth.ReadSurveyResults, api, s.apiSurveys, nil},
+		{"GET /api/v1/surveys/{id}/results", auth.ReadSurveyResults, api, s.apiSurveyResults, nil},
 		{"GET /api/v1/indicators", auth.ReadUnitPicture, api, s.apiIndicators, nil},
 		{"GET /api/v1/indicators/{key}/values", auth.ReadUnitPicture, api, s.apiIndicatorValues, nil},
 		{"GET /api/v1/unitpicture/adjusted", auth.ReadUnitPicture, api, s.apiAdjusted, nil},
