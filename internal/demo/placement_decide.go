@@ -68,7 +68,7 @@ func LoadDecisions(ctx context.Context, db *store.DB, roundID int64) error {
 		return err
 	}
 	if answered == 0 {
-		if err := demoAnswers(ctx, db, roundID, *r.ResultRunID); err != nil {
+		if err := decideAnswers(ctx, db, roundID, *r.ResultRunID); err != nil {
 			return err
 		}
 	}
@@ -145,10 +145,10 @@ func demoRegister(ctx context.Context, db *store.DB, r *plround.Round) error {
 	})
 }
 
-// demoAnswers answers decisions as guardians would: the first ten placed
+// decideAnswers answers decisions as guardians would: the first ten placed
 // at their first choice decline (their places go to the waiting lists),
 // every third of the others accepts.
-func demoAnswers(ctx context.Context, db *store.DB, roundID, runID int64) error {
+func decideAnswers(ctx context.Context, db *store.DB, roundID, runID int64) error {
 	return store.InTx(ctx, db, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT d.id, r.choice_rank, g.id FROM placement_decisions d
 			JOIN placement_results r ON r.run_id = d.run_id AND r.applicant_id = d.applicant_id
