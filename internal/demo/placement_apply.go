@@ -10,6 +10,7 @@ import (
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/civil"
 	"github.com/styrkedjan/styrkedjan/internal/placement/apply"
+	plround "github.com/styrkedjan/styrkedjan/internal/placement/round"
 	"github.com/styrkedjan/styrkedjan/internal/placement/walknet"
 	"github.com/styrkedjan/styrkedjan/internal/store"
 )
@@ -51,6 +52,10 @@ func LoadApplications(ctx context.Context, db *store.DB, roundID int64) error {
 	}
 	children = append(children, list.Without...)
 	slices.SortFunc(children, func(a, b *apply.Child) int { return cmp.Compare(a.ID, b.ID) })
+	wishes, err := exampleWishes(ctx, db, roundID)
+	if err != nil {
+		return err
+	}
 	disputed := false
 	for i, c := range children {
 		custodians := c.Custodians()
@@ -74,8 +79,15 @@ func LoadApplications(ctx context.Context, db *store.DB, roundID int64) error {
 			})
 		}
 		var choices []string
-		for _, s := range schools[:min(len(schools), c.ChoicesAllowed)] {
-			choices = append(choices, s.ID)
+		for _, id := range wishes[c.ID] {
+			if len(choices) < c.ChoicesAllowed && slices.ContainsFunc(schools, func(s apply.Offered) bool { return s.ID == id }) {
+				choices = append(choices, id)
+			}
+		}
+		if len(choices) == 0 {
+			for _, s := range schools[:min(len(schools), c.ChoicesAllowed)] {
+				choices = append(choices, s.ID)
+			}
 		}
 		if len(choices) == 0 {
 			continue
@@ -96,4 +108,40 @@ func LoadApplications(ctx context.Context, db *store.DB, roundID int64) error {
 		}
 	}
 	return nil
+}
+
+// exampleWishes are the choices the round's example applicants file gives
+// the children of the same key (the demo register keeps the demo
+// applicants' keys), so the demo's guardians wish as its applicants did
+// and some schools are wished for by more children than they have places.
+func exampleWishes(ctx context.Context, db *store.DB, roundID int64) (map[int64][]string, error) {
+	r, err := plround.Get(ctx, db, roundID)
+	if err != nil {
+		return nil, err
+	}
+	_, apps, _, err := r.Inputs()
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string][]string{}
+	for _, a := range apps {
+		byKey[a.ID] = a.Choices
+	}
+	rows, err := db.Query(ctx, "SELECT id, child_key FROM placement_children WHERE round_id = ?", roundID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]string{}
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, err
+		}
+		if w := byKey[key]; len(w) > 0 {
+			out[id] = w
+		}
+	}
+	return out, store.Normalize(rows.Err())
 }

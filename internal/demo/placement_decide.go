@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/styrkedjan/styrkedjan/internal/auth"
 	"github.com/styrkedjan/styrkedjan/internal/i18n"
@@ -26,6 +27,21 @@ var demoGuardianLanguages = []string{"sv", "sv", "ar", "sv", "en", "so", "sv", "
 // lists. Each step is skipped when done, so a second call changes
 // nothing.
 func LoadDecisions(ctx context.Context, db *store.DB, roundID int64) error {
+	return LoadDecisionsAt(ctx, db, roundID, time.Now())
+}
+
+// LoadDecisionsAt is LoadDecisions for decisions published at a given
+// time: the answers come three days later and the second pass sixteen
+// days later (after the fourteen days to answer), never after now.
+func LoadDecisionsAt(ctx context.Context, db *store.DB, roundID int64, published time.Time) error {
+	later := func(days int) func() time.Time {
+		return func() time.Time {
+			if t := published.AddDate(0, 0, days); t.Before(time.Now()) {
+				return t
+			}
+			return time.Now()
+		}
+	}
 	if auth.FromContext(ctx) != auth.System {
 		ctx = auth.WithPrincipal(ctx, auth.System)
 	}
@@ -33,7 +49,7 @@ func LoadDecisions(ctx context.Context, db *store.DB, roundID int64) error {
 	if err != nil {
 		return err
 	}
-	n := plround.Notify{Catalog: cat, BaseURL: DecisionsBaseURL}
+	n := plround.Notify{Catalog: cat, BaseURL: DecisionsBaseURL, Now: later(0)}
 	r, err := plround.Get(ctx, db, roundID)
 	if err != nil {
 		return err
@@ -68,7 +84,7 @@ func LoadDecisions(ctx context.Context, db *store.DB, roundID int64) error {
 		return err
 	}
 	if answered == 0 {
-		if err := decideAnswers(ctx, db, roundID, *r.ResultRunID); err != nil {
+		if err := decideAnswers(ctx, db, roundID, *r.ResultRunID, later(3)()); err != nil {
 			return err
 		}
 	}
@@ -77,6 +93,7 @@ func LoadDecisions(ctx context.Context, db *store.DB, roundID int64) error {
 		return err
 	}
 	if passes == 0 {
+		n.Now = later(16)
 		if _, _, err := plround.RunPass(ctx, db, roundID, n); err != nil {
 			return fmt.Errorf("demo decisions: second pass: %w", err)
 		}
@@ -148,7 +165,7 @@ func demoRegister(ctx context.Context, db *store.DB, r *plround.Round) error {
 // decideAnswers answers decisions as guardians would: the first ten placed
 // at their first choice decline (their places go to the waiting lists),
 // every third of the others accepts.
-func decideAnswers(ctx context.Context, db *store.DB, roundID, runID int64) error {
+func decideAnswers(ctx context.Context, db *store.DB, roundID, runID int64, at time.Time) error {
 	return store.InTx(ctx, db, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT d.id, r.choice_rank, g.id FROM placement_decisions d
 			JOIN placement_results r ON r.run_id = d.run_id AND r.applicant_id = d.applicant_id
@@ -180,7 +197,7 @@ func decideAnswers(ctx context.Context, db *store.DB, roundID, runID int64) erro
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		now := store.Now()
+		now := at.UTC().Truncate(time.Microsecond)
 		declined := 0
 		for i, d := range ds {
 			answer := ""

@@ -60,7 +60,7 @@ func LoadYear(ctx context.Context, db *store.DB, now time.Time) error {
 	if err := saveAnalysis(ctx, db, now); err != nil {
 		return fmt.Errorf("demo board report: %w", err)
 	}
-	return nil
+	return LoadSchoolChoice(ctx, db, now)
 }
 
 // demoPrincipal signs in a demo person for loading.

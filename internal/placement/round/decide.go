@@ -43,6 +43,16 @@ const (
 type Notify struct {
 	Catalog *i18n.Catalog
 	BaseURL string // e.g. https://skola.example.se, no trailing slash
+	// Now is the time of publishing or of a pass (nil: store.Now). Only the
+	// demo sets it, to tell a round that happened weeks ago.
+	Now func() time.Time
+}
+
+func (n Notify) now() time.Time {
+	if n.Now != nil {
+		return n.Now().UTC().Truncate(time.Microsecond)
+	}
+	return store.Now()
 }
 
 func (n Notify) link(token, lang string) string {
@@ -212,7 +222,7 @@ func PublishDecisions(ctx context.Context, q store.Q, roundID int64, n Notify) (
 		if running > 0 {
 			return app.Errorf(app.ECONFLICT, "placementweb.err.running")
 		}
-		now := store.Now()
+		now := n.now()
 		if !r.Published() {
 			if _, err := tx.Exec(ctx, "UPDATE placement_rounds SET published_at = ?, updated_at = ? WHERE id = ?", now, now, roundID); err != nil {
 				return err

@@ -279,7 +279,7 @@ func RunPass(ctx context.Context, q store.Q, roundID int64, n Notify) (int, []Mo
 		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(pass), 1) + 1 FROM placement_runs WHERE round_id = ?", roundID).Scan(&pass); err != nil {
 			return err
 		}
-		now := store.Now()
+		now := n.now()
 		var runID int64
 		if err := tx.QueryRow(ctx, `INSERT INTO placement_runs (round_id, kind, engine, base_run_id, status, stage, done, total, started_at, finished_at, pass)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, roundID, KindMain, placement.Engine, *st.round.ResultRunID, StatusDone, "done",
