@@ -46,7 +46,7 @@ var MoreAccounts = []Account{
 	{auth.RoleOfficer, "skolchef@exempelby.example", "Gunnar Skolchef",
 		"head of education: quality dialogues with the principals, placement rounds"},
 	{auth.RoleSpecialist, "placering@exempelby.example", "Pia Placering",
-		"placement office: the complaints about school placement"},
+		"placement office: school-choice rounds (register, applications, decisions, appeals) and the complaints about them"},
 }
 
 type unitSpec struct {
