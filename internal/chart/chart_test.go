@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"io"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -245,6 +246,18 @@ func TestMapSVG(t *testing.T) {
 		if d.count(want) != 1 {
 			t.Errorf("%q written %d times", want, d.count(want))
 		}
+	}
+	// The ways: drawn under the counts, a segment shorter than a pixel and
+	// one wholly outside the map left out, with their legend.
+	m.LegendWays = "Gångväg"
+	m.Ways = []Segment{{59.305, 18.01, 59.315, 18.03}, {59.305, 18.01, 59.305, 18.010001}, {60, 19, 60.1, 19.1}}
+	svg = MapSVG(m)
+	ways := regexp.MustCompile(`<path d="(M[^"]*)" fill="none" stroke="#7a8591"`).FindStringSubmatch(svg)
+	if ways == nil || strings.Count(ways[1], "M") != 1 {
+		t.Errorf("ways: %v", ways)
+	}
+	if strings.Index(svg, `stroke="#7a8591"`) > strings.Index(svg, ">12<") || !strings.Contains(svg, ">Gångväg<") {
+		t.Error("the ways are drawn over the counts, or have no legend")
 	}
 	if MapSVG(Map{MinLat: math.Inf(1)}) != "" || MapSVG(Map{}) != "" {
 		t.Error("a map with nothing to draw")

@@ -103,7 +103,18 @@ type Map struct {
 	// (translated) label the legend under the map, drawn when given.
 	Lang                       string
 	LegendCells, LegendSchools string
+	LegendWays                 string // the ways' legend, drawn when there are ways
+	// Ways are the walking network's segments (a way between two nodes),
+	// drawn thin under the counts; those shorter than a pixel at the
+	// map's scale are left out, and at most MaxMapWays are drawn.
+	Ways []Segment
 }
+
+// A Segment is a straight piece of a way.
+type Segment struct{ ALat, ALon, BLat, BLon float64 }
+
+// MaxMapWays bounds the ways a map draws (the page's size).
+const MaxMapWays = 12000
 
 // metresPerDegree is the length of one degree of latitude (mean Earth radius).
 const metresPerDegree = 6371008.8 * math.Pi / 180
@@ -174,6 +185,25 @@ func MapSVG(m Map) string {
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="%.2f" stroke="#ffffff"/>`,
 			x0, y0, x1-x0, y1-y0, svgPrev, op)
 	}
+	if len(m.Ways) > 0 {
+		var p strings.Builder
+		n := 0
+		for _, s := range m.Ways {
+			x1, y1, x2, y2 := px(s.ALon), py(s.ALat), px(s.BLon), py(s.BLat)
+			if math.Hypot(x2-x1, y2-y1) < 1 || n >= MaxMapWays {
+				continue
+			}
+			inside := func(x, y float64) bool { return x >= 0 && y >= 0 && x <= w && y <= float64(mapH) }
+			if !inside(x1, y1) && !inside(x2, y2) {
+				continue
+			}
+			fmt.Fprintf(&p, "M%.1f %.1fL%.1f %.1f", x1, y1, x2, y2)
+			n++
+		}
+		if p.Len() > 0 {
+			fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="#7a8591" stroke-width="0.7" stroke-opacity="0.8"/>`, p.String())
+		}
+	}
 	for _, sc := range m.Points {
 		x, y := px(sc.Lon), py(sc.Lat)
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="6" fill="%s" stroke="#ffffff" stroke-width="2"><title>%s</title></circle>`, x, y, svgPoint, esc(sc.Name))
@@ -203,6 +233,10 @@ func MapSVG(m Map) string {
 	if m.LegendSchools != "" {
 		fmt.Fprintf(&b, `<circle cx="%d" cy="%.1f" r="6" fill="%s" stroke="#ffffff" stroke-width="2"/>`, 257, y+20, svgPoint)
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" fill="%s">%s</text>`, 270, y+24, svgInk, esc(m.LegendSchools))
+	}
+	if m.LegendWays != "" && len(m.Ways) > 0 {
+		fmt.Fprintf(&b, `<path d="M%d %.1fh14" stroke="#7a8591" stroke-width="1.5"/>`, 480, y-4)
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" fill="%s">%s</text>`, 500, y+1, svgInk, esc(m.LegendWays))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

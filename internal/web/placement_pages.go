@@ -311,7 +311,11 @@ func (s *Server) placementRoundWith(w http.ResponseWriter, r *http.Request, vals
 			return err
 		}
 		pg.MapData = round.Demand(apps, pg.Schools, placementCellMeters, s.placementMinGroup())
-		pg.Map = demandMap(pg.MapData, pg.Schools, l)
+		g, _, err := s.placementService().Graph(ctx, s.db, rd.NetworkID)
+		if err != nil {
+			s.log.Warn("placement map: the network's ways are not drawn", "err", err)
+		}
+		pg.Map = demandMap(pg.MapData, pg.Schools, g, l)
 		for i, c := range pg.MapData.Cells {
 			near, d := nearestSchool(walknet.Point{Lat: (c.MinLat + c.MaxLat) / 2, Lon: (c.MinLon + c.MaxLon) / 2}, pg.Schools)
 			pg.MapCells = append(pg.MapCells, mapCellRow{N: i + 1, Near: near, Dist: d, Count: c.Count})
@@ -729,9 +733,16 @@ func demandChart(rows []demandRow, l *i18n.Localizer) template.HTML {
 
 // demandMap draws the demand cells (shade by count, number inside) and the
 // schools as points. No cell under the minimum group exists in m.
-func demandMap(m round.DemandMap, schools []batch.School, l *i18n.Localizer) template.HTML {
+func demandMap(m round.DemandMap, schools []batch.School, g *walknet.Graph, l *i18n.Localizer) template.HTML {
 	c := chart.Map{MinLat: m.MinLat, MinLon: m.MinLon, MaxLat: m.MaxLat, MaxLon: m.MaxLon,
-		Lang: l.Lang, LegendCells: l.T("mapnames.legend_cells"), LegendSchools: l.T("mapnames.legend_schools")}
+		Lang: l.Lang, LegendCells: l.T("mapnames.legend_cells"), LegendSchools: l.T("mapnames.legend_schools"), LegendWays: l.T("mapnames.legend_ways")}
+	if g != nil { // the walking network the distances run on
+		for e := 0; e < g.NumEdges(); e++ {
+			u, v, _ := g.Edge(e)
+			a, b := g.NodePoint(u), g.NodePoint(v)
+			c.Ways = append(c.Ways, chart.Segment{ALat: a.Lat, ALon: a.Lon, BLat: b.Lat, BLon: b.Lon})
+		}
+	}
 	for _, cell := range m.Cells {
 		c.Cells = append(c.Cells, chart.Cell{MinLat: cell.MinLat, MinLon: cell.MinLon, MaxLat: cell.MaxLat, MaxLon: cell.MaxLon, Count: cell.Count})
 	}
