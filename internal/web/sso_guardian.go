@@ -31,7 +31,7 @@ func (s *Server) eidStart(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, pend, err := s.opts.GuardianSSO.Begin(r.Context(), next, time.Now())
 	if err != nil {
-		return err
+		return s.providerUnreachable(err)
 	}
 	s.sessions.Put(r.Context(), eidPendingKey, pend.Encode())
 	http.Redirect(w, r, u, http.StatusSeeOther)

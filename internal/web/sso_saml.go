@@ -63,7 +63,7 @@ func (s *Server) samlStart(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u, pend, err := s.opts.StaffSAML.Begin(ctx, localPath(r.URL.Query().Get("next")), time.Now())
 	if err != nil {
-		return err
+		return s.providerUnreachable(err)
 	}
 	secret := sso.NewBinding()
 	if err := sso.SavePending(ctx, s.db, secret, pend); err != nil {

@@ -38,7 +38,7 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, pend, err := s.opts.StaffSSO.Begin(r.Context(), localPath(r.URL.Query().Get("next")), time.Now())
 	if err != nil {
-		return err
+		return s.providerUnreachable(err)
 	}
 	s.sessions.Put(r.Context(), ssoPendingKey, pend.Encode())
 	http.Redirect(w, r, u, http.StatusSeeOther)
@@ -92,4 +92,13 @@ func (s *Server) ssoRefused(w http.ResponseWriter, r *http.Request, err error) e
 	s.log.Warn("single sign-on refused", "err", err)
 	s.render(w, r, status, "login", formData{Values: map[string]string{"next": "/"}, Extra: msg})
 	return nil
+}
+
+// providerUnreachable is what a sign-in that cannot begin says: the
+// identity provider's discovery document or metadata could not be fetched
+// (it is down or unreachable). The person gets 503 and a plain sentence in
+// their language, not an internal error; the cause goes to the log.
+func (s *Server) providerUnreachable(err error) error {
+	s.log.Error("sign-in: the identity provider cannot be reached", "err", err)
+	return app.Errorf(app.EUNAVAILABLE, "err.provider_unreachable")
 }

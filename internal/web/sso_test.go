@@ -383,3 +383,43 @@ func TestGuardianMyCases(t *testing.T) {
 		}
 	})
 }
+
+// TestProviderUnreachable: when the identity provider or e-identification
+// broker is down, beginning a sign-in says so in the person's language
+// with 503, never an internal error.
+func TestProviderUnreachable(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone := "http://" + ln.Addr().String() // a port nobody answers on
+		ln.Close()
+		base, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		prov := func(redirect string) *sso.Provider {
+			p, err := sso.New(sso.Config{Issuer: gone, ClientID: "styrkedjan", ClientSecret: "s", RedirectURL: redirect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		m, err := sso.ParseMapping(webMapping)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := "http://" + base.Addr().String()
+		e := startOn(t, db, base, web.Options{PublicURL: addr, StaffSSO: prov(addr + "/login/sso/callback"), StaffMapping: m,
+			GuardianSSO: prov(addr + "/login/e-id/callback"), GuardianKey: []byte(strings.Repeat("g", 32)), GuardianPINClaim: sso.PersonalNumberClaim})
+		c := e.client()
+		if r := c.get("/login/sso"); r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "Inloggningstjänsten svarar inte just nu") {
+			t.Errorf("staff sign-in with the provider down: %d\n%.2000s", r.status, r.body)
+		}
+		c.post("/language", url.Values{"lang": {"ar"}})
+		if r := c.get("/login/e-id"); r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "خدمة تسجيل الدخول لا تستجيب الآن") {
+			t.Errorf("e-identification with the broker down: %d\n%.2000s", r.status, r.body)
+		}
+	})
+}
