@@ -7,10 +7,11 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The PDF kit. Every PDF the application writes is a Doc: A4 with 15 mm
@@ -76,12 +77,25 @@ type Doc struct {
 var pdfReplacer = strings.NewReplacer("\u2212", "-", "\u202f", "\u00a0", "\u2009", "\u00a0", "→", "->", "←", "<-",
 	"≤", "<=", "≥", ">=", "\t", " ", "\r\n", "\n", "\r", "\n")
 
-// cp1252 translates UTF-8 to the core fonts' code page. Building it parses
-// fpdf's code page table, which cost every document more than drawing its
-// text did, so it is built once; the translator only reads its map.
-var cp1252 = sync.OnceValue(func() func(string) string {
-	return fpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor("")
-})
+// cp1252 translates UTF-8 to the core fonts' code page (Windows-1252), a
+// character it lacks as '.', as fpdf's own translator does. fpdf's
+// translator parses its code page table for every document (which cost
+// more than drawing the text) and writes into one buffer shared by all
+// its calls, so it can be neither built once nor shared; this one is
+// both cheap and safe for concurrent documents.
+func cp1252(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			b = append(b, byte(r))
+		} else if c, ok := charmap.Windows1252.EncodeRune(r); ok {
+			b = append(b, c)
+		} else {
+			b = append(b, '.')
+		}
+	}
+	return string(b)
+}
 
 // NewPDF starts a document with its first page.
 func NewPDF(o PDFOptions) *Doc {
@@ -90,7 +104,7 @@ func NewPDF(o PDFOptions) *Doc {
 		orientation, width = "L", 297.0
 	}
 	f := fpdf.New(orientation, "mm", "A4", "")
-	d := &Doc{o: o, f: f, tr: cp1252(), width: width - 2*pdfMargin}
+	d := &Doc{o: o, f: f, tr: cp1252, width: width - 2*pdfMargin}
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetAutoPageBreak(true, pdfMargin+pdfFooterRoom)
 	f.SetTitle(o.Title, true)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/go-pdf/fpdf"
 )
 
 func TestObjectDictFindsTheLastDefinition(t *testing.T) {
@@ -79,5 +81,36 @@ func TestObjectDictFromTheXrefTable(t *testing.T) {
 	}
 	if off := xrefOffset(pdf, 100000); off != -1 {
 		t.Fatalf("an object beyond the table has offset %d", off)
+	}
+}
+
+// cp1252 writes what fpdf's own translator writes, for every character of
+// the Basic Multilingual Plane, and may be used by documents at once.
+func TestCP1252MatchesFpdf(t *testing.T) {
+	theirs := fpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor("")
+	var differ []rune
+	for r := rune(0); r < 0x10000; r++ {
+		if r >= 0xD800 && r < 0xE000 {
+			continue // surrogates are not characters
+		}
+		if s := string(r); cp1252(s) != theirs(s) {
+			differ = append(differ, r)
+		}
+	}
+	// Windows-1252 leaves five bytes undefined; fpdf's table writes '.'
+	// for their C1 code points, x/text passes them through. Neither is text.
+	for _, r := range differ {
+		if r < 0x80 || r > 0x9F {
+			t.Errorf("U+%04X: %q, fpdf writes %q", r, cp1252(string(r)), theirs(string(r)))
+		}
+	}
+	done := make(chan string)
+	for range 8 {
+		go func() { done <- cp1252("Ärenden – “citat” € 12 ½") }()
+	}
+	for range 8 {
+		if got := <-done; got != theirs("Ärenden – “citat” € 12 ½") {
+			t.Fatalf("concurrent: %q", got)
+		}
 	}
 }
