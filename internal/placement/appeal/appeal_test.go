@@ -87,7 +87,6 @@ func TestFormValidate(t *testing.T) {
 	}
 }
 
-
 // newRound stores a bare round with children A-1..A-n in its register.
 func newRound(t *testing.T, db *store.DB, name string, n int) int64 {
 	t.Helper()
