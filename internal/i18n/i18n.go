@@ -70,6 +70,7 @@ type Catalog struct {
 	matcher language.Matcher
 	plural  map[string]bool // IDs with plural forms in some language
 	easy    map[string]bool // IDs with an easy-to-read Swedish version ("easy."+ID)
+	simple  simpleMessages  // T's fast path (fast.go)
 
 	recording atomic.Bool
 	mu        sync.Mutex
@@ -86,7 +87,7 @@ func Load() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	plural, easy := map[string]bool{}, map[string]bool{}
+	plural, easy, simple := map[string]bool{}, map[string]bool{}, simpleMessages{}
 	for _, f := range files {
 		mf, err := b.LoadMessageFileFS(locales, f)
 		if err != nil {
@@ -99,13 +100,14 @@ func Load() (*Catalog, error) {
 			if m.Zero != "" || m.One != "" || m.Two != "" || m.Few != "" || m.Many != "" {
 				plural[m.ID] = true
 			}
+			simple.add(mf.Tag.String(), m.ID, m.Other)
 		}
 	}
 	var tags []language.Tag
 	for _, l := range Languages {
 		tags = append(tags, language.Make(l.Code))
 	}
-	return &Catalog{bundle: b, matcher: language.NewMatcher(tags), plural: plural, easy: easy}, nil
+	return &Catalog{bundle: b, matcher: language.NewMatcher(tags), plural: plural, easy: easy, simple: simple}, nil
 }
 
 // Match picks a supported language from an explicit choice (cookie or
@@ -198,19 +200,42 @@ func (c *Catalog) record(lang, id string) {
 // alternating key/value pairs: T("field.password_short", "Min", 10).
 // A missing message shows its ID, so gaps are visible (and caught by tests).
 func (l *Localizer) T(id string, args ...any) string {
-	var data map[string]any
-	switch {
-	case len(args) == 1:
-		data, _ = args[0].(map[string]any)
-	case len(args) > 1:
-		data = make(map[string]any, len(args)/2)
-		for i := 0; i+1 < len(args); i += 2 {
-			data[fmt.Sprint(args[i])] = args[i+1]
-		}
-	}
 	if l.easy && l.cat != nil && l.cat.easy[id] {
 		id = "easy." + id
 	}
+	if l.cat != nil && !l.cat.plural[id] {
+		if m := l.cat.simple[l.base][id]; m != nil {
+			if s, ok := m.execute(args); ok {
+				return s
+			}
+		}
+	}
+	return l.slowT(id, templateData(args))
+}
+
+// templateData turns T's arguments into go-i18n's template data.
+func templateData(args []any) map[string]any {
+	switch {
+	case len(args) == 1:
+		data, _ := args[0].(map[string]any)
+		return data
+	case len(args) > 1:
+		data := make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			k, ok := args[i].(string)
+			if !ok {
+				k = fmt.Sprint(args[i])
+			}
+			data[k] = args[i+1]
+		}
+		return data
+	}
+	return nil
+}
+
+// slowT is T through go-i18n: every message, plural forms, fallbacks to
+// Swedish and the recording of gaps.
+func (l *Localizer) slowT(id string, data map[string]any) string {
 	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
 	// Count picks the plural form of plural messages; other messages may
 	// use it as a plain field.
