@@ -1,12 +1,14 @@
 package walknet
 
 import (
+	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -20,7 +22,7 @@ import (
 // checksum, structure) is stale or corrupt: the hierarchy is built again and
 // the file replaced (atomically, via a temporary file and rename).
 
-var chMagic = []byte("WALKNET-CH-2\x00\x00\x00\x00")
+var chMagic = []byte("WALKNET-CH-3\x00\x00\x00\x00")
 
 func (g *Graph) chPath(dir string) string { return filepath.Join(dir, g.hash+".ch") }
 
@@ -76,36 +78,67 @@ func (g *Graph) Prepare(ctx context.Context, dir string) error {
 	return err
 }
 
+// readCH reads a hierarchy file in one pass: the arrays are decoded from
+// a small buffer while the checksum is computed, so the file is never
+// held in memory beside them (it is as large as they are).
 func readCH(path, hash string, n int) (*chGraph, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	head := len(chMagic) + len(hash) + 16
-	if len(b) < head+sha256.Size || !bytes.Equal(b[:len(chMagic)], chMagic) || string(b[len(chMagic):len(chMagic)+len(hash)]) != hash {
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	crc := crc32.New(castagnoli)
+	r := bufio.NewReaderSize(f, 1<<16)
+	// read reads exactly len(p) bytes of the checksummed contents.
+	read := func(p []byte) error {
+		_, err := io.ReadFull(r, p)
+		crc.Write(p)
+		return err
+	}
+	head := make([]byte, len(chMagic)+len(hash)+16)
+	if err := read(head); err != nil || !bytes.Equal(head[:len(chMagic)], chMagic) || string(head[len(chMagic):len(chMagic)+len(hash)]) != hash {
 		return nil, errors.New("not a hierarchy of this graph")
 	}
-	body := b[:len(b)-sha256.Size]
-	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], b[len(body):]) {
-		return nil, errors.New("hierarchy checksum mismatch")
-	}
-	r := b[len(chMagic)+len(hash):]
-	fn, m := binary.LittleEndian.Uint64(r), binary.LittleEndian.Uint64(r[8:])
-	if fn != uint64(n) || m > uint64(len(b)) || uint64(len(body)) != uint64(head)+4*(3*fn+1+m)+8*m {
+	sizes := head[len(chMagic)+len(hash):]
+	fn, m := binary.LittleEndian.Uint64(sizes), binary.LittleEndian.Uint64(sizes[8:])
+	if fn != uint64(n) || m > uint64(st.Size()) || uint64(st.Size()) != uint64(len(head))+4*(3*fn+1+m)+8*m+checksumSize {
 		return nil, errors.New("hierarchy sizes mismatch")
 	}
-	r = r[16:]
-	i32 := func(k uint64) []int32 {
-		out := make([]int32, k)
-		for i := range out {
-			out[i] = int32(binary.LittleEndian.Uint32(r[4*i:]))
+	var buf [1 << 14]byte
+	// decode fills out from the stream, size bytes per element.
+	decode := func(k int, size int, put func(i int, b []byte)) error {
+		per := len(buf) / size
+		for i := 0; i < k; i += per {
+			c := min(per, k-i)
+			if err := read(buf[:c*size]); err != nil {
+				return err
+			}
+			for j := range c {
+				put(i+j, buf[j*size:])
+			}
 		}
-		r = r[4*k:]
-		return out
+		return nil
 	}
-	ch := &chGraph{pos: i32(fn), off: i32(fn + 1), to: i32(m), par: i32(fn), w: make([]float64, m)}
-	for i := range ch.w {
-		ch.w[i] = math.Float64frombits(binary.LittleEndian.Uint64(r[8*i:]))
+	i32 := func(out []int32) error {
+		return decode(len(out), 4, func(i int, b []byte) { out[i] = int32(binary.LittleEndian.Uint32(b)) })
+	}
+	ch := &chGraph{pos: make([]int32, fn), off: make([]int32, fn+1), to: make([]int32, m), par: make([]int32, fn), w: make([]float64, m)}
+	for _, a := range [][]int32{ch.pos, ch.off, ch.to, ch.par} {
+		if err := i32(a); err != nil {
+			return nil, fmt.Errorf("hierarchy truncated: %w", err)
+		}
+	}
+	if err := decode(len(ch.w), 8, func(i int, b []byte) { ch.w[i] = math.Float64frombits(binary.LittleEndian.Uint64(b)) }); err != nil {
+		return nil, fmt.Errorf("hierarchy truncated: %w", err)
+	}
+	want := crc.Sum32() // of everything before the checksum
+	var sum [checksumSize]byte
+	if _, err := io.ReadFull(r, sum[:]); err != nil || binary.LittleEndian.Uint32(sum[:]) != want {
+		return nil, errors.New("hierarchy checksum mismatch")
 	}
 	if !ch.valid(n) {
 		return nil, errors.New("hierarchy structure invalid")
@@ -117,7 +150,7 @@ func writeCH(dir, path, hash string, ch *chGraph) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	b := make([]byte, 0, int64(len(chMagic)+len(hash)+16+sha256.Size)+ch.bytes())
+	b := make([]byte, 0, int64(len(chMagic)+len(hash)+16+checksumSize)+ch.bytes())
 	b = append(b, chMagic...)
 	b = append(b, hash...)
 	b = binary.LittleEndian.AppendUint64(b, uint64(len(ch.pos)))
