@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sync"
 )
 
 // A customizable contraction hierarchy (CCH) over the core graph, queried one
@@ -59,9 +60,16 @@ func (ch *chGraph) bytes() int64 {
 	return int64(4*len(ch.pos) + 4*len(ch.off) + 4*len(ch.to) + 8*len(ch.w) + 4*len(ch.par))
 }
 
+// ndSplit is the first dissection of the nested-dissection order, in
+// positions: the separator at [0, sep), one half at [sep, mid), the other
+// at [mid, n). No arc, input or shortcut, joins the two halves, so work
+// on one touches only its own arcs and the separator's (buildCH and prune
+// use that to work on both halves at once). The zero value: no split.
+type ndSplit struct{ sep, mid int32 }
+
 // ndOrder returns the core nodes from the lowest rank to the highest
-// (nested dissection on coordinates x, y in metres).
-func ndOrder(ctx context.Context, c *csr, x, y []float64) ([]int32, error) {
+// (nested dissection on coordinates x, y in metres), and the first split.
+func ndOrder(ctx context.Context, c *csr, x, y []float64) ([]int32, ndSplit, error) {
 	n := c.numNodes()
 	order := make([]int32, 0, n)
 	part := make([]int32, n) // part id of each node in the current subproblem
@@ -79,6 +87,7 @@ func ndOrder(ctx context.Context, c *csr, x, y []float64) ([]int32, error) {
 	}
 	stack := []frame{{nodes: nodes}}
 	steps := 0
+	var top ndSplit
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -87,7 +96,7 @@ func ndOrder(ctx context.Context, c *csr, x, y []float64) ([]int32, error) {
 			continue
 		}
 		if steps++; steps%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, ndSplit{}, ctx.Err()
 		}
 		ns := f.nodes
 		if len(ns) <= 2 {
@@ -131,9 +140,13 @@ func ndOrder(ctx context.Context, c *csr, x, y []float64) ([]int32, error) {
 				rest = append(rest, v)
 			}
 		}
+		if steps == 1 {
+			// Ranked from the top: the separator, then b, then rest.
+			top = ndSplit{sep: int32(len(sep)), mid: int32(len(sep) + len(b))}
+		}
 		stack = append(stack, frame{sep: sep, done: true}, frame{nodes: slices.Clone(b)}, frame{nodes: rest})
 	}
-	return order, nil
+	return order, top, nil
 }
 
 // selectNth reorders ns so that ns[k] has the k-th smallest key, smaller or
@@ -184,6 +197,12 @@ func selectNth(ns []int32, k int, key []float64) {
 // Self-loops are dropped and parallel edges merged (neither can be on a
 // shortest path).
 func buildCH(ctx context.Context, g *Graph, cg *coreGraph) (*chGraph, error) {
+	return buildCHWith(ctx, g, cg, true)
+}
+
+// buildCHWith is buildCH, customizing both halves of the first split at
+// once when parallel (TestHierarchyParallelEqualsSequential compares).
+func buildCHWith(ctx context.Context, g *Graph, cg *coreGraph, parallel bool) (*chGraph, error) {
 	c := &cg.csr
 	n := c.numNodes()
 	x, y := make([]float64, n), make([]float64, n)
@@ -194,9 +213,12 @@ func buildCH(ctx context.Context, g *Graph, cg *coreGraph) (*chGraph, error) {
 			x[i] = g.lon[v] * earthRadius * math.Pi / 180 * math.Cos(lat0)
 		}
 	}
-	order, err := ndOrder(ctx, c, x, y)
+	order, split, err := ndOrder(ctx, c, x, y)
 	if err != nil {
 		return nil, err
+	}
+	if !parallel {
+		split = ndSplit{}
 	}
 	ch := &chGraph{pos: make([]int32, n), off: make([]int32, n+1)}
 	for r, v := range order {
@@ -263,32 +285,67 @@ func buildCH(ctx context.Context, g *Graph, cg *coreGraph) (*chGraph, error) {
 			ch.par[p] = ch.to[ch.off[p+1]-1]
 		}
 	}
-	// Customization: lower triangles, lowest rank first.
-	for p := int32(n - 1); p >= 0; p-- {
+	ch.customize(ctx, split)
+	ch.prune(ctx, split)
+	return ch, ctx.Err()
+}
+
+// customize gives every arc the length of the shortest path between its
+// ends through lower-ranked nodes (lower triangles, lowest rank first).
+// The two halves of the split are customized at once: each lowers its own
+// arcs and, in a copy of its own, the separator's, which are then merged
+// by taking the smaller length. Minimums in any order are the same, so
+// the result is the sequential one exactly.
+func (ch *chGraph) customize(ctx context.Context, split ndSplit) {
+	n := int32(len(ch.pos))
+	if split.sep <= 0 || split.mid <= split.sep || split.mid >= n {
+		ch.lowerTriangles(ctx, 0, n, nil)
+		return
+	}
+	sepArcs := ch.off[split.sep]
+	copies := [2][]float64{slices.Clone(ch.w[:sepArcs]), slices.Clone(ch.w[:sepArcs])}
+	var wg sync.WaitGroup
+	wg.Go(func() { ch.lowerTriangles(ctx, split.sep, split.mid, copies[0]) })
+	wg.Go(func() { ch.lowerTriangles(ctx, split.mid, n, copies[1]) })
+	wg.Wait()
+	for k := range sepArcs {
+		ch.w[k] = min(copies[0][k], copies[1][k])
+	}
+	ch.lowerTriangles(ctx, 0, split.sep, nil)
+}
+
+// lowerTriangles customizes the nodes at positions [lo, hi), the highest
+// position first. With sep set, arcs below len(sep) (the separator's) are
+// lowered in sep instead of in ch.w.
+func (ch *chGraph) lowerTriangles(ctx context.Context, lo, hi int32, sep []float64) {
+	w, sepArcs := ch.w, int32(len(sep))
+	for p := hi - 1; p >= lo; p-- {
 		if p%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return
 		}
-		lo, hi := ch.off[p], ch.off[p+1]
-		for j := lo; j < hi; j++ {
-			b, wb := ch.to[j], ch.w[j]
+		first, end := ch.off[p], ch.off[p+1]
+		for j := first; j < end; j++ {
+			b, wb := ch.to[j], w[j]
 			if math.IsInf(wb, 1) {
 				continue
 			}
 			// Arcs of b to every a = to[i] < b (i < j): b's list holds them all.
 			k, kEnd := ch.off[b], ch.off[b+1]
-			for i := lo; i < j; i++ {
+			target := w
+			if k < sepArcs {
+				target = sep // b is in the separator: so are all its arcs
+			}
+			for i := first; i < j; i++ {
 				a := ch.to[i]
 				for k < kEnd && ch.to[k] < a {
 					k++
 				}
-				if d := ch.w[i] + wb; d < ch.w[k] {
-					ch.w[k] = d
+				if d := w[i] + wb; d < target[k] {
+					target[k] = d
 				}
 			}
 		}
 	}
-	ch.prune(ctx)
-	return ch, ctx.Err()
 }
 
 // prune removes the arcs no shortest path needs. Perfect customization
@@ -298,46 +355,24 @@ func buildCH(ctx context.Context, g *Graph, cg *coreGraph) (*chGraph, error) {
 // shortest path between its ends goes through higher-ranked nodes (CCH
 // paper, section 7). The query walks the elimination tree (kept in par), a
 // superset of what remains upward-reachable.
-func (ch *chGraph) prune(ctx context.Context) {
+//
+// Perfect customization goes from the top down: the separator first, then
+// the two halves of the split at once (a node of one half reads only its
+// own half's arcs and the separator's, which are final by then).
+func (ch *chGraph) prune(ctx context.Context, split ndSplit) {
 	n := int32(len(ch.pos))
 	basic := slices.Clone(ch.w)
-	for p := range n {
-		if p%4096 == 0 && ctx.Err() != nil {
-			return
-		}
-		lo, hi := ch.off[p], ch.off[p+1]
-		// Upper triangles: arc p→a (i) through z = to[j] < a (j < i), arc
-		// a→z in a's list (ascending, holds every such z).
-		for i := lo; i < hi; i++ {
-			a := ch.to[i]
-			best := ch.w[i]
-			k, kEnd := ch.off[a], ch.off[a+1]
-			for j := lo; j < i; j++ {
-				z := ch.to[j]
-				for k < kEnd && ch.to[k] < z {
-					k++
-				}
-				if d := ch.w[j] + ch.w[k]; d < best {
-					best = d
-				}
-			}
-			ch.w[i] = best
-		}
-		// Intermediate triangles: arc p→a (i) through z = to[j] > a (j > i),
-		// arc z→a in z's list.
-		for j := lo; j < hi; j++ {
-			z, wz := ch.to[j], ch.w[j]
-			k, kEnd := ch.off[z], ch.off[z+1]
-			for i := lo; i < j; i++ {
-				a := ch.to[i]
-				for k < kEnd && ch.to[k] < a {
-					k++
-				}
-				if d := wz + ch.w[k]; d < ch.w[i] {
-					ch.w[i] = d
-				}
-			}
-		}
+	if split.sep <= 0 || split.mid <= split.sep || split.mid >= n {
+		ch.perfect(ctx, 0, n)
+	} else {
+		ch.perfect(ctx, 0, split.sep)
+		var wg sync.WaitGroup
+		wg.Go(func() { ch.perfect(ctx, split.sep, split.mid) })
+		wg.Go(func() { ch.perfect(ctx, split.mid, n) })
+		wg.Wait()
+	}
+	if ctx.Err() != nil {
+		return
 	}
 	// Keep the arcs whose length did not drop.
 	k := int32(0)
@@ -354,6 +389,49 @@ func (ch *chGraph) prune(ctx context.Context) {
 	ch.off[n] = k
 	ch.to = slices.Clip(ch.to[:k])
 	ch.w = slices.Clip(ch.w[:k])
+}
+
+// perfect lowers the arcs of the nodes at positions [lo, hi), the lowest
+// position (highest rank) first, to the true distances between their ends.
+func (ch *chGraph) perfect(ctx context.Context, lo, hi int32) {
+	for p := lo; p < hi; p++ {
+		if p%4096 == 0 && ctx.Err() != nil {
+			return
+		}
+		first, end := ch.off[p], ch.off[p+1]
+		// Upper triangles: arc p→a (i) through z = to[j] < a (j < i), arc
+		// a→z in a's list (ascending, holds every such z).
+		for i := first; i < end; i++ {
+			a := ch.to[i]
+			best := ch.w[i]
+			k, kEnd := ch.off[a], ch.off[a+1]
+			for j := first; j < i; j++ {
+				z := ch.to[j]
+				for k < kEnd && ch.to[k] < z {
+					k++
+				}
+				if d := ch.w[j] + ch.w[k]; d < best {
+					best = d
+				}
+			}
+			ch.w[i] = best
+		}
+		// Intermediate triangles: arc p→a (i) through z = to[j] > a (j > i),
+		// arc z→a in z's list.
+		for j := first; j < end; j++ {
+			z, wz := ch.to[j], ch.w[j]
+			k, kEnd := ch.off[z], ch.off[z+1]
+			for i := first; i < j; i++ {
+				a := ch.to[i]
+				for k < kEnd && ch.to[k] < a {
+					k++
+				}
+				if d := wz + ch.w[k]; d < ch.w[i] {
+					ch.w[i] = d
+				}
+			}
+		}
+	}
 }
 
 // arc is the index of the arc from position p up to q (it must exist).

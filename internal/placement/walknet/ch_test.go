@@ -116,6 +116,49 @@ func TestHierarchyExactRandomGraphs(t *testing.T) {
 	}
 }
 
+// The hierarchy customized on both halves at once is the sequential one,
+// arc for arc and bit for bit, on dense cities and random graphs.
+func TestHierarchyParallelEqualsSequential(t *testing.T) {
+	var graphs []*Graph
+	for seed := int64(1); seed <= 3; seed++ {
+		graphs = append(graphs, GenerateCity(CityOptions{Seed: seed, Rows: 30 + 10*int(seed), Cols: 40, Bridges: 2, Dense: true, ParkShare: 0.3}).Graph)
+	}
+	rng := rand.New(rand.NewPCG(3, 9))
+	pts := make([]Point, 600)
+	for i := range pts {
+		pts[i] = Point{59 + rng.Float64()*0.02, 18 + rng.Float64()*0.04}
+	}
+	var edges [][2]int
+	for i := range pts {
+		edges = append(edges, [2]int{i, rng.IntN(len(pts))}, [2]int{i, (i + 1) % len(pts)})
+	}
+	graphs = append(graphs, rawGraph(pts, edges))
+	for gi, g := range graphs {
+		par, err := buildCHWith(context.Background(), g, g.core, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq, err := buildCHWith(context.Background(), g, g.core, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, split, _ := ndOrder(context.Background(), &g.core.csr, make([]float64, g.core.numNodes()), make([]float64, g.core.numNodes()))
+		if split.sep == 0 {
+			t.Errorf("graph %d: no split to customize in parallel", gi)
+		}
+		if !slices.Equal(par.pos, seq.pos) || !slices.Equal(par.off, seq.off) || !slices.Equal(par.to, seq.to) || !slices.Equal(par.par, seq.par) {
+			t.Errorf("graph %d: the parallel hierarchy's structure differs", gi)
+			continue
+		}
+		for k := range par.w {
+			if math.Float64bits(par.w[k]) != math.Float64bits(seq.w[k]) {
+				t.Errorf("graph %d: arc %d is %v in parallel, %v in sequence", gi, k, par.w[k], seq.w[k])
+				break
+			}
+		}
+	}
+}
+
 // Exact grids: every block the same, so many shortest paths tie.
 func TestHierarchyExactGrids(t *testing.T) {
 	for _, k := range []int{2, 3, 17, 40} {
