@@ -201,3 +201,28 @@ func BenchmarkMatrix(b *testing.B) {
 		})
 	}
 }
+
+// benchLoadFile loads the OSM file named by the environment variable env
+// (skipping when it is unset): BenchmarkLoadDenseXML and
+// BenchmarkLoadDensePBF measure the readers on a large file, e.g. the dense
+// city of gencity -dense -rows 548 -cols 548 as .osm and, converted with
+// osmium cat, as .osm.pbf.
+func benchLoadFile(b *testing.B, env string) {
+	path := os.Getenv(env)
+	if path == "" {
+		b.Skipf("set %s to an OSM file", env)
+	}
+	b.ReportAllocs()
+	var nodes int
+	for b.Loop() {
+		g, err := Load(context.Background(), path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes = g.NumNodes()
+	}
+	b.ReportMetric(float64(nodes), "nodes")
+}
+
+func BenchmarkLoadDenseXML(b *testing.B) { benchLoadFile(b, "WALKNET_BENCH_XML") }
+func BenchmarkLoadDensePBF(b *testing.B) { benchLoadFile(b, "WALKNET_BENCH_PBF") }
