@@ -206,7 +206,8 @@ func BenchmarkMatrix(b *testing.B) {
 // (skipping when it is unset): BenchmarkLoadDenseXML and
 // BenchmarkLoadDensePBF measure the readers on a large file, e.g. the dense
 // city of gencity -dense -rows 548 -cols 548 as .osm and, converted with
-// osmium cat, as .osm.pbf.
+// osmium cat, as .osm.pbf. Besides time and allocations it reports the
+// process's CPU time per load (user+sys, all goroutines) and the peak Go heap.
 func benchLoadFile(b *testing.B, env string) {
 	path := os.Getenv(env)
 	if path == "" {
@@ -214,6 +215,9 @@ func benchLoadFile(b *testing.B, env string) {
 	}
 	b.ReportAllocs()
 	var nodes int
+	pm := startPeak()
+	cpu0 := cpuTime()
+	b.ResetTimer()
 	for b.Loop() {
 		g, err := Load(context.Background(), path)
 		if err != nil {
@@ -221,7 +225,10 @@ func benchLoadFile(b *testing.B, env string) {
 		}
 		nodes = g.NumNodes()
 	}
+	b.StopTimer()
+	b.ReportMetric((cpuTime() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(nodes), "nodes")
+	pm.report(b)
 }
 
 func BenchmarkLoadDenseXML(b *testing.B) { benchLoadFile(b, "WALKNET_BENCH_XML") }
