@@ -226,7 +226,7 @@ func benchLoadFile(b *testing.B, env string) {
 		nodes = g.NumNodes()
 	}
 	b.StopTimer()
-	b.ReportMetric((cpuTime() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(nodes), "nodes")
 	pm.report(b)
 }
