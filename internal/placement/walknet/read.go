@@ -22,7 +22,6 @@ import (
 
 	"github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
-	"github.com/paulmach/osm/osmxml"
 )
 
 // rawData is what the reader (or the city generator) keeps from OSM data
@@ -457,23 +456,15 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	type scanner interface {
-		Scan() bool
-		Object() osm.Object
-		Err() error
-		Close() error
-	}
-	var sc scanner
-	var inflated *capReader // the .osm.gz reader's bound
-	var guard *pbfGuard     // the .osm.pbf reader's checks
 	switch f {
 	case FormatPBF:
-		guard = newPBFGuard(r, o)
-		s := osmpbf.New(ctx, guard, runtime.GOMAXPROCS(0))
-		s.SkipRelations = true
-		sc = s
+		return scanPBF(ctx, r, o)
 	case FormatXML:
-		sc = osmxml.New(ctx, r)
+		raw, err := scanXML(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("reading OSM data: %w", err)
+		}
+		return raw, nil
 	case FormatXMLGz:
 		zr, err := gzip.NewReader(r)
 		if err != nil {
@@ -484,13 +475,25 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 		if limit <= 0 {
 			limit = DefaultMaxInflated
 		}
-		inflated = &capReader{r: zr, max: limit, left: limit}
-		sc = osmxml.New(ctx, inflated)
-	default:
-		return nil, fmt.Errorf("unknown format %v", f)
+		inflated := &capReader{r: zr, max: limit, left: limit}
+		raw, err := scanXML(ctx, inflated)
+		if inflated.err != nil {
+			return nil, inflated.err
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading OSM data: %w", err)
+		}
+		return raw, nil
 	}
-	defer sc.Close()
+	return nil, fmt.Errorf("unknown format %v", f)
+}
 
+// scanPBF reads an .osm.pbf stream in one pass through the guard.
+func scanPBF(ctx context.Context, r io.Reader, o ReadOptions) (*rawData, error) {
+	guard := newPBFGuard(r, o)
+	sc := osmpbf.New(ctx, guard, runtime.GOMAXPROCS(0))
+	defer sc.Close()
+	sc.SkipRelations = true
 	raw := &rawData{}
 	var refs []int64
 	for sc.Scan() {
@@ -502,13 +505,8 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 			refs = raw.addWay(o, refs)
 		}
 	}
-	if inflated != nil && inflated.err != nil {
-		return nil, inflated.err
-	}
-	if guard != nil {
-		if err := guard.Err(); err != nil && err != io.EOF {
-			return nil, err
-		}
+	if err := guard.Err(); err != nil && err != io.EOF {
+		return nil, err
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading OSM data: %w", err)
