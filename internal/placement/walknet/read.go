@@ -14,14 +14,12 @@ import (
 	"io"
 	"math"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/paulmach/osm"
-	"github.com/paulmach/osm/osmpbf"
 )
 
 // rawData is what the reader (or the city generator) keeps from OSM data
@@ -139,7 +137,7 @@ func load(ctx context.Context, path string) (g *Graph, err error) {
 		return nil, err
 	}
 	if f == FormatPBF {
-		g, err = loadPBF2(ctx, path, ReadOptions{})
+		g, err = loadPBFGraph(ctx, path, ReadOptions{})
 	} else {
 		var fh *os.File
 		if fh, err = os.Open(path); err != nil {
@@ -152,76 +150,6 @@ func load(ctx context.Context, path string) (g *Graph, err error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return g, nil
-}
-
-// loadPBF2 reads a .pbf file in two passes so that only the coordinates of
-// nodes used by walkable or school ways (and school nodes) are kept: the
-// first pass skips nodes and collects ways, the second skips ways and
-// filters nodes while decoding. Large extracts stay cheap.
-func loadPBF2(ctx context.Context, path string, o ReadOptions) (g *Graph, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			g, err = nil, fmt.Errorf("corrupt OSM data: %v", p)
-		}
-	}()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	pass := func(setup func(*osmpbf.Scanner), each func(osm.Object)) error {
-		fh, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		guard := newPBFGuard(bufio.NewReaderSize(fh, 1<<20), o)
-		sc := osmpbf.New(ctx, guard, runtime.GOMAXPROCS(0))
-		defer sc.Close()
-		sc.SkipRelations = true
-		setup(sc)
-		for sc.Scan() {
-			each(sc.Object())
-		}
-		if err := guard.Err(); err != nil && err != io.EOF {
-			return err
-		}
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("reading OSM data: %w", err)
-		}
-		return ctx.Err()
-	}
-	raw := &rawData{}
-	var refs []int64
-	err = pass(func(sc *osmpbf.Scanner) { sc.SkipNodes = true }, func(o osm.Object) {
-		raw.objects++
-		if w, ok := o.(*osm.Way); ok {
-			refs = raw.addWay(w, refs)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	needed := slices.Clone(raw.wayRefs)
-	for _, s := range raw.schoolsW {
-		needed = append(needed, s.refs...)
-	}
-	slices.Sort(needed)
-	needed = slices.Compact(needed)
-	err = pass(func(sc *osmpbf.Scanner) {
-		sc.SkipWays = true
-		sc.FilterNode = func(n *osm.Node) bool {
-			_, ok := slices.BinarySearch(needed, int64(n.ID))
-			return ok || n.Tags.Find("amenity") == "school"
-		}
-	}, func(o osm.Object) {
-		raw.objects++
-		if n, ok := o.(*osm.Node); ok {
-			raw.addOSMNode(n)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return finish(raw)
 }
 
 func read(ctx context.Context, r io.Reader, f Format, o ReadOptions) (g *Graph, err error) {
@@ -285,7 +213,8 @@ const (
 // overflows and panics in a goroutine of its own, which ends the process)
 // and inflates zlib data without a bound, then compares. Each block must
 // declare a raw_size under 32 MiB and inflate to no more than it, and the
-// blocks together to no more than ReadOptions.MaxPBFData.
+// blocks together to no more than ReadOptions.MaxPBFData. ReadAddresses
+// reads through it; the graph readers check blocks themselves (pbfread.go).
 type pbfGuard struct {
 	r          io.Reader
 	max, total int64
@@ -486,35 +415,6 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 		return raw, nil
 	}
 	return nil, fmt.Errorf("unknown format %v", f)
-}
-
-// scanPBF reads an .osm.pbf stream in one pass through the guard.
-func scanPBF(ctx context.Context, r io.Reader, o ReadOptions) (*rawData, error) {
-	guard := newPBFGuard(r, o)
-	sc := osmpbf.New(ctx, guard, runtime.GOMAXPROCS(0))
-	defer sc.Close()
-	sc.SkipRelations = true
-	raw := &rawData{}
-	var refs []int64
-	for sc.Scan() {
-		raw.objects++
-		switch o := sc.Object().(type) {
-		case *osm.Node:
-			raw.addOSMNode(o)
-		case *osm.Way:
-			refs = raw.addWay(o, refs)
-		}
-	}
-	if err := guard.Err(); err != nil && err != io.EOF {
-		return nil, err
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading OSM data: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return raw, nil
 }
 
 // nodeIndex finds raw node indices by OSM id.
