@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -179,9 +180,49 @@ type pbfResult struct {
 	raw      rawData
 }
 
-// pbfNodeFilter keeps the nodes in needed (sorted) and schools.
+// pbfNodeFilter tells the nodes the ways use: a bit per id when the ids
+// lie close together (no more memory than a sorted list of them), else a
+// sorted list.
 type pbfNodeFilter struct {
-	needed []int64
+	lo     int64
+	bits   []uint64
+	needed []int64 // sorted, when bits is nil
+}
+
+func newPBFNodeFilter(raw *rawData) *pbfNodeFilter {
+	n := len(raw.wayRefs)
+	for _, s := range raw.schoolsW {
+		n += len(s.refs)
+	}
+	f := &pbfNodeFilter{}
+	if n == 0 {
+		return f
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	each := func(fn func(int64)) {
+		for _, id := range raw.wayRefs {
+			fn(id)
+		}
+		for _, s := range raw.schoolsW {
+			for _, id := range s.refs {
+				fn(id)
+			}
+		}
+	}
+	each(func(id int64) { lo, hi = min(lo, id), max(hi, id) })
+	if span := uint64(hi) - uint64(lo); span/64 < uint64(n) {
+		f.lo, f.bits = lo, make([]uint64, span/64+1)
+		each(func(id int64) {
+			d := uint64(id) - uint64(lo)
+			f.bits[d/64] |= 1 << (d % 64)
+		})
+		return f
+	}
+	f.needed = make([]int64, 0, n)
+	each(func(id int64) { f.needed = append(f.needed, id) })
+	slices.Sort(f.needed)
+	f.needed = slices.Compact(f.needed)
+	return f
 }
 
 // decodeBlock decodes one block's data into res.
@@ -231,6 +272,9 @@ func decodeBlock(data []byte, blk *pbfBlob, pass pbfPass, filter *pbfNodeFilter,
 			case 3:
 				if pass == passNodes {
 					return nil
+				}
+				if res.raw.wayRefs == nil {
+					res.raw.wayRefs = make([]int64, 0, len(b)/2)
 				}
 				return decodeWay(g, st, &keys, res)
 			}
@@ -314,6 +358,17 @@ func decodeDense(g []byte, st [][]byte, keys *pbfKeys, gran, latOff, lonOff int6
 		return errors.New("osmpbf: dense node did not contain longitudes")
 	}
 	raw := &res.raw
+	if raw.nodeID == nil {
+		n := 0 // the ids: one byte under 0x80 ends each
+		for _, c := range ids {
+			if c < 0x80 {
+				n++
+			}
+		}
+		raw.nodeID = make([]int64, 0, n)
+		raw.nodeLat = make([]float64, 0, n)
+		raw.nodeLon = make([]float64, 0, n)
+	}
 	var id, lat, lon int64
 	var tags xmlTags
 	ii, li, oi, ki := 0, 0, 0, 0
@@ -377,6 +432,10 @@ func decodeDense(g []byte, st [][]byte, keys *pbfKeys, gran, latOff, lonOff int6
 // find tells whether id is needed, starting the search at the hint pos
 // (ids come mostly in increasing order); it returns the next hint.
 func (f *pbfNodeFilter) find(id int64, pos int) (int, bool) {
+	if f.bits != nil {
+		d := uint64(id) - uint64(f.lo)
+		return 0, d/64 < uint64(len(f.bits)) && f.bits[d/64]&(1<<(d%64)) != 0
+	}
 	n := f.needed
 	if pos < len(n) && pos > 0 && n[pos-1] < id {
 		// Look a few places ahead before searching.
@@ -475,24 +534,44 @@ func pbFieldsErr(m []byte, fn func(field int, v uint64, b []byte) error) error {
 	return err
 }
 
-// merge appends a block's raw data to raw.
-func (raw *rawData) merge(b *rawData) {
-	raw.objects += b.objects
-	raw.nodeID = append(raw.nodeID, b.nodeID...)
-	raw.nodeLat = append(raw.nodeLat, b.nodeLat...)
-	raw.nodeLon = append(raw.nodeLon, b.nodeLon...)
-	if len(b.wayOff) > 1 {
-		if len(raw.wayOff) == 0 {
-			raw.wayOff = append(raw.wayOff, 0)
-		}
-		base := len(raw.wayRefs)
-		raw.wayRefs = append(raw.wayRefs, b.wayRefs...)
-		for _, o := range b.wayOff[1:] {
-			raw.wayOff = append(raw.wayOff, base+o)
-		}
+// joinRaw concatenates parts of raw data in order, each array allocated
+// once at its size: appending to one large slice would copy it again at
+// every doubling.
+func joinRaw(parts []*rawData) *rawData {
+	var nodes, refs, offs, sn, sw int
+	raw := &rawData{}
+	for _, p := range parts {
+		raw.objects += p.objects
+		nodes += len(p.nodeID)
+		refs += len(p.wayRefs)
+		offs += max(len(p.wayOff)-1, 0)
+		sn += len(p.schoolsN)
+		sw += len(p.schoolsW)
 	}
-	raw.schoolsN = append(raw.schoolsN, b.schoolsN...)
-	raw.schoolsW = append(raw.schoolsW, b.schoolsW...)
+	raw.nodeID = make([]int64, 0, nodes)
+	raw.nodeLat = make([]float64, 0, nodes)
+	raw.nodeLon = make([]float64, 0, nodes)
+	raw.wayRefs = make([]int64, 0, refs)
+	if offs > 0 {
+		raw.wayOff = make([]int, 1, offs+1)
+	}
+	raw.schoolsN = make([]rawSchool, 0, sn)
+	raw.schoolsW = make([]rawSchoolWay, 0, sw)
+	for _, p := range parts {
+		raw.nodeID = append(raw.nodeID, p.nodeID...)
+		raw.nodeLat = append(raw.nodeLat, p.nodeLat...)
+		raw.nodeLon = append(raw.nodeLon, p.nodeLon...)
+		if len(p.wayOff) > 1 {
+			base := len(raw.wayRefs)
+			raw.wayRefs = append(raw.wayRefs, p.wayRefs[:p.wayOff[len(p.wayOff)-1]]...)
+			for _, o := range p.wayOff[1:] {
+				raw.wayOff = append(raw.wayOff, base+o)
+			}
+		}
+		raw.schoolsN = append(raw.schoolsN, p.schoolsN...)
+		raw.schoolsW = append(raw.schoolsW, p.schoolsW...)
+	}
+	return raw
 }
 
 // pbfJob is a block on its way through the workers.
@@ -565,7 +644,6 @@ func decodePBF(parent context.Context, next func() (*pbfBlob, error), pass pbfPa
 				stopReading()
 			}
 		}
-		j.res = pbfResult{} // done with it
 	}
 	wg.Wait()
 	switch {
@@ -597,15 +675,15 @@ func decodeJob(j *pbfJob, pass pbfPass, filter *pbfNodeFilter, buf *[]byte) (err
 // scanPBF reads an .osm.pbf stream in one pass, keeping every node.
 func scanPBF(ctx context.Context, r io.Reader, o ReadOptions) (*rawData, error) {
 	br := newPBFBlockReader(r, o)
-	raw := &rawData{}
+	var parts []*rawData
 	err := decodePBF(ctx, br.next, passAll, nil, func(_ *pbfBlob, res *pbfResult) error {
-		raw.merge(&res.raw)
+		parts = append(parts, &res.raw)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return raw, nil
+	return joinRaw(parts), nil
 }
 
 // loadPBF reads a .pbf file in two passes so that only the coordinates of
@@ -622,14 +700,14 @@ func loadPBF(ctx context.Context, path string, o ReadOptions) (*rawData, error) 
 	}
 	defer fh.Close()
 	br := newPBFBlockReader(bufio.NewReaderSize(fh, 1<<20), o)
-	raw := &rawData{}
+	var parts []*rawData
 	type span struct {
 		index       int
 		offset, end int64
 	}
 	var nodeBlocks []span
 	err = decodePBF(ctx, br.next, passWays, nil, func(b *pbfBlob, res *pbfResult) error {
-		raw.merge(&res.raw)
+		parts = append(parts, &res.raw)
 		if res.hasNodes {
 			nodeBlocks = append(nodeBlocks, span{index: b.index, offset: b.offset})
 		}
@@ -638,13 +716,8 @@ func loadPBF(ctx context.Context, path string, o ReadOptions) (*rawData, error) 
 	if err != nil {
 		return nil, err
 	}
-	needed := slices.Clone(raw.wayRefs)
-	for _, s := range raw.schoolsW {
-		needed = append(needed, s.refs...)
-	}
-	slices.Sort(needed)
-	needed = slices.Compact(needed)
-	filter := &pbfNodeFilter{needed: needed}
+	raw := joinRaw(parts)
+	filter := newPBFNodeFilter(raw)
 
 	// The second pass: the blocks with nodes, checked again as read.
 	k := 0
@@ -663,17 +736,18 @@ func loadPBF(ctx context.Context, path string, o ReadOptions) (*rawData, error) 
 		}
 		return blob, err
 	}
+	parts = parts[:0]
 	err = decodePBF(ctx, next, passNodes, filter, func(_ *pbfBlob, res *pbfResult) error {
-		raw.nodeID = append(raw.nodeID, res.raw.nodeID...)
-		raw.nodeLat = append(raw.nodeLat, res.raw.nodeLat...)
-		raw.nodeLon = append(raw.nodeLon, res.raw.nodeLon...)
-		raw.schoolsN = append(raw.schoolsN, res.raw.schoolsN...)
-		raw.objects += res.raw.objects
+		parts = append(parts, &res.raw)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	nodes := joinRaw(parts)
+	raw.nodeID, raw.nodeLat, raw.nodeLon = nodes.nodeID, nodes.nodeLat, nodes.nodeLon
+	raw.schoolsN = nodes.schoolsN
+	raw.objects += nodes.objects
 	return raw, nil
 }
 

@@ -881,7 +881,16 @@ func (t *xmlTags) is(k xmlKey, v string) bool { return t.set[k] && string(t.val[
 // scanXML reads OSM XML from r into raw data.
 func scanXML(ctx context.Context, r io.Reader) (*rawData, error) {
 	x := newXMLReader(ctx, r)
+	// The data is kept in parts of some 64k nodes or 128k refs, joined at
+	// the end (joinRaw): growing one large slice copies it over and over.
+	var parts []*rawData
 	raw := &rawData{}
+	nextPart := func() {
+		if len(raw.nodeID) >= 1<<16 || len(raw.wayRefs) >= 1<<17 {
+			parts = append(parts, raw)
+			raw = &rawData{}
+		}
+	}
 	var tags xmlTags
 	var refs []int64
 	// tag reads the current <tag> element's k and v into tags.
@@ -974,6 +983,7 @@ func scanXML(ctx context.Context, r io.Reader) (*rawData, error) {
 			if tags.is(keyAmenity, "school") {
 				raw.schoolsN = append(raw.schoolsN, rawSchool{id: id, name: string(tags.val[keyName])})
 			}
+			nextPart()
 		case "way":
 			raw.objects++
 			var id int64
@@ -998,6 +1008,7 @@ func scanXML(ctx context.Context, r io.Reader) (*rawData, error) {
 			if isSchool {
 				raw.schoolsW = append(raw.schoolsW, rawSchoolWay{id: id, name: string(tags.val[keyName]), refs: append([]int64(nil), refs...)})
 			}
+			nextPart()
 		case "relation", "changeset", "note", "user":
 			raw.objects++
 			if err := x.skip(); err != nil {
@@ -1017,5 +1028,5 @@ func scanXML(ctx context.Context, r io.Reader) (*rawData, error) {
 			}
 		}
 	}
-	return raw, nil
+	return joinRaw(append(parts, raw)), nil
 }
