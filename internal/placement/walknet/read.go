@@ -14,6 +14,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -417,6 +418,25 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 	return nil, fmt.Errorf("unknown format %v", f)
 }
 
+// parallelRange calls fn on parts of [0, n) on GOMAXPROCS goroutines
+// (on the caller's alone when n is small).
+func parallelRange(n int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/(1<<14)+1)
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(n*w/workers, n*(w+1)/workers)
+		}()
+	}
+	wg.Wait()
+}
+
 // nodeIndex finds raw node indices by OSM id.
 type nodeIndex struct {
 	ids  []int64 // sorted
@@ -467,9 +487,27 @@ func (ix *nodeIndex) find(id int64) int {
 // from the data (e.g. clipped at an extract border) are dropped.
 func build(raw *rawData) *Graph {
 	ix := newNodeIndex(raw)
+	// The raw index of every way ref (-1: not in the data), found in
+	// parallel, then the edges counted so that the arrays are made once.
+	at := make([]int32, len(raw.wayRefs))
+	parallelRange(len(at), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			at[k] = int32(ix.find(raw.wayRefs[k]))
+		}
+	})
+	edges := 0
+	for w := 0; w+1 < len(raw.wayOff); w++ {
+		prev := int32(-1)
+		for _, cur := range at[raw.wayOff[w]:raw.wayOff[w+1]] {
+			if cur >= 0 && prev >= 0 && raw.nodeID[cur] != raw.nodeID[prev] {
+				edges++
+			}
+			prev = cur
+		}
+	}
 	gIdx := make([]int32, len(raw.nodeID)) // raw index → graph index + 1 (0 = none)
-	g := &Graph{}
-	node := func(rawI int) int32 {
+	g := &Graph{eu: make([]int32, 0, edges), ev: make([]int32, 0, edges), elen: make([]float64, edges)}
+	node := func(rawI int32) int32 {
 		if gIdx[rawI] == 0 {
 			g.osmID = append(g.osmID, raw.nodeID[rawI])
 			g.lat = append(g.lat, raw.nodeLat[rawI])
@@ -479,19 +517,22 @@ func build(raw *rawData) *Graph {
 		return gIdx[rawI] - 1
 	}
 	for w := 0; w+1 < len(raw.wayOff); w++ {
-		refs := raw.wayRefs[raw.wayOff[w]:raw.wayOff[w+1]]
-		prev := -1
-		for _, id := range refs {
-			cur := ix.find(id)
+		prev := int32(-1)
+		for _, cur := range at[raw.wayOff[w]:raw.wayOff[w+1]] {
 			if cur >= 0 && prev >= 0 && raw.nodeID[cur] != raw.nodeID[prev] {
 				u, v := node(prev), node(cur)
 				g.eu = append(g.eu, u)
 				g.ev = append(g.ev, v)
-				g.elen = append(g.elen, StraightLine(Point{g.lat[u], g.lon[u]}, Point{g.lat[v], g.lon[v]}))
 			}
 			prev = cur
 		}
 	}
+	parallelRange(edges, func(lo, hi int) {
+		for e := lo; e < hi; e++ {
+			u, v := g.eu[e], g.ev[e]
+			g.elen[e] = StraightLine(Point{g.lat[u], g.lon[u]}, Point{g.lat[v], g.lon[v]})
+		}
+	})
 	g.buildCSR()
 	g.core = buildCore(g)
 	g.schools = schoolsOf(raw, ix)
