@@ -161,6 +161,7 @@ func TestPBFReaderMatchesReferenceCities(t *testing.T) {
 		{Seed: 3, Rows: 30, Cols: 30, Dense: true, Bridges: 3, Schools: 20},
 	} {
 		c := GenerateCity(o)
+		addDuplicateTags(c)
 		for _, opt := range []testPBFOptions{{perBlock: 1000, zlib: true}, {perBlock: 37, granularity: 1000, latOffset: 5e8, lonOffset: -3e8}, {perBlock: 1 << 30, zlib: true, mixed: true}} {
 			path := filepath.Join(dir, "c.osm.pbf")
 			if err := os.WriteFile(path, writeTestPBF(t, c, opt), 0o644); err != nil {
@@ -309,4 +310,34 @@ func writeTestPBF(t testing.TB, c *City, o testPBFOptions) []byte {
 		ways = ways[n:]
 	}
 	return out
+}
+
+// addDuplicateTags adds objects whose keys repeat (the first value counts):
+// a school node named twice, a way that is a motorway and a footway, a
+// school way.
+func addDuplicateTags(c *City) {
+	n := c.nodes[0]
+	id := c.nodes[len(c.nodes)-1].id + 1
+	c.nodes = append(c.nodes, cityNode{id: id, p: n.p, tags: [][2]string{{"amenity", "school"}, {"name", "First"}, {"name", "Second"}, {"amenity", "kindergarten"}}})
+	w := c.ways[0]
+	c.ways = append(c.ways,
+		cityWay{id: w.id + 1_000_000, refs: w.refs, tags: [][2]string{{"highway", "motorway"}, {"highway", "footway"}}},
+		cityWay{id: w.id + 1_000_001, refs: w.refs, tags: [][2]string{{"highway", "footway"}, {"access", "yes"}, {"access", "no"}, {"foot", ""}}},
+		cityWay{id: w.id + 1_000_002, refs: append(slices.Clone(w.refs), w.refs[0]), tags: [][2]string{{"name", "Way school"}, {"amenity", "school"}, {"name", "other"}}},
+	)
+}
+
+// A zlib block must inflate to exactly its declared size.
+func TestPBFBlobSize(t *testing.T) {
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(make([]byte, 100))
+	zw.Close()
+	for size, ok := range map[int]bool{50: false, 99: false, 100: true, 101: false, 150: false} {
+		b := &pbfBlob{index: 1, zlib: z.Bytes(), rawSize: size}
+		data, err := b.data(nil)
+		if (err == nil) != ok || ok && len(data) != 100 {
+			t.Errorf("declared %d for 100 bytes: %d bytes, %v", size, len(data), err)
+		}
+	}
 }
