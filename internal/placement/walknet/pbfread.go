@@ -557,7 +557,8 @@ func joinRaw(parts []*rawData) *rawData {
 	}
 	raw.schoolsN = make([]rawSchool, 0, sn)
 	raw.schoolsW = make([]rawSchoolWay, 0, sw)
-	for _, p := range parts {
+	for i, p := range parts {
+		parts[i] = nil // free as we go
 		raw.nodeID = append(raw.nodeID, p.nodeID...)
 		raw.nodeLat = append(raw.nodeLat, p.nodeLat...)
 		raw.nodeLon = append(raw.nodeLon, p.nodeLon...)
@@ -669,7 +670,22 @@ func decodeJob(j *pbfJob, pass pbfPass, filter *pbfNodeFilter, buf *[]byte) (err
 	if j.blob.raw == nil {
 		*buf = data
 	}
-	return decodeBlock(data, j.blob, pass, filter, &j.res)
+	err = decodeBlock(data, j.blob, pass, filter, &j.res)
+	j.res.raw.clip()
+	return err
+}
+
+// clip copies the arrays made for a whole block when they are much longer
+// than needed (the nodes of a block the filter mostly drops).
+func (raw *rawData) clip() {
+	if len(raw.nodeID) < cap(raw.nodeID)/2 {
+		raw.nodeID = slices.Clone(raw.nodeID)
+		raw.nodeLat = slices.Clone(raw.nodeLat)
+		raw.nodeLon = slices.Clone(raw.nodeLon)
+	}
+	if len(raw.wayRefs) < cap(raw.wayRefs)/2 {
+		raw.wayRefs = slices.Clone(raw.wayRefs)
+	}
 }
 
 // scanPBF reads an .osm.pbf stream in one pass, keeping every node.
@@ -677,7 +693,8 @@ func scanPBF(ctx context.Context, r io.Reader, o ReadOptions) (*rawData, error) 
 	br := newPBFBlockReader(r, o)
 	var parts []*rawData
 	err := decodePBF(ctx, br.next, passAll, nil, func(_ *pbfBlob, res *pbfResult) error {
-		parts = append(parts, &res.raw)
+		r := res.raw // not &res.raw: that keeps the block
+		parts = append(parts, &r)
 		return nil
 	})
 	if err != nil {
@@ -702,12 +719,13 @@ func loadPBF(ctx context.Context, path string, o ReadOptions) (*rawData, error) 
 	br := newPBFBlockReader(bufio.NewReaderSize(fh, 1<<20), o)
 	var parts []*rawData
 	type span struct {
-		index       int
-		offset, end int64
+		index  int
+		offset int64
 	}
 	var nodeBlocks []span
 	err = decodePBF(ctx, br.next, passWays, nil, func(b *pbfBlob, res *pbfResult) error {
-		parts = append(parts, &res.raw)
+		r := res.raw // not &res.raw: that keeps the block
+		parts = append(parts, &r)
 		if res.hasNodes {
 			nodeBlocks = append(nodeBlocks, span{index: b.index, offset: b.offset})
 		}
@@ -738,7 +756,8 @@ func loadPBF(ctx context.Context, path string, o ReadOptions) (*rawData, error) 
 	}
 	parts = parts[:0]
 	err = decodePBF(ctx, next, passNodes, filter, func(_ *pbfBlob, res *pbfResult) error {
-		parts = append(parts, &res.raw)
+		r := res.raw // not &res.raw: that keeps the block
+		parts = append(parts, &r)
 		return nil
 	})
 	if err != nil {

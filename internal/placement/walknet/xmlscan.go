@@ -177,7 +177,7 @@ func (x *xmlReader) readName(dst []byte) ([]byte, bool) {
 		if i < x.end {
 			return dst, true
 		}
-		if b, ok = x.mustgetc(); !ok {
+		if _, ok = x.mustgetc(); !ok {
 			return dst, false
 		}
 		x.ungetc()
