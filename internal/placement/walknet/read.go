@@ -406,7 +406,9 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 			limit = DefaultMaxInflated
 		}
 		inflated := &capReader{r: zr, max: limit, left: limit}
-		raw, err := scanXML(ctx, inflated)
+		pr := newPrefetchReader(inflated) // inflate on one core, scan on another
+		raw, err := scanXML(ctx, pr)
+		pr.Close()
 		if inflated.err != nil {
 			return nil, inflated.err
 		}

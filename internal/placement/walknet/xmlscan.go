@@ -1030,3 +1030,81 @@ func scanXML(ctx context.Context, r io.Reader) (*rawData, error) {
 	}
 	return joinRaw(append(parts, raw)), nil
 }
+
+// prefetchReader reads r ahead on a goroutine of its own, so that inflating
+// an .osm.gz file and scanning its XML take a core each. Close stops it.
+type prefetchReader struct {
+	full  chan prefetchBuf
+	empty chan []byte
+	done  chan struct{}
+	buf   []byte // the buffer being read, to give back
+	cur   []byte // its unread part
+	err   error
+}
+
+type prefetchBuf struct {
+	b   []byte
+	err error
+}
+
+func newPrefetchReader(r io.Reader) *prefetchReader {
+	p := &prefetchReader{full: make(chan prefetchBuf, 2), empty: make(chan []byte, 3), done: make(chan struct{})}
+	for range 3 {
+		p.empty <- make([]byte, 256<<10)
+	}
+	go func() {
+		defer close(p.full)
+		for {
+			var b []byte
+			select {
+			case b = <-p.empty:
+			case <-p.done:
+				return
+			}
+			n, err := io.ReadFull(r, b)
+			if err == io.ErrUnexpectedEOF {
+				err = io.EOF
+			}
+			select {
+			case p.full <- prefetchBuf{b[:n], err}:
+			case <-p.done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+func (p *prefetchReader) Read(b []byte) (int, error) {
+	for len(p.cur) == 0 {
+		if p.buf != nil && p.err == nil {
+			p.empty <- p.buf[:cap(p.buf)]
+		}
+		p.buf = nil
+		if p.err != nil {
+			return 0, p.err
+		}
+		f, ok := <-p.full
+		if !ok {
+			p.err = io.EOF
+			continue
+		}
+		p.buf, p.cur, p.err = f.b, f.b, f.err
+		if len(f.b) == 0 && f.err == nil {
+			p.err = io.ErrNoProgress
+		}
+	}
+	n := copy(b, p.cur)
+	p.cur = p.cur[n:]
+	return n, nil
+}
+
+// Close stops the reading goroutine and waits until it is done with r.
+func (p *prefetchReader) Close() {
+	close(p.done)
+	for range p.full {
+	}
+}

@@ -2,6 +2,7 @@ package walknet
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/xml"
 	"fmt"
@@ -158,6 +159,18 @@ func TestXMLReaderMatchesReferenceMonaco(t *testing.T) {
 	got, err := scanXML(context.Background(), bytes.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The same as .osm.gz (inflated ahead on a goroutine of its own).
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(in)
+	zw.Close()
+	gotGz, err := scan(context.Background(), &gz, FormatXMLGz, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sameRaw(got, gotGz); d != "" {
+		t.Fatalf("monaco .osm.gz: %s", d)
 	}
 	if len(got.schoolsN)+len(got.schoolsW) == 0 || len(got.wayOff) < 100 {
 		t.Fatalf("monaco: %d school nodes, %d school ways, %d ways", len(got.schoolsN), len(got.schoolsW), len(got.wayOff))
