@@ -885,10 +885,17 @@ func scanXML(ctx context.Context, r io.Reader) (*rawData, error) {
 	// the end (joinRaw): growing one large slice copies it over and over.
 	var parts []*rawData
 	raw := &rawData{}
+	const partNodes, partRefs = 1 << 16, 1 << 17
 	nextPart := func() {
-		if len(raw.nodeID) >= 1<<16 || len(raw.wayRefs) >= 1<<17 {
+		if len(raw.nodeID) >= partNodes || len(raw.wayRefs) >= partRefs {
+			// A large file: the next part is made at its size at once.
 			parts = append(parts, raw)
-			raw = &rawData{}
+			raw = &rawData{
+				nodeID:  make([]int64, 0, partNodes+1),
+				nodeLat: make([]float64, 0, partNodes+1),
+				nodeLon: make([]float64, 0, partNodes+1),
+				wayRefs: make([]int64, 0, partRefs+1<<10),
+			}
 		}
 	}
 	var tags xmlTags
