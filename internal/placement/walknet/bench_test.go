@@ -201,3 +201,77 @@ func BenchmarkMatrix(b *testing.B) {
 		})
 	}
 }
+
+// benchLoadFile loads the OSM file named by the environment variable env
+// (skipping when it is unset): BenchmarkLoadDenseXML and
+// BenchmarkLoadDensePBF measure the readers on a large file, e.g. the dense
+// city of gencity -dense -rows 548 -cols 548 as .osm and, converted with
+// osmium cat, as .osm.pbf. Besides time and allocations it reports the
+// process's CPU time per load (user+sys, all goroutines) and the peak Go heap.
+func benchLoadFile(b *testing.B, env string) {
+	path := os.Getenv(env)
+	if path == "" {
+		b.Skipf("set %s to an OSM file", env)
+	}
+	b.ReportAllocs()
+	var nodes int
+	pm := startPeak()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for b.Loop() {
+		g, err := Load(context.Background(), path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes = g.NumNodes()
+	}
+	b.StopTimer()
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(nodes), "nodes")
+	pm.report(b)
+}
+
+func BenchmarkLoadDenseXML(b *testing.B) { benchLoadFile(b, "WALKNET_BENCH_XML") }
+func BenchmarkLoadDensePBF(b *testing.B) { benchLoadFile(b, "WALKNET_BENCH_PBF") }
+
+// benchReadFile is benchLoadFile without building the graph: the reader
+// alone, from the file to the raw nodes and ways.
+func benchReadFile(b *testing.B, env string, read func(path string) (*rawData, error)) {
+	path := os.Getenv(env)
+	if path == "" {
+		b.Skipf("set %s to an OSM file", env)
+	}
+	b.ReportAllocs()
+	var nodes int
+	pm := startPeak()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for b.Loop() {
+		raw, err := read(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes = len(raw.nodeID)
+	}
+	b.StopTimer()
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(nodes), "nodes")
+	pm.report(b)
+}
+
+func BenchmarkReadDenseXML(b *testing.B) {
+	benchReadFile(b, "WALKNET_BENCH_XML", func(path string) (*rawData, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return scan(context.Background(), f, FormatXML, ReadOptions{})
+	})
+}
+
+func BenchmarkReadDensePBF(b *testing.B) {
+	benchReadFile(b, "WALKNET_BENCH_PBF", func(path string) (*rawData, error) {
+		return loadPBF(context.Background(), path, ReadOptions{})
+	})
+}

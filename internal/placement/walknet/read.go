@@ -21,8 +21,6 @@ import (
 	"sync"
 
 	"github.com/paulmach/osm"
-	"github.com/paulmach/osm/osmpbf"
-	"github.com/paulmach/osm/osmxml"
 )
 
 // rawData is what the reader (or the city generator) keeps from OSM data
@@ -140,7 +138,7 @@ func load(ctx context.Context, path string) (g *Graph, err error) {
 		return nil, err
 	}
 	if f == FormatPBF {
-		g, err = loadPBF2(ctx, path, ReadOptions{})
+		g, err = loadPBFGraph(ctx, path, ReadOptions{})
 	} else {
 		var fh *os.File
 		if fh, err = os.Open(path); err != nil {
@@ -153,76 +151,6 @@ func load(ctx context.Context, path string) (g *Graph, err error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return g, nil
-}
-
-// loadPBF2 reads a .pbf file in two passes so that only the coordinates of
-// nodes used by walkable or school ways (and school nodes) are kept: the
-// first pass skips nodes and collects ways, the second skips ways and
-// filters nodes while decoding. Large extracts stay cheap.
-func loadPBF2(ctx context.Context, path string, o ReadOptions) (g *Graph, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			g, err = nil, fmt.Errorf("corrupt OSM data: %v", p)
-		}
-	}()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	pass := func(setup func(*osmpbf.Scanner), each func(osm.Object)) error {
-		fh, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		guard := newPBFGuard(bufio.NewReaderSize(fh, 1<<20), o)
-		sc := osmpbf.New(ctx, guard, runtime.GOMAXPROCS(0))
-		defer sc.Close()
-		sc.SkipRelations = true
-		setup(sc)
-		for sc.Scan() {
-			each(sc.Object())
-		}
-		if err := guard.Err(); err != nil && err != io.EOF {
-			return err
-		}
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("reading OSM data: %w", err)
-		}
-		return ctx.Err()
-	}
-	raw := &rawData{}
-	var refs []int64
-	err = pass(func(sc *osmpbf.Scanner) { sc.SkipNodes = true }, func(o osm.Object) {
-		raw.objects++
-		if w, ok := o.(*osm.Way); ok {
-			refs = raw.addWay(w, refs)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	needed := slices.Clone(raw.wayRefs)
-	for _, s := range raw.schoolsW {
-		needed = append(needed, s.refs...)
-	}
-	slices.Sort(needed)
-	needed = slices.Compact(needed)
-	err = pass(func(sc *osmpbf.Scanner) {
-		sc.SkipWays = true
-		sc.FilterNode = func(n *osm.Node) bool {
-			_, ok := slices.BinarySearch(needed, int64(n.ID))
-			return ok || n.Tags.Find("amenity") == "school"
-		}
-	}, func(o osm.Object) {
-		raw.objects++
-		if n, ok := o.(*osm.Node); ok {
-			raw.addOSMNode(n)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return finish(raw)
 }
 
 func read(ctx context.Context, r io.Reader, f Format, o ReadOptions) (g *Graph, err error) {
@@ -286,7 +214,8 @@ const (
 // overflows and panics in a goroutine of its own, which ends the process)
 // and inflates zlib data without a bound, then compares. Each block must
 // declare a raw_size under 32 MiB and inflate to no more than it, and the
-// blocks together to no more than ReadOptions.MaxPBFData.
+// blocks together to no more than ReadOptions.MaxPBFData. ReadAddresses
+// reads through it; the graph readers check blocks themselves (pbfread.go).
 type pbfGuard struct {
 	r          io.Reader
 	max, total int64
@@ -457,23 +386,15 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	type scanner interface {
-		Scan() bool
-		Object() osm.Object
-		Err() error
-		Close() error
-	}
-	var sc scanner
-	var inflated *capReader // the .osm.gz reader's bound
-	var guard *pbfGuard     // the .osm.pbf reader's checks
 	switch f {
 	case FormatPBF:
-		guard = newPBFGuard(r, o)
-		s := osmpbf.New(ctx, guard, runtime.GOMAXPROCS(0))
-		s.SkipRelations = true
-		sc = s
+		return scanPBF(ctx, r, o)
 	case FormatXML:
-		sc = osmxml.New(ctx, r)
+		raw, err := scanXML(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("reading OSM data: %w", err)
+		}
+		return raw, nil
 	case FormatXMLGz:
 		zr, err := gzip.NewReader(r)
 		if err != nil {
@@ -484,39 +405,38 @@ func scan(ctx context.Context, r io.Reader, f Format, o ReadOptions) (*rawData, 
 		if limit <= 0 {
 			limit = DefaultMaxInflated
 		}
-		inflated = &capReader{r: zr, max: limit, left: limit}
-		sc = osmxml.New(ctx, inflated)
-	default:
-		return nil, fmt.Errorf("unknown format %v", f)
+		inflated := &capReader{r: zr, max: limit, left: limit}
+		pr := newPrefetchReader(inflated) // inflate on one core, scan on another
+		raw, err := scanXML(ctx, pr)
+		pr.Close()
+		if inflated.err != nil {
+			return nil, inflated.err
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading OSM data: %w", err)
+		}
+		return raw, nil
 	}
-	defer sc.Close()
+	return nil, fmt.Errorf("unknown format %v", f)
+}
 
-	raw := &rawData{}
-	var refs []int64
-	for sc.Scan() {
-		raw.objects++
-		switch o := sc.Object().(type) {
-		case *osm.Node:
-			raw.addOSMNode(o)
-		case *osm.Way:
-			refs = raw.addWay(o, refs)
-		}
+// parallelRange calls fn on parts of [0, n) on GOMAXPROCS goroutines
+// (on the caller's alone when n is small).
+func parallelRange(n int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/(1<<14)+1)
+	if workers <= 1 {
+		fn(0, n)
+		return
 	}
-	if inflated != nil && inflated.err != nil {
-		return nil, inflated.err
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(n*w/workers, n*(w+1)/workers)
+		}()
 	}
-	if guard != nil {
-		if err := guard.Err(); err != nil && err != io.EOF {
-			return nil, err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading OSM data: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return raw, nil
+	wg.Wait()
 }
 
 // nodeIndex finds raw node indices by OSM id.
@@ -569,9 +489,27 @@ func (ix *nodeIndex) find(id int64) int {
 // from the data (e.g. clipped at an extract border) are dropped.
 func build(raw *rawData) *Graph {
 	ix := newNodeIndex(raw)
+	// The raw index of every way ref (-1: not in the data), found in
+	// parallel, then the edges counted so that the arrays are made once.
+	at := make([]int32, len(raw.wayRefs))
+	parallelRange(len(at), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			at[k] = int32(ix.find(raw.wayRefs[k]))
+		}
+	})
+	edges := 0
+	for w := 0; w+1 < len(raw.wayOff); w++ {
+		prev := int32(-1)
+		for _, cur := range at[raw.wayOff[w]:raw.wayOff[w+1]] {
+			if cur >= 0 && prev >= 0 && raw.nodeID[cur] != raw.nodeID[prev] {
+				edges++
+			}
+			prev = cur
+		}
+	}
 	gIdx := make([]int32, len(raw.nodeID)) // raw index → graph index + 1 (0 = none)
-	g := &Graph{}
-	node := func(rawI int) int32 {
+	g := &Graph{eu: make([]int32, 0, edges), ev: make([]int32, 0, edges), elen: make([]float64, edges)}
+	node := func(rawI int32) int32 {
 		if gIdx[rawI] == 0 {
 			g.osmID = append(g.osmID, raw.nodeID[rawI])
 			g.lat = append(g.lat, raw.nodeLat[rawI])
@@ -581,19 +519,22 @@ func build(raw *rawData) *Graph {
 		return gIdx[rawI] - 1
 	}
 	for w := 0; w+1 < len(raw.wayOff); w++ {
-		refs := raw.wayRefs[raw.wayOff[w]:raw.wayOff[w+1]]
-		prev := -1
-		for _, id := range refs {
-			cur := ix.find(id)
+		prev := int32(-1)
+		for _, cur := range at[raw.wayOff[w]:raw.wayOff[w+1]] {
 			if cur >= 0 && prev >= 0 && raw.nodeID[cur] != raw.nodeID[prev] {
 				u, v := node(prev), node(cur)
 				g.eu = append(g.eu, u)
 				g.ev = append(g.ev, v)
-				g.elen = append(g.elen, StraightLine(Point{g.lat[u], g.lon[u]}, Point{g.lat[v], g.lon[v]}))
 			}
 			prev = cur
 		}
 	}
+	parallelRange(edges, func(lo, hi int) {
+		for e := lo; e < hi; e++ {
+			u, v := g.eu[e], g.ev[e]
+			g.elen[e] = StraightLine(Point{g.lat[u], g.lon[u]}, Point{g.lat[v], g.lon[v]})
+		}
+	})
 	g.buildCSR()
 	g.core = buildCore(g)
 	g.schools = schoolsOf(raw, ix)
